@@ -1,0 +1,5 @@
+"""HTTP routes of the assessment workflow."""
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/assessment", tags=["assessment"])

@@ -1,0 +1,14 @@
+"""The collection workflow's FastAPI app."""
+
+from fastapi import FastAPI
+
+from functions.collection.routes import router
+from shared.api.app_factory import create_app
+from shared.runtime import Runtime
+
+WORKFLOW = "collection"
+ROUTERS = (router,)
+
+
+def build(runtime: Runtime | None = None) -> FastAPI:
+    return create_app([(WORKFLOW, ROUTERS)], runtime, title="choju collection API")

@@ -1,0 +1,7 @@
+"""Lambda entry point: the deletion app behind API Gateway REST (v1) proxy events."""
+
+from mangum import Mangum
+
+from functions.deletion.app import build
+
+handler = Mangum(build(), lifespan="off", api_gateway_base_path="/")

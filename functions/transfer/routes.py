@@ -1,0 +1,5 @@
+"""HTTP routes of the transfer workflow."""
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/transfer", tags=["transfer"])

@@ -1,0 +1,148 @@
+"""The append-only audit log table (design rule 7).
+
+Records are `(chain, seq)` items. An append reads the head, computes the next record, and writes it with
+`attribute_not_exists`: when several Lambda instances append at once, exactly one wins each seq and the
+others retry on the new head, so the chain never forks.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from shared.adapters.dynamo import from_item, is_conditional_failure, query_all, to_item
+from shared.domain.audit_chain import GENESIS_HASH, ChainReport, record_hash, verify_chain
+
+CHAIN = "main"
+MAX_APPEND_ATTEMPTS = 50
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    staff_id: str  # who; "anonymous" when no verified identity exists (refused sign-in)
+    action: str  # e.g. "auth.sign-in", "person.mynumber-read"
+    outcome: str  # "success" | "refused" | "failure"
+    target: str = "-"  # person or resource id
+    purpose: str = "-"
+    request_id: str = "-"
+    detail: Mapping[str, str] = field(default_factory=dict)
+
+
+class AuditAppendFailed(RuntimeError):
+    pass
+
+
+class AuditLog:
+    def __init__(self, client: Any, table: str, clock: Callable[[], datetime]) -> None:
+        self._db = client
+        self._table = table
+        self._clock = clock
+
+    def head(self) -> tuple[int, str]:
+        """(seq, hash) of the latest record, (0, genesis) for an empty log."""
+        page = self._db.query(
+            TableName=self._table,
+            KeyConditionExpression="chain = :c",
+            ExpressionAttributeValues=to_item({":c": CHAIN}),
+            ScanIndexForward=False,
+            Limit=1,
+            ConsistentRead=True,
+        )
+        items = page.get("Items", [])
+        if not items:
+            return 0, GENESIS_HASH
+        latest = from_item(items[0])
+        return int(latest["seq"]), latest["hash"]
+
+    def build_record(self, event: AuditEvent, head: tuple[int, str]) -> dict[str, Any]:
+        seq, prev_hash = head
+        record: dict[str, Any] = {
+            "seq": seq + 1,
+            "at": self._clock().isoformat(),
+            "staff_id": event.staff_id,
+            "action": event.action,
+            "target": event.target,
+            "purpose": event.purpose,
+            "outcome": event.outcome,
+            "request_id": event.request_id,
+            "detail": dict(event.detail),
+            "prev_hash": prev_hash,
+        }
+        record["hash"] = record_hash(record)
+        return record
+
+    def try_append(self, event: AuditEvent, head: tuple[int, str]) -> dict[str, Any] | None:
+        """Write the record after `head`; None if another writer took that seq first."""
+        record = self.build_record(event, head)
+        try:
+            self._db.put_item(
+                TableName=self._table,
+                Item=to_item({**record, "chain": CHAIN, "detail": json.dumps(record["detail"], ensure_ascii=False)}),
+                ConditionExpression="attribute_not_exists(seq)",
+            )
+        except Exception as error:  # noqa: BLE001
+            if is_conditional_failure(error):
+                return None
+            raise
+        return record
+
+    def append(self, event: AuditEvent) -> dict[str, Any]:
+        for _ in range(MAX_APPEND_ATTEMPTS):
+            record = self.try_append(event, self.head())
+            if record is not None:
+                return record
+        raise AuditAppendFailed(f"could not append {event.action} after {MAX_APPEND_ATTEMPTS} attempts")
+
+    def records(self, after_seq: int = 0) -> Iterator[dict[str, Any]]:
+        """All records in seq order, streamed page by page."""
+        for item in query_all(
+            self._db,
+            TableName=self._table,
+            KeyConditionExpression="chain = :c AND seq > :s",
+            ExpressionAttributeValues=to_item({":c": CHAIN, ":s": after_seq}),
+            ConsistentRead=True,
+        ):
+            item.pop("chain", None)
+            item["detail"] = json.loads(item.get("detail") or "{}")
+            yield item
+
+    def latest(self, limit: int) -> list[dict[str, Any]]:
+        page = self._db.query(
+            TableName=self._table,
+            KeyConditionExpression="chain = :c",
+            ExpressionAttributeValues=to_item({":c": CHAIN}),
+            ScanIndexForward=False,
+            Limit=limit,
+        )
+        out = []
+        for raw in page.get("Items", []):
+            item = from_item(raw)
+            item.pop("chain", None)
+            item["detail"] = json.loads(item.get("detail") or "{}")
+            out.append(item)
+        return out
+
+    def verify(self) -> ChainReport:
+        return verify_chain(self.records())
+
+
+def write_digest(s3: Any, bucket: str, report: ChainReport, now: datetime, retention_days: int) -> str:
+    """Store the chain's digest in the Object-Lock bucket, locked in compliance mode; returns the key."""
+    key = f"digests/{now:%Y/%m/%d}/{now:%Y%m%dT%H%M%S%fZ}.json"
+    body = json.dumps(
+        {"latest_hash": report.latest_hash, "record_count": report.count, "verified_at": now.isoformat()},
+        sort_keys=True,
+    ).encode()
+    s3.put_object(
+        Bucket=bucket,
+        Key=key,
+        Body=body,
+        ContentType="application/json",
+        ObjectLockMode="COMPLIANCE",
+        ObjectLockRetainUntilDate=now + timedelta(days=retention_days),
+        ChecksumAlgorithm="SHA256",
+    )
+    return key

@@ -1,0 +1,58 @@
+"""The one boto3 client factory (design rule 3).
+
+Clients are created lazily and cached, so a Lambda cold start pays only for the services a request uses.
+Every client is pinned to a Japanese region (PIA-II-6-a) and, in local mode, to the embedded endpoint.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+from shared.domain.regions import ALLOWED_REGIONS
+
+
+class RegionNotAllowed(ValueError):
+    """A client was asked for a region outside Japan."""
+
+
+_RETRIES = Config(retries={"max_attempts": 5, "mode": "standard"}, connect_timeout=5, read_timeout=30)
+
+
+class AwsClients:
+    """Lazily created, cached boto3 clients for one region and (optionally) one endpoint."""
+
+    def __init__(self, region: str, endpoint_url: str | None = None) -> None:
+        self._guard(region)
+        self.region = region
+        self.endpoint_url = endpoint_url
+        self._session = boto3.session.Session()
+        self._clients: dict[tuple[str, str], Any] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _guard(region: str) -> None:
+        if region not in ALLOWED_REGIONS:
+            raise RegionNotAllowed(
+                f"region {region!r} is not allowed; allowed: {', '.join(sorted(ALLOWED_REGIONS))} (PIA-II-6-a)"
+            )
+
+    def client(self, service: str, region: str | None = None) -> Any:
+        """Return the cached client for `service` in `region` (default: the primary region)."""
+        region = region or self.region
+        self._guard(region)
+        key = (service, region)
+        with self._lock:
+            if key not in self._clients:
+                self._clients[key] = self._session.client(
+                    service, region_name=region, endpoint_url=self.endpoint_url, config=_RETRIES
+                )
+            return self._clients[key]
+
+    @property
+    def created(self) -> list[tuple[str, str]]:
+        """The (service, region) pairs created so far: lets tests prove laziness."""
+        return list(self._clients)

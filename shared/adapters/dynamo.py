@@ -1,0 +1,48 @@
+"""Plain-dict <-> DynamoDB attribute-value conversion, shared by every repository."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+
+def to_item(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Serialise a dict; None values are dropped (DynamoDB has no use for them)."""
+    return {k: _serializer.serialize(v) for k, v in values.items() if v is not None}
+
+
+def from_item(item: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: _plain(_deserializer.deserialize(v)) for k, v in item.items()}
+
+
+def _plain(value: Any) -> Any:
+    """Numbers come back as Decimal; the system stores only integers (yen, counts, epoch seconds)."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else value
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, set):
+        return {_plain(v) for v in value}
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def query_all(client: Any, **kwargs: Any) -> Iterator[dict[str, Any]]:
+    """Every item of a query, page by page, as plain dicts."""
+    paginator = client.get_paginator("query")
+    for page in paginator.paginate(**kwargs):
+        for item in page.get("Items", []):
+            yield from_item(item)
+
+
+def is_conditional_failure(error: Exception) -> bool:
+    response = getattr(error, "response", None) or {}
+    code = response.get("Error", {}).get("Code")
+    return code in {"ConditionalCheckFailedException", "TransactionCanceledException"}

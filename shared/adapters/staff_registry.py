@@ -1,0 +1,68 @@
+"""The staff registry table: who may sign in, with which roles (PIA-III-3-c)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared.adapters.dynamo import from_item, to_item
+from shared.domain.roles import parse_roles
+from shared.domain.staff import StaffMember, validate_for_registry
+
+
+class StaffRegistry:
+    def __init__(self, client: Any, table: str) -> None:
+        self._db = client
+        self._table = table
+
+    def register(self, member: StaffMember) -> None:
+        """Add or replace a staff member; shared accounts are refused before anything is written."""
+        validate_for_registry(member)
+        self._db.put_item(
+            TableName=self._table,
+            Item=to_item(
+                {
+                    "staff_id": member.staff_id,
+                    "name": member.name,
+                    "department": member.department,
+                    "roles": sorted(r.value for r in member.roles),
+                    "active": member.active,
+                    "shared_account": False,
+                }
+            ),
+        )
+
+    def get(self, staff_id: str) -> StaffMember | None:
+        item = self._db.get_item(TableName=self._table, Key=to_item({"staff_id": staff_id}), ConsistentRead=True)
+        if "Item" not in item:
+            return None
+        return _member(from_item(item["Item"]))
+
+    def set_active(self, staff_id: str, active: bool) -> None:
+        self._db.update_item(
+            TableName=self._table,
+            Key=to_item({"staff_id": staff_id}),
+            UpdateExpression="SET active = :a",
+            ConditionExpression="attribute_exists(staff_id)",
+            ExpressionAttributeValues=to_item({":a": active}),
+        )
+
+    def all(self) -> list[StaffMember]:
+        paginator = self._db.get_paginator("scan")
+        members = [
+            _member(from_item(item))
+            for page in paginator.paginate(TableName=self._table)
+            for item in page.get("Items", [])
+        ]
+        return sorted(members, key=lambda m: m.staff_id)
+
+
+def _member(values: dict[str, Any]) -> StaffMember:
+    return StaffMember(
+        staff_id=values["staff_id"],
+        name=values["name"],
+        department=values.get("department", ""),
+        roles=parse_roles(values.get("roles", [])),
+        active=bool(values.get("active", False)),
+        # A record written around the registry (not through register()) may carry the flag: it is still refused.
+        shared_account=bool(values.get("shared_account", False)),
+    )

@@ -1,0 +1,122 @@
+"""Authentication, sessions and permissions as FastAPI dependencies (PIA-III-3-c, III-3-d, III-3-e, III-3-f).
+
+`authenticate` turns a bearer token into a Principal: a verified token, an active personal staff account,
+and an open, non-idle server-side session. `require(permission)` adds the role check. Sign-in, sign-out,
+idle log-off and every refusal are audit events.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from fastapi import Depends, Request
+
+from shared.adapters.audit_log import AuditEvent
+from shared.adapters.sessions import session_id_for
+from shared.api.problems import Problem
+from shared.domain.roles import Permission
+from shared.domain.staff import StaffMember
+from shared.runtime import Runtime
+from shared.security.tokens import TokenRejected, unverified_subject
+
+BEARER = {"WWW-Authenticate": 'Bearer realm="choju"'}
+
+
+@dataclass(frozen=True)
+class Principal:
+    staff: StaffMember
+    session_id: str
+    request_id: str
+
+
+def get_runtime(request: Request) -> Runtime:
+    return request.app.state.runtime
+
+
+def request_id_of(request: Request) -> str:
+    return getattr(request.state, "request_id", "-")
+
+
+def _refuse(runtime: Runtime, request: Request, code: str, detail: str, staff_id: str) -> Problem:
+    runtime.audit.append(
+        AuditEvent(staff_id=staff_id, action="auth.refused", outcome="refused",
+                   target=request.url.path, request_id=request_id_of(request), detail={"code": code})
+    )
+    return Problem(401, code, "Authentication failed", detail, headers=BEARER)
+
+
+def authenticate(request: Request, runtime: Runtime = Depends(get_runtime)) -> Principal:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Problem(401, "missing-token", "Authentication required",
+                      "send a staff token as 'Authorization: Bearer <token>'", headers=BEARER)
+    token = token.strip()
+    try:
+        verified = runtime.tokens.verify(token)
+    except TokenRejected as rejected:
+        claimed = unverified_subject(token)
+        raise _refuse(runtime, request, rejected.code, rejected.detail,
+                      f"unverified:{claimed}" if claimed else "anonymous") from None
+
+    staff = runtime.staff.get(verified.subject)
+    if staff is None:
+        raise _refuse(runtime, request, "unknown-staff", "the token's subject is not in the staff registry",
+                      f"unverified:{verified.subject}")
+    if staff.shared_account:
+        raise _refuse(runtime, request, "shared-account", "shared or generic accounts may not sign in (PIA-III-3-c)",
+                      staff.staff_id)
+    if not staff.active:
+        raise _refuse(runtime, request, "staff-disabled", "this staff account is disabled", staff.staff_id)
+
+    return Principal(staff, _session(runtime, request, verified.issuer, verified.jti, staff), request_id_of(request))
+
+
+def _session(runtime: Runtime, request: Request, issuer: str, jti: str, staff: StaffMember) -> str:
+    """Open the token's session on first use; close it when idle too long (PIA-III-3-e)."""
+    sessions, now = runtime.sessions, runtime.clock()
+    session_id = session_id_for(issuer, jti)
+    session = sessions.get(session_id)
+    if session is None:
+        session = sessions.open(session_id, staff.staff_id, now)
+        if session is not None:
+            _audit(runtime, request, staff.staff_id, "auth.sign-in")
+            return session_id
+        session = sessions.get(session_id)
+    if session is None or session.staff_id != staff.staff_id:
+        raise _refuse(runtime, request, "invalid-token", "the token does not belong to this session", staff.staff_id)
+    if session.status != "open":
+        raise Problem(401, "session-closed", "Session closed",
+                      "this session was closed; sign in again for a new token", headers=BEARER)
+    idle_limit = timedelta(minutes=runtime.settings.session_idle_minutes)
+    if session.idle_for(now) > idle_limit:
+        if sessions.close(session_id, "idle-timeout", now):
+            _audit(runtime, request, staff.staff_id, "auth.idle-logoff")
+        raise Problem(401, "session-idle-timeout", "Session timed out",
+                      f"no activity for more than {runtime.settings.session_idle_minutes} minutes; sign in again",
+                      headers=BEARER)
+    if not sessions.touch(session_id, now):
+        raise Problem(401, "session-closed", "Session closed", "this session was closed; sign in again",
+                      headers=BEARER)
+    return session_id
+
+
+def _audit(runtime: Runtime, request: Request, staff_id: str, action: str, outcome: str = "success") -> None:
+    runtime.audit.append(AuditEvent(staff_id=staff_id, action=action, outcome=outcome,
+                                    target=request.url.path, request_id=request_id_of(request)))
+
+
+def require(permission: Permission):  # type: ignore[no-untyped-def]
+    """A dependency that lets the request through only when the caller's roles grant `permission`."""
+
+    def check(request: Request, principal: Principal = Depends(authenticate),
+              runtime: Runtime = Depends(get_runtime)) -> Principal:
+        if not principal.staff.can(permission):
+            _audit(runtime, request, principal.staff.staff_id, "access.forbidden", outcome="refused")
+            raise Problem(403, "forbidden", "Forbidden",
+                          f"this operation needs the permission '{permission.value}', which your roles do not grant")
+        return principal
+
+    check.__name__ = f"require_{permission.name.lower()}"
+    return check

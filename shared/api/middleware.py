@@ -1,0 +1,121 @@
+"""ASGI guards that run before any route: request id, body size, media type.
+
+Pure ASGI (not BaseHTTPMiddleware) so the body is read once and the same code runs under uvicorn and under
+Mangum in Lambda.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from typing import Any
+
+from shared.api.problems import PROBLEM_JSON
+from shared.observability import get_logger
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+_BODY_METHODS = {b"POST", b"PUT", b"PATCH"}
+JSON_TYPES = ("application/json",)
+
+
+def _header(scope: dict[str, Any], name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key.lower() == name:
+            return value.decode("latin-1")
+    return None
+
+
+def _request_id(scope: dict[str, Any]) -> str:
+    event = scope.get("aws.event") or {}
+    from_gateway = (event.get("requestContext") or {}).get("requestId")
+    if from_gateway and _REQUEST_ID.match(from_gateway):
+        return str(from_gateway)
+    supplied = _header(scope, b"x-request-id")
+    if supplied and _REQUEST_ID.match(supplied):
+        return supplied
+    return str(uuid.uuid4())
+
+
+async def _send_problem(send: Any, status: int, code: str, title: str, detail: str, request_id: str) -> None:
+    body = json.dumps(
+        {"type": f"urn:choju:problem:{code}", "title": title, "status": status, "code": code,
+         "detail": detail, "request_id": request_id},
+        ensure_ascii=False,
+    ).encode()
+    await send({"type": "http.response.start", "status": status, "headers": [
+        (b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode()),
+        (b"x-request-id", request_id.encode()),
+    ]})
+    await send({"type": "http.response.body", "body": body})
+
+
+class RequestGuards:
+    """Give every request an id, refuse oversized or non-JSON bodies, tag logs with the request id."""
+
+    def __init__(self, app: Any, max_body_bytes: int, accepted_media_types: tuple[str, ...] = JSON_TYPES) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+        self.accepted = accepted_media_types
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = _request_id(scope)
+        scope.setdefault("state", {})["request_id"] = request_id
+
+        async def send_with_id(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        with get_logger().append_context_keys(request_id=request_id):
+            if scope.get("method", "").encode() in _BODY_METHODS:
+                body = await self._read_body(receive)
+                if body is None:
+                    await _send_problem(send, 413, "payload-too-large", "Payload too large",
+                                        f"the request body exceeds {self.max_body_bytes} bytes", request_id)
+                    return
+                if body and not self._accepted_type(scope):
+                    await _send_problem(send, 415, "unsupported-media-type", "Unsupported media type",
+                                        f"send the body as {' or '.join(self.accepted)}", request_id)
+                    return
+                receive = _replay(body, receive)
+            await self.app(scope, receive, send_with_id)
+
+    def _accepted_type(self, scope: dict[str, Any]) -> bool:
+        media_type = (_header(scope, b"content-type") or "").split(";")[0].strip().lower()
+        return media_type in self.accepted
+
+    async def _read_body(self, receive: Any) -> bytes | None:
+        """The whole body, or None as soon as it passes the limit."""
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                return None
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        return b"".join(chunks)
+
+
+def _replay(body: bytes, original: Any) -> Any:
+    """Hand the buffered body to the app once, then pass through (so disconnects are still seen)."""
+    sent = False
+
+    async def receive() -> dict[str, Any]:
+        nonlocal sent
+        if sent:
+            return await original()
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive

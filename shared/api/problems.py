@@ -1,0 +1,122 @@
+"""RFC 9457 problem details: every error the API returns (design rule 10).
+
+Each problem has a stable `code` clients can switch on, a readable `title` and `detail`, the request id,
+and for validation errors the offending fields. Nothing here ever includes a stack trace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from shared.observability import get_logger
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class Problem(Exception):
+    """Raise from anywhere below a route to answer with a problem document."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        title: str,
+        detail: str | None = None,
+        errors: Sequence[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail or title)
+        self.status = status
+        self.code = code
+        self.title = title
+        self.detail = detail
+        self.errors = list(errors) if errors else None
+        self.headers = headers
+
+
+def problem_response(
+    status: int,
+    code: str,
+    title: str,
+    detail: str | None = None,
+    *,
+    request_id: str | None = None,
+    errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body: dict[str, Any] = {"type": f"urn:choju:problem:{code}", "title": title, "status": status, "code": code}
+    if detail:
+        body["detail"] = detail
+    if errors:
+        body["errors"] = errors
+    if request_id:
+        body["request_id"] = request_id
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _request_id(request: Request) -> str | None:
+    return getattr(request.state, "request_id", None)
+
+
+_HTTP_CODES = {
+    400: ("bad-request", "Bad request"),
+    401: ("unauthorized", "Authentication required"),
+    403: ("forbidden", "Forbidden"),
+    404: ("not-found", "Not found"),
+    405: ("method-not-allowed", "Method not allowed"),
+    409: ("conflict", "Conflict"),
+    413: ("payload-too-large", "Payload too large"),
+    415: ("unsupported-media-type", "Unsupported media type"),
+}
+
+
+def _field_errors(exc: RequestValidationError) -> tuple[str, str, list[dict[str, Any]]]:
+    """Map pydantic errors to (code, title, fields); a body that is not JSON gets its own code."""
+    fields = []
+    code, title = "validation-failed", "The request has invalid fields"
+    for error in exc.errors():
+        kind = error.get("type", "")
+        if kind == "json_invalid":
+            code, title = "malformed-json", "The request body is not valid JSON"
+        elif kind == "extra_forbidden" and code == "validation-failed":
+            code, title = "unknown-field", "The request has fields this operation does not accept"
+        location = [str(part) for part in error.get("loc", ())]
+        # The input value is never echoed: it may be a My Number.
+        fields.append({"field": ".".join(location), "type": kind, "message": error.get("msg", "")})
+    return code, title, fields
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    @app.exception_handler(Problem)
+    async def _problem(request: Request, exc: Problem) -> JSONResponse:
+        return problem_response(
+            exc.status, exc.code, exc.title, exc.detail,
+            request_id=_request_id(request), errors=exc.errors, headers=exc.headers,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        code, title, fields = _field_errors(exc)
+        status = 400 if code == "malformed-json" else 422
+        return problem_response(status, code, title, request_id=_request_id(request), errors=fields)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code, title = _HTTP_CODES.get(exc.status_code, ("error", "Error"))
+        detail = exc.detail if isinstance(exc.detail, str) and exc.detail != title else None
+        return problem_response(exc.status_code, code, title, detail, request_id=_request_id(request))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        get_logger().exception("unhandled error", extra={"path": request.url.path})
+        return problem_response(
+            500, "internal-error", "Internal error",
+            "The request could not be completed. Quote the request id when you report it.",
+            request_id=_request_id(request),
+        )

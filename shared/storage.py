@@ -1,0 +1,217 @@
+"""The storage declaration: every table, bucket and key the system uses (design rule 1).
+
+The Pulumi program, the local bootstrap and the tests all read this module; no physical name is written
+anywhere else. Physical names are `<prefix>-<logical name>`, the prefix coming from the stack or from
+`CHOJU_NAME_PREFIX`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Literal
+
+KeyType = Literal["S", "N"]
+
+
+class DataClass(str, Enum):
+    """How sensitive the stored data is; becomes the `data-classification` tag."""
+
+    SPECIFIC_PERSONAL = "specific-personal"  # 特定個人情報: holds My Numbers (encrypted)
+    PERSONAL = "personal"  # 個人情報 without My Numbers
+    STAFF = "staff"  # staff identities and sessions
+    AUDIT = "audit"  # audit trail: append-only evidence
+    OPERATIONAL = "operational"  # idempotency records, job state
+
+
+@dataclass(frozen=True)
+class RetentionClass:
+    """How long data of one kind is kept, and why."""
+
+    name: str
+    days: int | None  # None: kept until the workflow that owns it erases it
+    source: str
+
+
+RETENTION_CLASSES: dict[str, RetentionClass] = {
+    rc.name: rc
+    for rc in (
+        RetentionClass("session", 1, "sessions expire by TTL after idle log-off (PIA-III-3-e)"),
+        RetentionClass(
+            "idempotency", 1, "counter retries are answered from the first result for one day"
+        ),
+        RetentionClass(
+            "audit",
+            7 * 365,
+            "access records kept 7 years (BLEA log-bucket default; 熊本市文書管理規程 period [U], configurable)",
+        ),
+        RetentionClass(
+            "insurance-record",
+            None,
+            "kept while the 事務 needs it, then erased (番号法第20条); collection claims lapse after 2 years "
+            "(高齢者の医療の確保に関する法律第160条) and other claims after 5 (地方自治法第236条)",
+        ),
+        RetentionClass("staff", None, "kept while the staff member is registered (PIA-III-3-c)"),
+        RetentionClass("exchange", 30, "exchanged files expire after use (PIA-III-2-h)"),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Index:
+    name: str
+    partition_key: tuple[str, KeyType]
+    sort_key: tuple[str, KeyType] | None = None
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    purpose: str
+    partition_key: tuple[str, KeyType]
+    sort_key: tuple[str, KeyType] | None
+    data_class: DataClass
+    retention: str
+    ttl_attribute: str | None = None
+    indexes: tuple[Index, ...] = ()
+
+    def physical_name(self, prefix: str) -> str:
+        return f"{prefix}-{self.name}"
+
+
+@dataclass(frozen=True)
+class BucketSpec:
+    name: str
+    purpose: str
+    data_class: DataClass
+    retention: str
+    versioning: bool = True
+    object_lock: bool = False
+    replicate_to_secondary: bool = False
+
+    def physical_name(self, prefix: str) -> str:
+        return f"{prefix}-{self.name}"
+
+
+@dataclass(frozen=True)
+class KeySpec:
+    name: str
+    purpose: str
+
+    def alias(self, prefix: str) -> str:
+        return f"alias/{prefix}-{self.name}"
+
+
+@dataclass(frozen=True)
+class StorageDeclaration:
+    tables: tuple[TableSpec, ...]
+    buckets: tuple[BucketSpec, ...]
+    keys: tuple[KeySpec, ...] = field(default_factory=tuple)
+
+    def table(self, name: str) -> TableSpec:
+        return _find(self.tables, name, "table")
+
+    def bucket(self, name: str) -> BucketSpec:
+        return _find(self.buckets, name, "bucket")
+
+    def key(self, name: str) -> KeySpec:
+        return _find(self.keys, name, "key")
+
+
+def _find(items: tuple, name: str, kind: str):  # type: ignore[no-untyped-def]
+    for item in items:
+        if item.name == name:
+            return item
+    raise KeyError(f"no {kind} named {name!r} in the storage declaration")
+
+
+STORAGE = StorageDeclaration(
+    tables=(
+        TableSpec(
+            "staff",
+            "staff registry: one identity per person, roles (PIA-III-3-c)",
+            ("staff_id", "S"),
+            None,
+            DataClass.STAFF,
+            "staff",
+        ),
+        TableSpec(
+            "sessions",
+            "server-side sessions with idle log-off (PIA-III-3-e)",
+            ("session_id", "S"),
+            None,
+            DataClass.STAFF,
+            "session",
+            ttl_attribute="expires_at",
+        ),
+        TableSpec(
+            "audit-log",
+            "append-only hash-chained audit trail (PIA-III-2-c, III-3-f, III-8)",
+            ("chain", "S"),
+            ("seq", "N"),
+            DataClass.AUDIT,
+            "audit",
+            indexes=(Index("by-target", ("target", "S"), ("seq", "N")),),
+        ),
+        TableSpec(
+            "persons",
+            "persons and households: insured, household members, former insured (PIA-II-2-a)",
+            ("person_id", "S"),
+            None,
+            DataClass.SPECIFIC_PERSONAL,
+            "insurance-record",
+            indexes=(
+                Index("by-mynumber-index", ("mynumber_index", "S")),
+                Index("by-kana-birth", ("kana_key", "S"), ("birth_date", "S")),
+                Index("by-household", ("household_id", "S")),
+            ),
+        ),
+        TableSpec(
+            "change-requests",
+            "pending maker-checker changes to specific personal information (PIA-III-2-l)",
+            ("request_id", "S"),
+            None,
+            DataClass.SPECIFIC_PERSONAL,
+            "insurance-record",
+            ttl_attribute="expires_at",
+            indexes=(Index("by-status", ("status", "S"), ("created_at", "S")),),
+        ),
+        TableSpec(
+            "idempotency",
+            "first results of retried counter submissions",
+            ("id", "S"),
+            None,
+            DataClass.OPERATIONAL,
+            "idempotency",
+            ttl_attribute="expiration",
+        ),
+    ),
+    buckets=(
+        BucketSpec(
+            "audit",
+            "audit-log digests under Object Lock (PIA-III-8)",
+            DataClass.AUDIT,
+            "audit",
+            object_lock=True,
+            replicate_to_secondary=True,
+        ),
+        BucketSpec(
+            "documents",
+            "scanned application documents (PIA-I-1-f)",
+            DataClass.SPECIFIC_PERSONAL,
+            "insurance-record",
+            replicate_to_secondary=True,
+        ),
+        BucketSpec(
+            "exchange",
+            "files exchanged with registered counterparties (PIA-III-2-d, III-2-i)",
+            DataClass.SPECIFIC_PERSONAL,
+            "exchange",
+        ),
+    ),
+    keys=(
+        KeySpec("data", "general data key: tables, buckets, queues, function environments"),
+        KeySpec("mynumber", "My Number field encryption only; narrow key policy (design rule 5)"),
+        KeySpec("logs", "CloudWatch Logs, CloudTrail, flow logs"),
+    ),
+)
