@@ -1,7 +1,6 @@
 """Lambda entry point: the assessment app behind API Gateway REST (v1) proxy events."""
 
-from mangum import Mangum
-
 from functions.assessment.app import build
+from shared.api.lambda_entry import lambda_handler_for
 
-handler = Mangum(build(), lifespan="off", api_gateway_base_path="/")
+handler = lambda_handler_for(build())

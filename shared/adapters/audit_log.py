@@ -105,9 +105,11 @@ class AuditLog:
             ExpressionAttributeValues=to_item({":c": CHAIN, ":s": after_seq}),
             ConsistentRead=True,
         ):
-            item.pop("chain", None)
-            item["detail"] = json.loads(item.get("detail") or "{}")
-            yield item
+            yield _plain_record(item)
+
+    def get(self, seq: int) -> dict[str, Any] | None:
+        item = self._db.get_item(TableName=self._table, Key=to_item({"chain": CHAIN, "seq": seq}), ConsistentRead=True)
+        return _plain_record(from_item(item["Item"])) if "Item" in item else None
 
     def latest(self, limit: int) -> list[dict[str, Any]]:
         page = self._db.query(
@@ -117,16 +119,16 @@ class AuditLog:
             ScanIndexForward=False,
             Limit=limit,
         )
-        out = []
-        for raw in page.get("Items", []):
-            item = from_item(raw)
-            item.pop("chain", None)
-            item["detail"] = json.loads(item.get("detail") or "{}")
-            out.append(item)
-        return out
+        return [_plain_record(from_item(raw)) for raw in page.get("Items", [])]
 
     def verify(self) -> ChainReport:
         return verify_chain(self.records())
+
+
+def _plain_record(item: dict[str, Any]) -> dict[str, Any]:
+    item.pop("chain", None)
+    item["detail"] = json.loads(item.get("detail") or "{}")
+    return item
 
 
 def write_digest(s3: Any, bucket: str, report: ChainReport, now: datetime, retention_days: int) -> str:

@@ -9,15 +9,27 @@ from shared.domain.roles import parse_roles
 from shared.domain.staff import StaffMember, validate_for_registry
 
 
+class StaffAlreadyRegistered(ValueError):
+    pass
+
+
 class StaffRegistry:
     def __init__(self, client: Any, table: str) -> None:
         self._db = client
         self._table = table
 
-    def register(self, member: StaffMember) -> None:
-        """Add or replace a staff member; shared accounts are refused before anything is written."""
+    def register(self, member: StaffMember, *, replace: bool = True) -> None:
+        """Add (or, with replace, overwrite) a staff member; shared accounts are refused before any write."""
         validate_for_registry(member)
+        condition = {} if replace else {"ConditionExpression": "attribute_not_exists(staff_id)"}
+        try:
+            self._put(member, condition)
+        except self._db.exceptions.ConditionalCheckFailedException:
+            raise StaffAlreadyRegistered(f"{member.staff_id} is already registered") from None
+
+    def _put(self, member: StaffMember, condition: dict[str, str]) -> None:
         self._db.put_item(
+            **condition,
             TableName=self._table,
             Item=to_item(
                 {

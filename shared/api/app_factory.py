@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from fastapi import APIRouter, FastAPI
 
-from shared.api import common_routes
+from shared.api import common_routes, staff_routes
 from shared.api.middleware import RequestGuards
 from shared.api.problems import install_problem_handlers
 from shared.runtime import Runtime, default_runtime
@@ -37,6 +37,7 @@ def create_app(
     app.state.runtime = runtime
     install_problem_handlers(app)
     app.include_router(common_routes.router)
+    app.include_router(staff_routes.router)
     for workflow, routers in workflows:
         app.include_router(health_router(workflow))
         for router in routers:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.adapters.audit_log import AuditEvent
 from shared.api.auth import Principal, authenticate, get_runtime, require
+from shared.api.problems import Problem
 from shared.domain.roles import Permission
 from shared.runtime import Runtime
 
@@ -45,15 +47,64 @@ def logout(principal: Principal = Depends(authenticate), runtime: Runtime = Depe
     return {"status": "signed-out"}
 
 
+AUDIT_READER = require(Permission.AUDIT_READ)
+
+
+def _inspected(runtime: Runtime, principal: Principal, what: str) -> None:
+    """Reading the audit log is itself audited (PIA-III-8)."""
+    runtime.audit.append(AuditEvent(staff_id=principal.staff.staff_id, action="audit.read", outcome="success",
+                                    purpose="inspection", target=what, request_id=principal.request_id))
+
+
 @router.get("/audit/records", tags=["audit"])
 def audit_records(
-    request: Request,
     limit: int = Query(50, ge=1, le=500),
-    principal: Principal = Depends(require(Permission.AUDIT_READ)),
+    principal: Principal = Depends(AUDIT_READER),
     runtime: Runtime = Depends(get_runtime),
 ) -> dict[str, Any]:
-    """The latest audit records, newest first, for inspection (PIA-III-2-c, III-8)."""
+    """The latest audit records, newest first (PIA-III-2-c, III-8)."""
     records = runtime.audit.latest(limit)
-    runtime.audit.append(AuditEvent(staff_id=principal.staff.staff_id, action="audit.read", outcome="success",
-                                    purpose="inspection", request_id=principal.request_id))
+    _inspected(runtime, principal, "latest")
     return {"records": records}
+
+
+@router.get("/audit/records/{seq}", tags=["audit"])
+def audit_record(seq: int, principal: Principal = Depends(AUDIT_READER),
+                 runtime: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+    record = runtime.audit.get(seq)
+    if record is None:
+        raise Problem(404, "not-found", "Not found", f"there is no audit record {seq}")
+    _inspected(runtime, principal, f"seq:{seq}")
+    return record
+
+
+class AuditSearch(BaseModel):
+    """Filters for an inspection; all optional, combined with AND."""
+
+    model_config = ConfigDict(extra="forbid")
+    staff_id: str | None = Field(None, max_length=80)
+    action: str | None = Field(None, max_length=80)
+    target: str | None = Field(None, max_length=200)
+    outcome: str | None = Field(None, pattern="^(success|refused|failure)$")
+    since: datetime | None = None
+    until: datetime | None = None
+    limit: int = Field(100, ge=1, le=1000)
+
+
+@router.post("/audit/search", tags=["audit"])
+def audit_search(body: AuditSearch, principal: Principal = Depends(AUDIT_READER),
+                 runtime: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+    """Who did what to whom, for a periodic inspection of access to My Number files (PIA-III-2-c)."""
+    wanted = {k: v for k, v in body.model_dump(include={"staff_id", "action", "target", "outcome"}).items() if v}
+    found = []
+    for record in runtime.audit.records():
+        at = datetime.fromisoformat(record["at"])
+        if any(record.get(k) != v for k, v in wanted.items()):
+            continue
+        if (body.since and at < body.since) or (body.until and at > body.until):
+            continue
+        found.append(record)
+        if len(found) >= body.limit:
+            break
+    _inspected(runtime, principal, "search")
+    return {"records": found, "count": len(found)}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import uuid
 from typing import Any
 
@@ -37,16 +38,17 @@ def _request_id(scope: dict[str, Any]) -> str:
     return str(uuid.uuid4())
 
 
-async def _send_problem(send: Any, status: int, code: str, title: str, detail: str, request_id: str) -> None:
+async def _send_problem(send: Any, status: int, code: str, title: str, detail: str, request_id: str,
+                        with_id: bool = True) -> None:
     body = json.dumps(
         {"type": f"urn:choju:problem:{code}", "title": title, "status": status, "code": code,
          "detail": detail, "request_id": request_id},
         ensure_ascii=False,
     ).encode()
-    await send({"type": "http.response.start", "status": status, "headers": [
-        (b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode()),
-        (b"x-request-id", request_id.encode()),
-    ]})
+    headers = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())]
+    if with_id:
+        headers.append((b"x-request-id", request_id.encode()))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
 
@@ -65,10 +67,20 @@ class RequestGuards:
         request_id = _request_id(scope)
         scope.setdefault("state", {})["request_id"] = request_id
 
+        started = time.perf_counter()
+        response_started = False
+
         async def send_with_id(message: dict[str, Any]) -> None:
+            nonlocal response_started
             if message["type"] == "http.response.start":
+                response_started = True
                 message.setdefault("headers", [])
                 message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+                # One access line per request; the path may carry anything a client typed, so it goes
+                # through the same redaction as every other log line.
+                get_logger().info("request", extra={
+                    "method": scope.get("method"), "path": scope.get("path"), "status": message["status"],
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1)})
             await send(message)
 
         with get_logger().append_context_keys(request_id=request_id):
@@ -83,7 +95,16 @@ class RequestGuards:
                                         f"send the body as {' or '.join(self.accepted)}", request_id)
                     return
                 receive = _replay(body, receive)
-            await self.app(scope, receive, send_with_id)
+            try:
+                await self.app(scope, receive, send_with_id)
+            except Exception:
+                # A fault, not bad input: log it (redacted) and answer 500 without internals.
+                get_logger().exception("unhandled error", extra={"path": scope.get("path")})
+                if response_started:
+                    raise
+                await _send_problem(send_with_id, 500, "internal-error", "Internal error",
+                                    "The request could not be completed. Quote the request id when you report it.",
+                                    request_id, with_id=False)
 
     def _accepted_type(self, scope: dict[str, Any]) -> bool:
         media_type = (_header(scope, b"content-type") or "").split(";")[0].strip().lower()

@@ -14,7 +14,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from shared.observability import get_logger
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -111,12 +110,3 @@ def install_problem_handlers(app: FastAPI) -> None:
         code, title = _HTTP_CODES.get(exc.status_code, ("error", "Error"))
         detail = exc.detail if isinstance(exc.detail, str) and exc.detail != title else None
         return problem_response(exc.status_code, code, title, detail, request_id=_request_id(request))
-
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        get_logger().exception("unhandled error", extra={"path": request.url.path})
-        return problem_response(
-            500, "internal-error", "Internal error",
-            "The request could not be completed. Quote the request id when you report it.",
-            request_id=_request_id(request),
-        )

@@ -25,6 +25,7 @@ class Permission(str, Enum):
     DELETION_RUN = "deletion:run"
     DISCLOSURE_HANDLE = "disclosure:handle"  # PIA-IV-1, IV-2
     AUDIT_READ = "audit:read"  # PIA-III-2-c, III-8
+    STAFF_ADMIN = "staff:admin"  # keeps staff IDs accurate (PIA-III-3-c)
     OPERATIONS = "operations"
 
 
@@ -62,7 +63,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         {P.PERSON_READ, P.CHANGE_REQUEST, P.TRANSFER_APPROVE, P.DELETION_RUN, P.DISCLOSURE_HANDLE}
     ),
     Role.AUDITOR: frozenset({P.AUDIT_READ}),
-    Role.OPERATOR: frozenset({P.OPERATIONS}),
+    Role.OPERATOR: frozenset({P.OPERATIONS, P.STAFF_ADMIN}),
 }
 
 

@@ -1,0 +1,79 @@
+"""Staff registry administration: personal accounts only, kept accurate (PIA-III-3-c)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.adapters.audit_log import AuditEvent
+from shared.adapters.staff_registry import StaffAlreadyRegistered
+from shared.api.auth import Principal, get_runtime, require
+from shared.api.problems import Problem
+from shared.domain.roles import Permission, Role
+from shared.domain.staff import SharedAccountRefused, StaffMember
+from shared.runtime import Runtime
+
+router = APIRouter(prefix="/staff", tags=["staff"])
+ADMIN = require(Permission.STAFF_ADMIN)
+
+
+class StaffIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    staff_id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$")
+    name: str = Field(min_length=1, max_length=100)
+    department: str = Field(min_length=1, max_length=100)
+    roles: list[Role] = Field(min_length=1)
+    shared_account: bool = False
+
+
+class StaffOut(BaseModel):
+    staff_id: str
+    name: str
+    department: str
+    roles: list[Role]
+    active: bool
+
+
+class StaffPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    active: bool
+
+
+def _out(member: StaffMember) -> StaffOut:
+    return StaffOut(staff_id=member.staff_id, name=member.name, department=member.department,
+                    roles=sorted(member.roles, key=lambda r: r.value), active=member.active)
+
+
+@router.get("", response_model=list[StaffOut])
+def list_staff(_: Principal = Depends(ADMIN), runtime: Runtime = Depends(get_runtime)) -> list[StaffOut]:
+    return [_out(m) for m in runtime.staff.all()]
+
+
+@router.post("", response_model=StaffOut, status_code=201)
+def register_staff(body: StaffIn, principal: Principal = Depends(ADMIN),
+                   runtime: Runtime = Depends(get_runtime)) -> StaffOut:
+    member = StaffMember(body.staff_id, body.name.strip(), body.department, frozenset(body.roles),
+                         shared_account=body.shared_account)
+    try:
+        runtime.staff.register(member, replace=False)
+    except SharedAccountRefused as refused:
+        raise Problem(422, "shared-account-refused", "Shared accounts cannot be registered", str(refused)) from None
+    except StaffAlreadyRegistered as exists:
+        raise Problem(409, "conflict", "Already registered", str(exists)) from None
+    except ValueError as invalid:
+        raise Problem(422, "validation-failed", "The staff record is invalid", str(invalid)) from None
+    runtime.audit.append(AuditEvent(principal.staff.staff_id, "staff.register", "success",
+                                    target=member.staff_id, request_id=principal.request_id))
+    return _out(member)
+
+
+@router.patch("/{staff_id}", response_model=StaffOut)
+def update_staff(staff_id: str, body: StaffPatch, principal: Principal = Depends(ADMIN),
+                 runtime: Runtime = Depends(get_runtime)) -> StaffOut:
+    member = runtime.staff.get(staff_id)
+    if member is None:
+        raise Problem(404, "not-found", "Not found", f"no staff member {staff_id}")
+    runtime.staff.set_active(staff_id, body.active)
+    runtime.audit.append(AuditEvent(principal.staff.staff_id, "staff.enable" if body.active else "staff.disable",
+                                    "success", target=staff_id, request_id=principal.request_id))
+    return _out(StaffMember(member.staff_id, member.name, member.department, member.roles, body.active))

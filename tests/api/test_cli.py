@@ -1,0 +1,61 @@
+"""`choju audit-log verify` and `choju dev-token`, run as an operator would (in-process, against moto)."""
+
+from __future__ import annotations
+
+import pytest
+
+from shared.adapters.dynamo import to_item
+from shared.cli.main import main
+from shared.local.state import write_state
+from tests.conftest import env_for
+
+
+@pytest.fixture
+def operator_env(runtime, state_dir, monkeypatch):
+    for key, value in env_for(state_dir).items():
+        monkeypatch.setenv(key, value)
+    return runtime
+
+
+def test_verify_reports_ok_and_stores_a_locked_digest(operator_env, capsys) -> None:
+    assert main(["audit-log", "verify"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("OK: ")
+    s3 = operator_env.clients.client("s3")
+    bucket = operator_env.bucket_name("audit")
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix="digests/")["Contents"]]
+    assert len(keys) == 1 and s3.head_object(Bucket=bucket, Key=keys[0])["ObjectLockMode"] == "COMPLIANCE"
+
+
+def test_verify_exits_non_zero_and_names_the_broken_record(operator_env, capsys) -> None:
+    operator_env.clients.client("dynamodb").update_item(
+        TableName=operator_env.table_name("audit-log"), Key=to_item({"chain": "main", "seq": 1}),
+        UpdateExpression="SET staff_id = :x", ExpressionAttributeValues=to_item({":x": "intruder"}))
+    assert main(["audit-log", "verify"]) == 1
+    assert "BROKEN at record 1" in capsys.readouterr().out
+
+
+def test_verify_with_a_region_outside_japan_stops_with_a_clear_message(operator_env, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("CHOJU_REGION", "us-east-1")
+    assert main(["audit-log", "verify"]) == 2
+    assert "CHOJU_REGION" in capsys.readouterr().err
+
+
+def test_dev_token_refuses_outside_local_mode(state_dir, monkeypatch, capsys) -> None:
+    monkeypatch.delenv("CHOJU_MODE", raising=False)
+    assert main(["--state-dir", str(state_dir), "dev-token", "--role", "checker"]) == 2  # not running
+    write_state(state_dir, {}, "http://127.0.0.1:1")
+    monkeypatch.setenv("CHOJU_MODE", "aws")
+    assert main(["--state-dir", str(state_dir), "dev-token", "--role", "checker"]) == 2
+    assert "local mode" in capsys.readouterr().err
+
+
+def test_dev_token_prints_a_token_for_the_role(state_dir, monkeypatch, capsys) -> None:
+    import jwt
+
+    monkeypatch.delenv("CHOJU_MODE", raising=False)
+    write_state(state_dir, {}, "http://127.0.0.1:1")
+    assert main(["--state-dir", str(state_dir), "dev-token", "--role", "auditor"]) == 0
+    token = capsys.readouterr().out.strip()
+    assert jwt.decode(token, options={"verify_signature": False})["sub"] == "S1007"
+    assert main(["--state-dir", str(state_dir), "dev-token", "--role", "root"]) == 2

@@ -1,0 +1,120 @@
+"""Shared fixtures: moto stands in for AWS, a local identity provider signs tokens, a clock we can move."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from moto import mock_aws
+
+from shared.config import Settings, load_settings
+from shared.local.bootstrap import bootstrap_storage
+from shared.local.demo_data import seed_demo_data
+from shared.local.identity import LOCAL_AUDIENCE, LOCAL_ISSUER, ensure_keys, mint_token
+from shared.runtime import Runtime
+
+os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+os.environ.setdefault("AWS_DEFAULT_REGION", "ap-northeast-1")
+os.environ.pop("AWS_PROFILE", None)
+os.environ.setdefault("POWERTOOLS_DEV", "false")
+
+
+class FakeClock:
+    """A clock the tests move by hand (idle time-outs, expiries)."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or datetime(2026, 4, 1, 9, 0, tzinfo=timezone.utc)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def state_dir(tmp_path: Path) -> Path:
+    path = tmp_path / "state"
+    ensure_keys(path)
+    return path
+
+
+def env_for(state_dir: Path, **overrides: str) -> dict[str, str]:
+    env = {
+        "CHOJU_MODE": "aws",
+        "CHOJU_NAME_PREFIX": "choju-test",
+        "CHOJU_JWKS": str(state_dir / "jwks.json"),
+        "CHOJU_TOKEN_ISSUER": LOCAL_ISSUER,
+        "CHOJU_TOKEN_AUDIENCE": LOCAL_AUDIENCE,
+    }
+    env.update(overrides)
+    return env
+
+
+@pytest.fixture
+def settings(state_dir: Path) -> Settings:
+    return load_settings(env_for(state_dir))
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(datetime.now(timezone.utc).replace(microsecond=0))
+
+
+@pytest.fixture
+def aws() -> Iterator[None]:
+    with mock_aws():
+        yield
+
+
+@pytest.fixture
+def runtime(aws: None, settings: Settings, clock: FakeClock) -> Runtime:
+    rt = Runtime(settings, clock=clock)
+    bootstrap_storage(rt)
+    seed_demo_data(rt)
+    return rt
+
+
+@pytest.fixture
+def api(runtime: Runtime) -> TestClient:
+    from functions.registry import build_all
+
+    return TestClient(build_all(runtime), raise_server_exceptions=False)
+
+
+@pytest.fixture
+def token_for(state_dir: Path, clock: FakeClock) -> Callable[..., str]:
+    """token_for("S1001") -> a signed bearer token for that staff id (issued at the fake clock's time)."""
+
+    def make(staff_id: str, **kwargs: object) -> str:
+        kwargs.setdefault("now", int(clock().timestamp()))
+        return mint_token(state_dir, staff_id, **kwargs)  # type: ignore[arg-type]
+
+    return make
+
+
+@pytest.fixture
+def auth(token_for: Callable[..., str]) -> Callable[[str], dict[str, str]]:
+    """auth("S1001") -> headers with a fresh bearer token for that staff member."""
+    return lambda staff_id: {"Authorization": f"Bearer {token_for(staff_id)}"}
+
+
+@pytest.fixture
+def log_output() -> Iterator[Callable[[], str]]:
+    """What the choju logger wrote during the test, through its real (redacting) handler."""
+    import io
+
+    from shared.observability import get_logger
+
+    handler = get_logger().registered_handler
+    buffer = io.StringIO()
+    previous = handler.setStream(buffer)
+    try:
+        yield buffer.getvalue
+    finally:
+        handler.setStream(previous)

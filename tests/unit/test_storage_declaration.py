@@ -1,0 +1,86 @@
+"""One source of truth for storage (design rule 1)."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from shared.storage import RETENTION_CLASSES, STORAGE, DataClass
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_every_table_and_bucket_has_a_known_retention_class_and_data_class() -> None:
+    for spec in (*STORAGE.tables, *STORAGE.buckets):
+        assert spec.retention in RETENTION_CLASSES, spec.name
+        assert isinstance(spec.data_class, DataClass)
+
+
+def test_names_are_unique_and_lowercase() -> None:
+    names = [t.name for t in STORAGE.tables] + [b.name for b in STORAGE.buckets]
+    assert len(names) == len(set(names))
+    assert all(re.fullmatch(r"[a-z][a-z0-9-]+", n) for n in names)
+
+
+def test_index_keys_and_ttl_are_declared() -> None:
+    sessions = STORAGE.table("sessions")
+    assert sessions.ttl_attribute == "expires_at"
+    audit = STORAGE.table("audit-log")
+    assert audit.partition_key == ("chain", "S") and audit.sort_key == ("seq", "N")
+
+
+def test_audit_bucket_has_object_lock_and_versioning() -> None:
+    audit = STORAGE.bucket("audit")
+    assert audit.object_lock and audit.versioning
+
+
+def test_unknown_names_are_an_error() -> None:
+    with pytest.raises(KeyError):
+        STORAGE.table("nope")
+
+
+def test_bootstrap_creates_exactly_the_declared_storage(runtime) -> None:
+    db = runtime.clients.client("dynamodb")
+    tables = set(db.list_tables()["TableNames"])
+    assert tables == {t.physical_name("choju-test") for t in STORAGE.tables}
+    s3 = runtime.clients.client("s3")
+    assert {b["Name"] for b in s3.list_buckets()["Buckets"]} == {b.physical_name("choju-test") for b in STORAGE.buckets}
+    sessions = db.describe_table(TableName="choju-test-sessions")["Table"]
+    assert sessions["SSEDescription"]["Status"] == "ENABLED"
+    assert db.describe_time_to_live(TableName="choju-test-sessions")["TimeToLiveDescription"]["AttributeName"] == "expires_at"
+    lock = s3.get_object_lock_configuration(Bucket="choju-test-audit")["ObjectLockConfiguration"]
+    assert lock["Rule"]["DefaultRetention"]["Mode"] == "COMPLIANCE"
+
+
+def test_bootstrap_is_idempotent(runtime) -> None:
+    from shared.local.bootstrap import bootstrap_storage
+
+    bootstrap_storage(runtime)  # a second run must not fail or duplicate keys
+    aliases = [a["AliasName"] for a in runtime.clients.client("kms").list_aliases()["Aliases"] if "choju-test" in a["AliasName"]]
+    assert sorted(aliases) == sorted(k.alias("choju-test") for k in STORAGE.keys)
+
+
+LOGICAL = [t.name for t in STORAGE.tables] + [b.name for b in STORAGE.buckets]
+PHYSICAL = re.compile(r"""["']choju-[a-z]+-(%s)["']""" % "|".join(map(re.escape, LOGICAL)))
+LITERAL_ARGUMENT = re.compile(r"""\b(TableName|Bucket)=["']""")
+
+
+def _literal_physical_names(paths: list[Path]) -> list[str]:
+    """Places that spell a physical table or bucket name instead of asking the declaration."""
+    return [
+        f"{path.name}:{number}"
+        for path in paths
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if PHYSICAL.search(line) or LITERAL_ARGUMENT.search(line)
+    ]
+
+
+def test_no_table_or_bucket_name_is_written_outside_the_declaration() -> None:
+    paths = [p for f in ("shared", "functions", "infra", "policies") for p in (ROOT / f).rglob("*.py") if p.name != "storage.py"]
+    assert _literal_physical_names(paths) == []
+
+
+def test_the_name_scan_catches_a_hard_coded_table(tmp_path: Path) -> None:
+    rogue = tmp_path / "rogue.py"
+    rogue.write_text('db.get_item(TableName="choju-prod-persons", Key={})\n')
+    assert _literal_physical_names([rogue]) == ["rogue.py:1"]
