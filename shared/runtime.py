@@ -17,6 +17,8 @@ from shared.storage import STORAGE
 
 if TYPE_CHECKING:
     from shared.adapters.audit_log import AuditLog
+    from shared.adapters.field_crypto import MyNumberVault
+    from shared.adapters.field_crypto import MyNumberVault
     from shared.adapters.sessions import SessionStore
     from shared.adapters.staff_registry import StaffRegistry
     from shared.security.tokens import TokenVerifier
@@ -65,6 +67,13 @@ class Runtime:
         from shared.adapters.audit_log import AuditLog
 
         return AuditLog(self.clients.client("dynamodb"), self.table_name("audit-log"), self.clock)
+
+    @cached_property
+    def vault(self) -> MyNumberVault:
+        from shared.adapters.field_crypto import MyNumberVault
+
+        parameter = STORAGE.parameter("mynumber-index-key").physical_name(self.settings.name_prefix)
+        return MyNumberVault(self.clients, self.key_alias("mynumber"), parameter)
 
     @cached_property
     def tokens(self) -> TokenVerifier:

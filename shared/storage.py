@@ -103,10 +103,23 @@ class KeySpec:
 
 
 @dataclass(frozen=True)
+class ParameterSpec:
+    """An SSM parameter whose value is a KMS ciphertext (never a plaintext secret)."""
+
+    name: str
+    purpose: str
+    encrypted_with: str  # a KeySpec name
+
+    def physical_name(self, prefix: str) -> str:
+        return f"/{prefix}/{self.name}"
+
+
+@dataclass(frozen=True)
 class StorageDeclaration:
     tables: tuple[TableSpec, ...]
     buckets: tuple[BucketSpec, ...]
     keys: tuple[KeySpec, ...] = field(default_factory=tuple)
+    parameters: tuple[ParameterSpec, ...] = field(default_factory=tuple)
 
     def table(self, name: str) -> TableSpec:
         return _find(self.tables, name, "table")
@@ -116,6 +129,9 @@ class StorageDeclaration:
 
     def key(self, name: str) -> KeySpec:
         return _find(self.keys, name, "key")
+
+    def parameter(self, name: str) -> ParameterSpec:
+        return _find(self.parameters, name, "parameter")
 
 
 def _find(items: tuple, name: str, kind: str):  # type: ignore[no-untyped-def]
@@ -213,5 +229,12 @@ STORAGE = StorageDeclaration(
         KeySpec("data", "general data key: tables, buckets, queues, function environments"),
         KeySpec("mynumber", "My Number field encryption only; narrow key policy (design rule 5)"),
         KeySpec("logs", "CloudWatch Logs, CloudTrail, flow logs"),
+    ),
+    parameters=(
+        ParameterSpec(
+            "mynumber-index-key",
+            "HMAC secret of the My Number blind index, as a KMS ciphertext (design rule 5)",
+            "mynumber",
+        ),
     ),
 )
