@@ -33,6 +33,7 @@ class Settings:
     session_idle_minutes: int
     max_body_bytes: int
     log_level: str
+    change_expiry_hours: int = 72
 
     @property
     def is_local(self) -> bool:
@@ -86,4 +87,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         session_idle_minutes=_int(env, "CHOJU_SESSION_IDLE_MINUTES", 15, 1, 480),
         max_body_bytes=_int(env, "CHOJU_MAX_BODY_BYTES", 1_048_576, 1_024, 6_291_456),
         log_level=_one_of(env, "CHOJU_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
+        change_expiry_hours=_int(env, "CHOJU_CHANGE_EXPIRY_HOURS", 72, 1, 24 * 30),
     )

@@ -17,7 +17,9 @@ from shared.storage import STORAGE
 
 if TYPE_CHECKING:
     from shared.adapters.audit_log import AuditLog
-    from shared.adapters.field_crypto import MyNumberVault
+    from shared.adapters.change_requests import ChangeRequestStore
+    from shared.adapters.persons import PersonRepository
+    from shared.adapters.subject_requests import SubjectRequestStore
     from shared.adapters.field_crypto import MyNumberVault
     from shared.adapters.sessions import SessionStore
     from shared.adapters.staff_registry import StaffRegistry
@@ -67,6 +69,24 @@ class Runtime:
         from shared.adapters.audit_log import AuditLog
 
         return AuditLog(self.clients.client("dynamodb"), self.table_name("audit-log"), self.clock)
+
+    @cached_property
+    def persons(self) -> PersonRepository:
+        from shared.adapters.persons import PersonRepository
+
+        return PersonRepository(self.clients.client("dynamodb"), self.table_name("persons"))
+
+    @cached_property
+    def change_requests(self) -> ChangeRequestStore:
+        from shared.adapters.change_requests import ChangeRequestStore
+
+        return ChangeRequestStore(self.clients.client("dynamodb"), self.table_name("change-requests"))
+
+    @cached_property
+    def subject_requests(self) -> SubjectRequestStore:
+        from shared.adapters.subject_requests import SubjectRequestStore
+
+        return SubjectRequestStore(self.clients.client("dynamodb"), self.table_name("subject-requests"))
 
     @cached_property
     def vault(self) -> MyNumberVault:

@@ -193,6 +193,14 @@ STORAGE = StorageDeclaration(
             indexes=(Index("by-status", ("status", "S"), ("created_at", "S")),),
         ),
         TableSpec(
+            "subject-requests",
+            "disclosure requests and inquiries with receipts and responses (PIA-IV-1, IV-2)",
+            ("request_id", "S"),
+            None,
+            DataClass.PERSONAL,
+            "insurance-record",
+        ),
+        TableSpec(
             "idempotency",
             "first results of retried counter submissions",
             ("id", "S"),

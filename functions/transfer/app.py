@@ -4,10 +4,11 @@ from fastapi import FastAPI
 
 from functions.transfer.routes import router
 from shared.api.app_factory import create_app
+from shared.api.change_routes import change_router
 from shared.runtime import Runtime
 
 WORKFLOW = "transfer"
-ROUTERS = (router,)
+ROUTERS = (router, change_router(WORKFLOW))
 
 
 def build(runtime: Runtime | None = None) -> FastAPI:

@@ -35,6 +35,15 @@ class AuditAppendFailed(RuntimeError):
     pass
 
 
+class TransactionConflict(Exception):
+    """A condition on one of the business items failed; `index` says which."""
+
+    def __init__(self, index: int, code: str) -> None:
+        super().__init__(f"transaction item {index} failed: {code}")
+        self.index = index
+        self.code = code
+
+
 class AuditLog:
     def __init__(self, client: Any, table: str, clock: Callable[[], datetime]) -> None:
         self._db = client
@@ -74,15 +83,37 @@ class AuditLog:
         record["hash"] = record_hash(record)
         return record
 
+    def put_item(self, record: dict[str, Any]) -> dict[str, Any]:
+        """The conditional put of one record, usable alone or inside a transaction."""
+        return {
+            "TableName": self._table,
+            "Item": to_item({**record, "chain": CHAIN, "detail": json.dumps(record["detail"], ensure_ascii=False)}),
+            "ConditionExpression": "attribute_not_exists(seq)",
+        }
+
+    def transact_with(self, items: list[dict[str, Any]], event: AuditEvent) -> dict[str, Any]:
+        """Write `items` and the audit record in one transaction (all or nothing).
+
+        Retries only when the audit seq was taken by a concurrent writer; any other failed condition is
+        raised as TransactionConflict naming the item that failed.
+        """
+        for _ in range(MAX_APPEND_ATTEMPTS):
+            record = self.build_record(event, self.head())
+            try:
+                self._db.transact_write_items(TransactItems=[*items, {"Put": self.put_item(record)}])
+                return record
+            except self._db.exceptions.TransactionCanceledException as error:
+                reasons = [r.get("Code", "None") for r in error.response.get("CancellationReasons", [])]
+                failed = [i for i, code in enumerate(reasons[: len(items)]) if code not in ("None", "")]
+                if failed:
+                    raise TransactionConflict(failed[0], reasons[failed[0]]) from None
+        raise AuditAppendFailed(f"could not append {event.action} after {MAX_APPEND_ATTEMPTS} attempts")
+
     def try_append(self, event: AuditEvent, head: tuple[int, str]) -> dict[str, Any] | None:
         """Write the record after `head`; None if another writer took that seq first."""
         record = self.build_record(event, head)
         try:
-            self._db.put_item(
-                TableName=self._table,
-                Item=to_item({**record, "chain": CHAIN, "detail": json.dumps(record["detail"], ensure_ascii=False)}),
-                ConditionExpression="attribute_not_exists(seq)",
-            )
+            self._db.put_item(**self.put_item(record))
         except Exception as error:  # noqa: BLE001
             if is_conditional_failure(error):
                 return None
@@ -106,6 +137,12 @@ class AuditLog:
             ConsistentRead=True,
         ):
             yield _plain_record(item)
+
+    def about(self, target: str) -> list[dict[str, Any]]:
+        """Every record whose target is `target` (a person's access history), oldest first."""
+        return [_plain_record(item) for item in query_all(
+            self._db, TableName=self._table, IndexName="by-target", KeyConditionExpression="target = :t",
+            ExpressionAttributeValues=to_item({":t": target}))]
 
     def get(self, seq: int) -> dict[str, Any] | None:
         item = self._db.get_item(TableName=self._table, Key=to_item({"chain": CHAIN, "seq": seq}), ConsistentRead=True)

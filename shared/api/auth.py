@@ -107,16 +107,21 @@ def _audit(runtime: Runtime, request: Request, staff_id: str, action: str, outco
                                     target=request.url.path, request_id=request_id_of(request)))
 
 
-def require(permission: Permission):  # type: ignore[no-untyped-def]
-    """A dependency that lets the request through only when the caller's roles grant `permission`."""
+def forbid(runtime: Runtime, request: Request, principal: Principal, needed: str) -> Problem:
+    """Audit a refused access and build the 403 to raise."""
+    _audit(runtime, request, principal.staff.staff_id, "access.forbidden", outcome="refused")
+    return Problem(403, "forbidden", "Forbidden",
+                   f"this operation needs the permission {needed}, which your roles do not grant")
+
+
+def require(*permissions: Permission):  # type: ignore[no-untyped-def]
+    """A dependency that lets the request through when the caller's roles grant any of `permissions`."""
 
     def check(request: Request, principal: Principal = Depends(authenticate),
               runtime: Runtime = Depends(get_runtime)) -> Principal:
-        if not principal.staff.can(permission):
-            _audit(runtime, request, principal.staff.staff_id, "access.forbidden", outcome="refused")
-            raise Problem(403, "forbidden", "Forbidden",
-                          f"this operation needs the permission '{permission.value}', which your roles do not grant")
+        if not any(principal.staff.can(p) for p in permissions):
+            raise forbid(runtime, request, principal, " or ".join(f"'{p.value}'" for p in permissions))
         return principal
 
-    check.__name__ = f"require_{permission.name.lower()}"
+    check.__name__ = "require_" + "_or_".join(p.name.lower() for p in permissions)
     return check

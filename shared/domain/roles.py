@@ -23,7 +23,8 @@ class Permission(str, Enum):
     COLLECTION_WRITE = "collection:write"
     TRANSFER_APPROVE = "transfer:approve"
     DELETION_RUN = "deletion:run"
-    DISCLOSURE_HANDLE = "disclosure:handle"  # PIA-IV-1, IV-2
+    DISCLOSURE_HANDLE = "disclosure:handle"  # PIA-IV-1
+    INQUIRY_HANDLE = "inquiry:handle"  # PIA-IV-2
     AUDIT_READ = "audit:read"  # PIA-III-2-c, III-8
     STAFF_ADMIN = "staff:admin"  # keeps staff IDs accurate (PIA-III-3-c)
     OPERATIONS = "operations"
@@ -42,7 +43,7 @@ class Role(str, Enum):
 P = Permission
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.COUNTER_CLERK: frozenset(
-        {P.PERSON_READ, P.PERSON_SEARCH, P.CHANGE_REQUEST, P.INTAKE_WRITE, P.ASSESSMENT_READ}
+        {P.PERSON_READ, P.PERSON_SEARCH, P.CHANGE_REQUEST, P.INTAKE_WRITE, P.ASSESSMENT_READ, P.INQUIRY_HANDLE}
     ),
     Role.MYNUMBER_CLERK: frozenset(
         {
@@ -53,6 +54,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.MYNUMBER_WRITE,
             P.CHANGE_REQUEST,
             P.INTAKE_WRITE,
+            P.INQUIRY_HANDLE,
         }
     ),
     Role.CHECKER: frozenset({P.PERSON_READ, P.PERSON_SEARCH, P.CHANGE_CONFIRM, P.ASSESSMENT_READ}),
@@ -60,7 +62,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         {P.PERSON_READ, P.PERSON_SEARCH, P.CHANGE_REQUEST, P.ASSESSMENT_READ, P.COLLECTION_WRITE}
     ),
     Role.DATA_STEWARD: frozenset(
-        {P.PERSON_READ, P.CHANGE_REQUEST, P.TRANSFER_APPROVE, P.DELETION_RUN, P.DISCLOSURE_HANDLE}
+        {P.PERSON_READ, P.CHANGE_REQUEST, P.TRANSFER_APPROVE, P.DELETION_RUN, P.DISCLOSURE_HANDLE,
+         P.INQUIRY_HANDLE}
     ),
     Role.AUDITOR: frozenset({P.AUDIT_READ}),
     Role.OPERATOR: frozenset({P.OPERATIONS, P.STAFF_ADMIN}),

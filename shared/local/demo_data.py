@@ -1,20 +1,72 @@
-"""Demo data for local mode: the staff registry (one person per role) and a first audit record."""
+"""Demo data for local mode: staff (one person per role) and a few households of the city.
+
+The persons are loaded as already-confirmed records (like a migration), with their My Numbers encrypted and
+indexed exactly as confirmed changes store them. Every number is fictional but passes the check digit.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from shared.adapters.audit_log import AuditEvent
+from shared.domain.kana import kana_key
+from shared.domain.mynumber import check_digit, parse_my_number
 from shared.local.demo_staff import DEMO_STAFF
 from shared.runtime import Runtime
+
+
+def demo_my_number(eleven: str) -> str:
+    """A fictional number with a correct check digit (番号法施行令第8条)."""
+    return eleven + str(check_digit(eleven))
+
+
+# person_id, household, name, kana, birth, sex, address, relationship, head, insured_number, 11 digits or None
+DEMO_PERSONS: tuple[tuple[Any, ...], ...] = (
+    ("P0000000001", "H0000000001", "熊本 太郎", "クマモト タロウ", "1948-05-10", "1", "熊本市中央区手取本町1-1",
+     "世帯主", True, "10000001", "12345678901"),
+    ("P0000000002", "H0000000001", "熊本 花子", "クマモト ハナコ", "1950-11-03", "2", "熊本市中央区手取本町1-1",
+     "妻", False, "10000002", "98320567321"),
+    ("P0000000003", "H0000000001", "熊本 一郎", "クマモト イチロウ", "1980-02-14", "1", "熊本市中央区手取本町1-1",
+     "子", False, None, "11111111111"),
+    ("P0000000004", "H0000000002", "阿蘇 次郎", "アソ ジロウ", "1952-01-20", "1", "熊本市東区健軍1-2-3",
+     "世帯主", True, None, "23456789012"),
+    ("P0000000005", "H0000000003", "天草 ミツ", "アマクサ ミツ", "1945-07-07", "2", "熊本市西区春日3-15-1",
+     "世帯主", True, "10000005", None),
+)
+
+
+def seed_persons(runtime: Runtime) -> int:
+    existing = 0
+    for pid, household, name, kana, birth, sex, address, relation, head, insured, eleven in DEMO_PERSONS:
+        if runtime.persons.get(pid):
+            existing += 1
+            continue
+        record: dict[str, Any] = {
+            "person_id": pid, "household_id": household, "name": name, "name_kana": kana, "kana_key": kana_key(kana),
+            "birth_date": birth, "sex": sex, "address": address, "postal_code": "860-0000",
+            "resident_status": "registered", "relationship": relation, "is_household_head": head,
+            "insured_number": insured, "suspended": False, "version": 1, "updated_at": runtime.clock().isoformat(),
+        }
+        if eleven:
+            number = parse_my_number(demo_my_number(eleven))
+            record["mynumber_enc"] = runtime.vault.encrypt(number)
+            record["mynumber_index"] = runtime.vault.blind_index(number)
+        runtime.persons.put_new(record)
+    return len(DEMO_PERSONS) - existing
 
 
 def seed_demo_data(runtime: Runtime) -> list[str]:
     """Load the demo data; returns lines describing what is there."""
     for member in DEMO_STAFF:
         runtime.staff.register(member)
+    loaded = seed_persons(runtime)
     runtime.audit.append(AuditEvent(staff_id="system", action="local.seed", outcome="success",
-                                    detail={"staff": str(len(DEMO_STAFF))}))
+                                    detail={"staff": str(len(DEMO_STAFF)), "persons": str(loaded)}))
     lines = ["demo staff (use `choju dev-token --role ROLE`):"]
     for m in DEMO_STAFF:
         state = "" if m.active else "  [disabled]"
         lines.append(f"  {m.staff_id}  {','.join(sorted(r.value for r in m.roles)):<20} {m.name}{state}")
+    lines.append("demo persons:")
+    for pid, household, name, _, birth, *_rest in DEMO_PERSONS:
+        lines.append(f"  {pid}  {household}  {birth}  {name}")
     return lines

@@ -1,0 +1,1 @@
+"""Protection of specific personal information: one mechanism for every workflow (PIA III-2, III-3, IV)."""

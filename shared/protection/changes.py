@@ -1,0 +1,153 @@
+"""Maker-checker for every change to specific personal information (design rule 6; PIA-III-2-l).
+
+A change is proposed (stored pending with its diff, reason and the record version it was based on) and
+takes effect only when a different staff member with change:confirm confirms it. Confirming writes the
+record, the request's decision and the audit event in one DynamoDB transaction: a stale base version writes
+nothing, and of concurrent confirmations exactly one applies.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any
+
+from shared.adapters.audit_log import AuditEvent, TransactionConflict
+from shared.domain.changes import ChangeRequest, Operation, Status, check_checker
+from shared.domain.mynumber import parse_my_number
+from shared.domain.person import MY_NUMBER_FIELD, REQUIRED_ON_CREATE, InvalidChange, apply_diff, diff, validate_values
+from shared.runtime import Runtime
+
+PERSON = "person"
+
+
+class ChangeError(Exception):
+    """A change that cannot be made; `code` is the problem code, `status` the HTTP status."""
+
+    def __init__(self, status: int, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.status, self.code, self.detail = status, code, detail
+
+
+def new_person_id() -> str:
+    return f"P{uuid.uuid4().hex[:12].upper()}"
+
+
+class ChangeService:
+    def __init__(self, runtime: Runtime, expiry: timedelta) -> None:
+        self.rt = runtime
+        self.expiry = expiry
+
+    # --- maker -------------------------------------------------------------------------------------------
+    def propose(self, *, workflow: str, maker: str, operation: Operation, person_id: str | None,
+                values: dict[str, Any], reason: str, request_id: str) -> ChangeRequest:
+        values = dict(values)
+        raw_my_number = values.pop(MY_NUMBER_FIELD, None)
+        try:
+            validate_values(values)
+        except InvalidChange as invalid:
+            raise ChangeError(422, "invalid-change", str(invalid)) from None
+        current = self._current(operation, person_id)
+        if operation is Operation.CREATE:
+            missing = [f for f in REQUIRED_ON_CREATE if values.get(f) in (None, "")]
+            if missing:
+                raise ChangeError(422, "invalid-change", f"a new person needs: {', '.join(missing)}")
+            person_id = new_person_id()
+            values.setdefault("household_id", f"H{uuid.uuid4().hex[:10].upper()}")
+            values.setdefault("resident_status", "registered")
+            values.setdefault("suspended", False)
+        assert person_id is not None
+        changes = diff(current, values) if operation is not Operation.DELETE else {"*": {"from": "record", "to": None}}
+        sealed: dict[str, str] = {}
+        if raw_my_number is not None and operation is not Operation.DELETE:
+            number = parse_my_number(raw_my_number)  # InvalidMyNumber is answered by the API layer
+            sealed = {"mynumber_enc": self.rt.vault.encrypt(number), "mynumber_index": self.rt.vault.blind_index(number)}
+            if (current or {}).get("mynumber_index") != sealed["mynumber_index"]:
+                changes[MY_NUMBER_FIELD] = {"changed": True}
+            else:
+                sealed = {}
+        if not changes:
+            raise ChangeError(422, "no-change", "the proposed values are the same as the record's")
+        now = self.rt.clock()
+        request = ChangeRequest(
+            request_id=f"CR{uuid.uuid4().hex[:16].upper()}", workflow=workflow, entity=PERSON, entity_id=person_id,
+            operation=operation, changes=changes, reason=reason, maker=maker,
+            base_version=int((current or {}).get("version", 0)), created_at=now, expires_at=now + self.expiry,
+            sealed=sealed,
+        )
+        self.rt.change_requests.add(request)
+        self.rt.audit.append(AuditEvent(maker, f"change.propose.{operation.value}", "success", target=person_id,
+                                        purpose=reason[:200], request_id=request_id,
+                                        detail={"change_request": request.request_id}))
+        return request
+
+    def _current(self, operation: Operation, person_id: str | None) -> dict[str, Any] | None:
+        if operation is Operation.CREATE:
+            return None
+        if not person_id:
+            raise ChangeError(422, "invalid-change", "person_id is required to update or delete")
+        current = self.rt.persons.get(person_id)
+        if current is None:
+            raise ChangeError(404, "not-found", f"no person {person_id}")
+        return current
+
+    # --- checker -----------------------------------------------------------------------------------------
+    def _pending(self, request_id: str, checker: str) -> ChangeRequest:
+        request = self.rt.change_requests.get(request_id)
+        if request is None:
+            raise ChangeError(404, "not-found", f"no change request {request_id}")
+        if request.status is not Status.PENDING:
+            raise ChangeError(409, "change-already-decided", f"{request_id} is already {request.status.value}")
+        now = self.rt.clock()
+        if request.is_expired(now):
+            self.rt.change_requests.decide(request_id, Status.EXPIRED, "system", now, "expired")
+            raise ChangeError(409, "change-expired", f"{request_id} expired at {request.expires_at.isoformat()}")
+        try:
+            check_checker(request, checker)
+        except PermissionError as refused:
+            raise ChangeError(403, "self-confirmation", str(refused)) from None
+        return request
+
+    def confirm(self, request_id: str, checker: str, audit_request_id: str) -> ChangeRequest:
+        request = self._pending(request_id, checker)
+        now = self.rt.clock()
+        current = self.rt.persons.get(request.entity_id)
+        if request.operation is Operation.DELETE:
+            record = None
+        else:
+            record = apply_diff(current, request.changes)
+            record.update(request.sealed)
+            record.update({"person_id": request.entity_id, "version": request.base_version + 1,
+                           "updated_at": now.isoformat()})
+        items = [
+            self.rt.change_requests.decide_item(request_id, Status.CONFIRMED, checker, now, None),
+            self.rt.persons.write_item(record, request.entity_id, request.base_version),
+        ]
+        event = AuditEvent(checker, f"change.confirm.{request.operation.value}", "success", target=request.entity_id,
+                           purpose=request.reason[:200], request_id=audit_request_id,
+                           detail={"change_request": request_id, "maker": request.maker,
+                                   "fields": ",".join(sorted(request.changes))})
+        try:
+            self.rt.audit.transact_with(items, event)
+        except TransactionConflict as conflict:
+            if conflict.index == 0:
+                raise ChangeError(409, "change-already-decided", f"{request_id} was decided meanwhile") from None
+            raise ChangeError(409, "stale-change",
+                              f"{request.entity_id} changed after this request was made (version "
+                              f"{request.base_version}); make a new request") from None
+        return replace(request, status=Status.CONFIRMED, decided_by=checker, decided_at=now)
+
+    def reject(self, request_id: str, checker: str, reason: str, audit_request_id: str) -> ChangeRequest:
+        request = self._pending(request_id, checker)
+        now = self.rt.clock()
+        if not self.rt.change_requests.decide(request_id, Status.REJECTED, checker, now, reason):
+            raise ChangeError(409, "change-already-decided", f"{request_id} was decided meanwhile")
+        self.rt.audit.append(AuditEvent(checker, "change.reject", "success", target=request.entity_id,
+                                        purpose=reason[:200], request_id=audit_request_id,
+                                        detail={"change_request": request_id, "maker": request.maker}))
+        return replace(request, status=Status.REJECTED, decided_by=checker, decided_at=now, decision_reason=reason)
+
+    def pending(self, workflow: str) -> list[ChangeRequest]:
+        now = self.rt.clock()
+        return [r for r in self.rt.change_requests.with_status(Status.PENDING, workflow) if not r.is_expired(now)]

@@ -1,0 +1,39 @@
+"""Write an outbound file through the export filter to the exchange bucket (PIA-III-2-b, III-3-b)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from shared.adapters.audit_log import AuditEvent
+from shared.domain.export_policy import filter_rows
+from shared.runtime import Runtime
+
+
+def export_people(rt: Runtime, counterparty: str, purpose: str, person_ids: list[str], staff_id: str,
+                  request_id: str) -> dict[str, Any]:
+    """Filter the people's records for (counterparty, purpose) and store the file; returns the report."""
+    records, missing = [], []
+    for person_id in person_ids:
+        record = rt.persons.get(person_id)
+        (records.append(record) if record else missing.append(person_id))
+    result = filter_rows(records, counterparty, purpose, lambda blob: rt.vault.decrypt(blob).digits)
+    now = rt.clock()
+    export_id = f"EX{now:%Y%m%d}{uuid.uuid4().hex[:8].upper()}"
+    key = f"outbound/{counterparty}/{now:%Y%m%d}/{export_id}.jsonl"
+    body = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in result.rows).encode("utf-8")
+    rt.clients.client("s3").put_object(Bucket=rt.bucket_name("exchange"), Key=key, Body=body,
+                                       ContentType="application/x-ndjson",
+                                       Metadata={"counterparty": counterparty, "purpose": purpose})
+    report = {
+        "export_id": export_id, "counterparty": counterparty, "purpose": purpose, "key": key,
+        "fields": list(result.rule.fields) + (["my_number"] if result.rule.my_number else []),
+        "my_number_included": result.rule.my_number, "basis": result.rule.basis,
+        "exported": len(result.rows), "skipped_suspended": result.skipped_suspended, "not_found": missing,
+    }
+    rt.audit.append(AuditEvent(staff_id, "export.write", "success", target=export_id, purpose=purpose,
+                               request_id=request_id,
+                               detail={"counterparty": counterparty, "rows": str(len(result.rows)),
+                                       "skipped_suspended": str(len(result.skipped_suspended))}))
+    return report

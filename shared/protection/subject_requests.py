@@ -1,0 +1,94 @@
+"""Disclosure requests and inquiries from the people the records are about (PIA-IV-1, IV-2).
+
+A disclosure, once the identity check is recorded, produces a document with everything held about the
+person (the My Number decrypted for the authorised officer) and the access history from the audit log. The
+document is stored in the documents bucket; reading it is an audit event. Corrections and suspensions of use
+are change requests (maker-checker), not edits here.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from typing import Any
+
+from shared.adapters.audit_log import AuditEvent
+from shared.protection.views import detail, summary
+from shared.runtime import Runtime
+
+
+def _receipt(prefix: str, rt: Runtime) -> str:
+    return f"{prefix}-{rt.clock():%Y%m%d}-{secrets.token_hex(3).upper()}"
+
+
+def access_history(rt: Runtime, person_id: str) -> list[dict[str, Any]]:
+    return [{k: r.get(k) for k in ("seq", "at", "staff_id", "action", "purpose", "outcome")}
+            for r in rt.audit.about(person_id)]
+
+
+def open_disclosure(rt: Runtime, person_id: str, requester: str, identity_documents: list[str],
+                    staff_id: str, request_id: str) -> dict[str, Any] | None:
+    record = rt.persons.get(person_id)
+    if record is None:
+        return None
+    receipt = _receipt("DR", rt)
+    now = rt.clock().isoformat()
+    my_number = rt.vault.decrypt(record["mynumber_enc"]).digits if record.get("mynumber_enc") else None
+    household = [summary(m) for m in rt.persons.by_household(record["household_id"]) if m["person_id"] != person_id]
+    document = {
+        "receipt_number": receipt, "prepared_at": now, "prepared_by": staff_id,
+        "identity_check": {"requester": requester, "documents": identity_documents},
+        "record": detail(record, my_number), "household_members": household,
+        "access_history": access_history(rt, person_id),
+    }
+    key = f"disclosures/{receipt}.json"
+    rt.clients.client("s3").put_object(Bucket=rt.bucket_name("documents"), Key=key, ContentType="application/json",
+                                       Body=json.dumps(document, ensure_ascii=False).encode("utf-8"))
+    rt.subject_requests.add({"request_id": receipt, "kind": "disclosure", "person_id": person_id,
+                             "received_at": now, "received_by": staff_id, "requester": requester,
+                             "identity_documents": identity_documents, "document_key": key, "status": "prepared"})
+    rt.audit.append(AuditEvent(staff_id, "disclosure.prepare", "success", target=person_id, purpose="disclosure",
+                               request_id=request_id, detail={"receipt": receipt}))
+    return {"receipt_number": receipt, "person_id": person_id, "status": "prepared", "received_at": now}
+
+
+def read_disclosure(rt: Runtime, receipt: str, staff_id: str, request_id: str) -> dict[str, Any] | None:
+    entry = rt.subject_requests.get(receipt)
+    if entry is None or entry.get("kind") != "disclosure":
+        return None
+    body = rt.clients.client("s3").get_object(Bucket=rt.bucket_name("documents"), Key=entry["document_key"])["Body"]
+    rt.audit.append(AuditEvent(staff_id, "disclosure.read", "success", target=entry["person_id"],
+                               purpose="disclosure", request_id=request_id, detail={"receipt": receipt}))
+    return json.loads(body.read())
+
+
+def open_inquiry(rt: Runtime, person_id: str | None, channel: str, subject: str, staff_id: str,
+                 request_id: str) -> dict[str, Any]:
+    receipt = _receipt("IQ", rt)
+    entry = {"request_id": receipt, "kind": "inquiry", "person_id": person_id, "channel": channel,
+             "subject": subject, "received_at": rt.clock().isoformat(), "received_by": staff_id, "status": "open"}
+    rt.subject_requests.add(entry)
+    rt.audit.append(AuditEvent(staff_id, "inquiry.receive", "success", target=person_id or receipt,
+                               request_id=request_id, detail={"receipt": receipt}))
+    return _inquiry_view(entry)
+
+
+def respond_to_inquiry(rt: Runtime, receipt: str, response: str, staff_id: str, request_id: str) -> dict | None:
+    entry = rt.subject_requests.get(receipt)
+    if entry is None or entry.get("kind") != "inquiry":
+        return None
+    rt.subject_requests.respond(receipt, response, staff_id, rt.clock().isoformat())
+    rt.audit.append(AuditEvent(staff_id, "inquiry.respond", "success", target=entry.get("person_id") or receipt,
+                               request_id=request_id, detail={"receipt": receipt}))
+    return get_inquiry(rt, receipt)
+
+
+def get_inquiry(rt: Runtime, receipt: str) -> dict[str, Any] | None:
+    entry = rt.subject_requests.get(receipt)
+    return _inquiry_view(entry) if entry and entry.get("kind") == "inquiry" else None
+
+
+def _inquiry_view(entry: dict[str, Any]) -> dict[str, Any]:
+    keys = ("person_id", "channel", "subject", "received_at", "received_by", "status", "response", "responded_by",
+            "responded_at")
+    return {"receipt_number": entry["request_id"], **{k: entry.get(k) for k in keys}}
