@@ -88,11 +88,13 @@ def api(runtime: Runtime) -> TestClient:
 
 
 @pytest.fixture
-def token_for(state_dir: Path, clock: FakeClock) -> Callable[..., str]:
-    """token_for("S1001") -> a signed bearer token for that staff id (issued at the fake clock's time)."""
+def token_for(state_dir: Path) -> Callable[..., str]:
+    """token_for("S1001") -> a signed bearer token for that staff id.
+
+    Tokens carry real time (the verifier checks exp/iat against the real clock); sessions and change
+    expiry follow the fake clock, so tests can move it freely."""
 
     def make(staff_id: str, **kwargs: object) -> str:
-        kwargs.setdefault("now", int(clock().timestamp()))
         return mint_token(state_dir, staff_id, **kwargs)  # type: ignore[arg-type]
 
     return make

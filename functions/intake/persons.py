@@ -31,7 +31,7 @@ class KanaSearch(BaseModel):
 
 class MyNumberSearch(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    my_number: str = Field(min_length=12, max_length=40)
+    my_number: str = Field(max_length=40, description="12 digits; full-width, spaces and hyphens accepted")
     purpose: str = PURPOSE
 
 

@@ -24,9 +24,9 @@ class SubjectRequestStore:
         try:
             self._db.update_item(
                 TableName=self._table, Key=to_item({"request_id": request_id}),
-                UpdateExpression="SET #s = :done, response = :r, responded_by = :by, responded_at = :at",
+                UpdateExpression="SET #s = :done, #r = :r, responded_by = :by, responded_at = :at",
                 ConditionExpression="attribute_exists(request_id)",
-                ExpressionAttributeNames={"#s": "status"},
+                ExpressionAttributeNames={"#s": "status", "#r": "response"},
                 ExpressionAttributeValues=to_item({":done": "responded", ":r": response, ":by": by, ":at": at}))
         except self._db.exceptions.ConditionalCheckFailedException:
             return False

@@ -57,7 +57,7 @@ def normalise(raw: str) -> str:
 
 def parse_my_number(raw: str) -> MyNumber:
     digits = normalise(raw)
-    if not digits.isascii() or not digits.isdigit():
+    if not all(ch in "0123456789" for ch in digits):
         raise InvalidMyNumber(MyNumberRule.CHARACTERS, "a My Number has only digits (spaces and hyphens are ignored)")
     if len(digits) != 12:
         raise InvalidMyNumber(MyNumberRule.LENGTH, f"a My Number has 12 digits, not {len(digits)}")

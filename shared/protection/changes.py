@@ -8,12 +8,12 @@ nothing, and of concurrent confirmations exactly one applies.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
 from shared.adapters.audit_log import AuditEvent, TransactionConflict
+from shared.domain.ids import new_id
 from shared.domain.changes import ChangeRequest, Operation, Status, check_checker
 from shared.domain.mynumber import parse_my_number
 from shared.domain.person import MY_NUMBER_FIELD, REQUIRED_ON_CREATE, InvalidChange, apply_diff, diff, validate_values
@@ -31,7 +31,7 @@ class ChangeError(Exception):
 
 
 def new_person_id() -> str:
-    return f"P{uuid.uuid4().hex[:12].upper()}"
+    return new_id("P", 12)
 
 
 class ChangeService:
@@ -54,7 +54,7 @@ class ChangeService:
             if missing:
                 raise ChangeError(422, "invalid-change", f"a new person needs: {', '.join(missing)}")
             person_id = new_person_id()
-            values.setdefault("household_id", f"H{uuid.uuid4().hex[:10].upper()}")
+            values.setdefault("household_id", new_id("H", 10))
             values.setdefault("resident_status", "registered")
             values.setdefault("suspended", False)
         assert person_id is not None
@@ -71,7 +71,7 @@ class ChangeService:
             raise ChangeError(422, "no-change", "the proposed values are the same as the record's")
         now = self.rt.clock()
         request = ChangeRequest(
-            request_id=f"CR{uuid.uuid4().hex[:16].upper()}", workflow=workflow, entity=PERSON, entity_id=person_id,
+            request_id=new_id("CR"), workflow=workflow, entity=PERSON, entity_id=person_id,
             operation=operation, changes=changes, reason=reason, maker=maker,
             base_version=int((current or {}).get("version", 0)), created_at=now, expires_at=now + self.expiry,
             sealed=sealed,

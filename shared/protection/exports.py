@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import uuid
 from typing import Any
 
 from shared.adapters.audit_log import AuditEvent
 from shared.domain.export_policy import filter_rows
+from shared.domain.ids import new_id
 from shared.runtime import Runtime
 
 
@@ -20,7 +20,7 @@ def export_people(rt: Runtime, counterparty: str, purpose: str, person_ids: list
         (records.append(record) if record else missing.append(person_id))
     result = filter_rows(records, counterparty, purpose, lambda blob: rt.vault.decrypt(blob).digits)
     now = rt.clock()
-    export_id = f"EX{now:%Y%m%d}{uuid.uuid4().hex[:8].upper()}"
+    export_id = new_id(f"EX{now:%Y%m%d}-", 8)
     key = f"outbound/{counterparty}/{now:%Y%m%d}/{export_id}.jsonl"
     body = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in result.rows).encode("utf-8")
     rt.clients.client("s3").put_object(Bucket=rt.bucket_name("exchange"), Key=key, Body=body,

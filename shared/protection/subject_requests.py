@@ -1,24 +1,24 @@
 """Disclosure requests and inquiries from the people the records are about (PIA-IV-1, IV-2).
 
 A disclosure, once the identity check is recorded, produces a document with everything held about the
-person (the My Number decrypted for the authorised officer) and the access history from the audit log. The
-document is stored in the documents bucket; reading it is an audit event. Corrections and suspensions of use
+person and the access history from the audit log. The stored document (documents bucket) holds no My Number;
+it is decrypted into the document only when the authorised officer reads it, and that read is an audit event. Corrections and suspensions of use
 are change requests (maker-checker), not edits here.
 """
 
 from __future__ import annotations
 
 import json
-import secrets
 from typing import Any
 
 from shared.adapters.audit_log import AuditEvent
+from shared.domain.ids import new_id
 from shared.protection.views import detail, summary
 from shared.runtime import Runtime
 
 
 def _receipt(prefix: str, rt: Runtime) -> str:
-    return f"{prefix}-{rt.clock():%Y%m%d}-{secrets.token_hex(3).upper()}"
+    return new_id(f"{prefix}-{rt.clock():%Y%m%d}-", 6)
 
 
 def access_history(rt: Runtime, person_id: str) -> list[dict[str, Any]]:
@@ -33,12 +33,11 @@ def open_disclosure(rt: Runtime, person_id: str, requester: str, identity_docume
         return None
     receipt = _receipt("DR", rt)
     now = rt.clock().isoformat()
-    my_number = rt.vault.decrypt(record["mynumber_enc"]).digits if record.get("mynumber_enc") else None
     household = [summary(m) for m in rt.persons.by_household(record["household_id"]) if m["person_id"] != person_id]
     document = {
         "receipt_number": receipt, "prepared_at": now, "prepared_by": staff_id,
         "identity_check": {"requester": requester, "documents": identity_documents},
-        "record": detail(record, my_number), "household_members": household,
+        "record": detail(record), "household_members": household,
         "access_history": access_history(rt, person_id),
     }
     key = f"disclosures/{receipt}.json"
@@ -57,9 +56,14 @@ def read_disclosure(rt: Runtime, receipt: str, staff_id: str, request_id: str) -
     if entry is None or entry.get("kind") != "disclosure":
         return None
     body = rt.clients.client("s3").get_object(Bucket=rt.bucket_name("documents"), Key=entry["document_key"])["Body"]
+    document = json.loads(body.read())
+    record = rt.persons.get(entry["person_id"])
+    if record and record.get("mynumber_enc"):
+        document["record"] = detail(document["record"] | {"mynumber_enc": record["mynumber_enc"]},
+                                    rt.vault.decrypt(record["mynumber_enc"]).digits)
     rt.audit.append(AuditEvent(staff_id, "disclosure.read", "success", target=entry["person_id"],
                                purpose="disclosure", request_id=request_id, detail={"receipt": receipt}))
-    return json.loads(body.read())
+    return document
 
 
 def open_inquiry(rt: Runtime, person_id: str | None, channel: str, subject: str, staff_id: str,
