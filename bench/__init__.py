@@ -1,0 +1,1 @@
+"""Benchmarks: `make bench` (python -m bench). Each compares against a baseline run in the same process."""
