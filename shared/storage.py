@@ -180,6 +180,7 @@ STORAGE = StorageDeclaration(
                 Index("by-mynumber-index", ("mynumber_index", "S")),
                 Index("by-kana-birth", ("kana_key", "S"), ("birth_date", "S")),
                 Index("by-household", ("household_id", "S")),
+                Index("by-birth-month", ("birth_month", "S"), ("birth_date", "S")),
             ),
         ),
         TableSpec(

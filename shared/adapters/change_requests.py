@@ -59,6 +59,7 @@ def _to_values(r: ChangeRequest) -> dict[str, Any]:
         "operation": r.operation.value, "changes": json.dumps(r.changes, ensure_ascii=False), "reason": r.reason,
         "maker": r.maker, "base_version": r.base_version, "created_at": r.created_at.isoformat(),
         "expires_at": int(r.expires_at.timestamp()), "status": r.status.value, "sealed": r.sealed or None,
+        "follow_up": json.dumps(r.follow_up, ensure_ascii=False) if r.follow_up else None,
     }
 
 
@@ -73,4 +74,5 @@ def _from_values(v: dict[str, Any]) -> ChangeRequest:
         status=Status(v["status"]), decided_by=v.get("decided_by"),
         decided_at=datetime.fromisoformat(decided_at) if decided_at else None,
         decision_reason=v.get("decision_reason"), sealed=v.get("sealed") or {},
+        follow_up=json.loads(v["follow_up"]) if v.get("follow_up") else {},
     )

@@ -6,48 +6,53 @@ from datetime import date, timedelta
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from shared.api.auth import Principal, forbid, get_runtime, require
 from shared.api.problems import Problem
 from shared.api.problems_domain import invalid_my_number
 from shared.domain.changes import ChangeRequest, Operation
 from shared.domain.mynumber import InvalidMyNumber
+from shared.domain.person import PERSON_FIELDS, FieldSpec
 from shared.domain.roles import Permission
 from shared.protection.changes import ChangeError, ChangeService
 from shared.runtime import Runtime
 
 
-class PersonValues(BaseModel):
-    """The fields a change may set; anything else is refused (PIA-III-2-f)."""
+def _annotation(spec: FieldSpec) -> Any:
+    if spec.kind == "date":
+        return date | None
+    if spec.kind == "bool":
+        return bool | None
+    if spec.kind == "code":
+        return Literal[spec.codes] | None  # type: ignore[valid-type]
+    return str | None
 
+
+class _Values(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    household_id: str | None = Field(None, pattern=r"^H[0-9A-Z]{4,20}$")
-    name: str | None = Field(None, min_length=1, max_length=100)
-    name_kana: str | None = Field(None, min_length=1, max_length=100)
-    birth_date: date | None = None
-    sex: Literal["1", "2"] | None = None
-    address: str | None = Field(None, min_length=1, max_length=200)
-    postal_code: str | None = Field(None, pattern=r"^\d{3}-?\d{4}$")
-    resident_status: Literal["registered", "non-resident", "moved-out", "deceased"] | None = None
-    relationship: str | None = Field(None, max_length=20)
-    is_household_head: bool | None = None
-    insured_number: str | None = Field(None, pattern=r"^\d{8}$")
-    suspended: bool | None = None
-    mynumber: str | None = Field(None, max_length=40, description="個人番号; needs mynumber:write")
 
     def as_values(self) -> dict[str, Any]:
         values = self.model_dump(exclude_unset=True)
-        if isinstance(values.get("birth_date"), date):
-            values["birth_date"] = values["birth_date"].isoformat()
-        return values
+        return {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
+
+
+# The fields a change may set, generated from the domain's field specs; anything else is refused (PIA-III-2-f).
+PersonValues = create_model(  # type: ignore[call-overload]
+    "PersonValues",
+    __base__=_Values,
+    **{name: (_annotation(spec), Field(None, description=spec.meaning,
+                                       **({"max_length": spec.max_length} if spec.kind == "str" else {})))
+       for name, spec in PERSON_FIELDS.items()},
+    mynumber=(str | None, Field(None, max_length=40, description="個人番号; needs mynumber:write")),
+)
 
 
 class ChangeProposal(BaseModel):
     model_config = ConfigDict(extra="forbid")
     operation: Operation
     person_id: str | None = Field(None, pattern=r"^P[0-9A-Z]{4,20}$")
-    values: PersonValues = Field(default_factory=PersonValues)
+    values: PersonValues = Field(default_factory=PersonValues)  # type: ignore[valid-type]
     reason: str = Field(min_length=1, max_length=500)
 
 

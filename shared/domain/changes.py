@@ -39,6 +39,7 @@ class ChangeRequest:
     decided_at: datetime | None = None
     decision_reason: str | None = None
     sealed: dict[str, str] = field(default_factory=dict)  # encrypted values (My Number ciphertext and index)
+    follow_up: dict[str, Any] = field(default_factory=dict)  # what confirming also does, e.g. queue a transfer
 
     def is_expired(self, now: datetime) -> bool:
         return self.status is Status.PENDING and now >= self.expires_at

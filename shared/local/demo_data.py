@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from shared.adapters.audit_log import AuditEvent
-from shared.domain.kana import kana_key
 from shared.domain.mynumber import check_digit, parse_my_number
+from shared.domain.person import derived_fields
 from shared.local.demo_staff import DEMO_STAFF
 from shared.runtime import Runtime
 
@@ -42,11 +42,12 @@ def seed_persons(runtime: Runtime) -> int:
             existing += 1
             continue
         record: dict[str, Any] = {
-            "person_id": pid, "household_id": household, "name": name, "name_kana": kana, "kana_key": kana_key(kana),
+            "person_id": pid, "household_id": household, "name": name, "name_kana": kana,
             "birth_date": birth, "sex": sex, "address": address, "postal_code": "860-0000",
             "resident_status": "registered", "relationship": relation, "is_household_head": head,
             "insured_number": insured, "suspended": False, "version": 1, "updated_at": runtime.clock().isoformat(),
         }
+        record.update(derived_fields(record))
         if eleven:
             number = parse_my_number(demo_my_number(eleven))
             record["mynumber_enc"] = runtime.vault.encrypt(number)

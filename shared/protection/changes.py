@@ -13,13 +13,12 @@ from datetime import timedelta
 from typing import Any
 
 from shared.adapters.audit_log import AuditEvent, TransactionConflict
-from shared.domain.ids import new_id
 from shared.domain.changes import ChangeRequest, Operation, Status, check_checker
+from shared.domain.ids import new_id
 from shared.domain.mynumber import parse_my_number
-from shared.domain.person import MY_NUMBER_FIELD, REQUIRED_ON_CREATE, InvalidChange, apply_diff, diff, validate_values
+from shared.domain.person import MY_NUMBER_FIELD, InvalidChange, apply_diff, diff
+from shared.protection.entities import ENTITY_KINDS, PERSON, EntityKind
 from shared.runtime import Runtime
-
-PERSON = "person"
 
 
 class ChangeError(Exception):
@@ -30,10 +29,6 @@ class ChangeError(Exception):
         self.status, self.code, self.detail = status, code, detail
 
 
-def new_person_id() -> str:
-    return new_id("P", 12)
-
-
 class ChangeService:
     def __init__(self, runtime: Runtime, expiry: timedelta) -> None:
         self.rt = runtime
@@ -41,22 +36,19 @@ class ChangeService:
 
     # --- maker -------------------------------------------------------------------------------------------
     def propose(self, *, workflow: str, maker: str, operation: Operation, person_id: str | None,
-                values: dict[str, Any], reason: str, request_id: str) -> ChangeRequest:
+                values: dict[str, Any], reason: str, request_id: str, kind: EntityKind = PERSON,
+                follow_up: dict[str, Any] | None = None) -> ChangeRequest:
+        """Store a pending change to a record of `kind` (`person_id` is the record's id for any kind)."""
         values = dict(values)
         raw_my_number = values.pop(MY_NUMBER_FIELD, None)
+        current = self._current(kind, operation, person_id)
         try:
-            validate_values(values)
+            kind.validate(values)
+            if operation is Operation.CREATE:
+                values = kind.defaults_on_create(values)
+                person_id = kind.new_id()
         except InvalidChange as invalid:
             raise ChangeError(422, "invalid-change", str(invalid)) from None
-        current = self._current(operation, person_id)
-        if operation is Operation.CREATE:
-            missing = [f for f in REQUIRED_ON_CREATE if values.get(f) in (None, "")]
-            if missing:
-                raise ChangeError(422, "invalid-change", f"a new person needs: {', '.join(missing)}")
-            person_id = new_person_id()
-            values.setdefault("household_id", new_id("H", 10))
-            values.setdefault("resident_status", "registered")
-            values.setdefault("suspended", False)
         assert person_id is not None
         changes = diff(current, values) if operation is not Operation.DELETE else {"*": {"from": "record", "to": None}}
         sealed: dict[str, str] = {}
@@ -71,10 +63,10 @@ class ChangeService:
             raise ChangeError(422, "no-change", "the proposed values are the same as the record's")
         now = self.rt.clock()
         request = ChangeRequest(
-            request_id=new_id("CR"), workflow=workflow, entity=PERSON, entity_id=person_id,
+            request_id=new_id("CR"), workflow=workflow, entity=kind.name, entity_id=person_id,
             operation=operation, changes=changes, reason=reason, maker=maker,
             base_version=int((current or {}).get("version", 0)), created_at=now, expires_at=now + self.expiry,
-            sealed=sealed,
+            sealed=sealed, follow_up=follow_up or {},
         )
         self.rt.change_requests.add(request)
         self.rt.audit.append(AuditEvent(maker, f"change.propose.{operation.value}", "success", target=person_id,
@@ -82,14 +74,14 @@ class ChangeService:
                                         detail={"change_request": request.request_id}))
         return request
 
-    def _current(self, operation: Operation, person_id: str | None) -> dict[str, Any] | None:
+    def _current(self, kind: EntityKind, operation: Operation, entity_id: str | None) -> dict[str, Any] | None:
         if operation is Operation.CREATE:
             return None
-        if not person_id:
-            raise ChangeError(422, "invalid-change", "person_id is required to update or delete")
-        current = self.rt.persons.get(person_id)
+        if not entity_id:
+            raise ChangeError(422, "invalid-change", f"{kind.id_field} is required to update or delete")
+        current = kind.repository(self.rt).get(entity_id)
         if current is None:
-            raise ChangeError(404, "not-found", f"no person {person_id}")
+            raise ChangeError(404, "not-found", f"no {kind.name} {entity_id}")
         return current
 
     # --- checker -----------------------------------------------------------------------------------------
@@ -111,18 +103,21 @@ class ChangeService:
 
     def confirm(self, request_id: str, checker: str, audit_request_id: str) -> ChangeRequest:
         request = self._pending(request_id, checker)
+        kind = ENTITY_KINDS[request.entity]
+        repository = kind.repository(self.rt)
         now = self.rt.clock()
-        current = self.rt.persons.get(request.entity_id)
+        current = repository.get(request.entity_id)
         if request.operation is Operation.DELETE:
             record = None
         else:
             record = apply_diff(current, request.changes)
             record.update(request.sealed)
-            record.update({"person_id": request.entity_id, "version": request.base_version + 1,
+            record.update({kind.id_field: request.entity_id, "version": request.base_version + 1,
                            "updated_at": now.isoformat()})
         items = [
             self.rt.change_requests.decide_item(request_id, Status.CONFIRMED, checker, now, None),
-            self.rt.persons.write_item(record, request.entity_id, request.base_version),
+            repository.write_item(record, request.entity_id, request.base_version),
+            *self._follow_up_items(request, now),
         ]
         event = AuditEvent(checker, f"change.confirm.{request.operation.value}", "success", target=request.entity_id,
                            purpose=request.reason[:200], request_id=audit_request_id,
@@ -137,6 +132,16 @@ class ChangeService:
                               f"{request.entity_id} changed after this request was made (version "
                               f"{request.base_version}); make a new request") from None
         return replace(request, status=Status.CONFIRMED, decided_by=checker, decided_at=now)
+
+    def _follow_up_items(self, request: ChangeRequest, now) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+        """What else becomes true with the change, in the same transaction (e.g. queued for the 広域連合)."""
+        transfer = request.follow_up.get("transfer")
+        if not transfer:
+            return []
+        return [self.rt.transfer_queue.enqueue_item(
+            kind=transfer["kind"], counterparty=transfer["counterparty"], entity_id=request.entity_id,
+            reference=transfer.get("reference", request.request_id), at=now,
+            summary={"change_request": request.request_id, **transfer.get("summary", {})})]
 
     def reject(self, request_id: str, checker: str, reason: str, audit_request_id: str) -> ChangeRequest:
         request = self._pending(request_id, checker)
