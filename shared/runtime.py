@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from shared.adapters.audit_log import AuditLog
     from shared.adapters.change_requests import ChangeRequestStore
     from shared.adapters.persons import PersonRepository
+    from shared.adapters.records import RecordTable
+    from shared.adapters.transfer_queue import TransferQueue
     from shared.adapters.subject_requests import SubjectRequestStore
     from shared.adapters.field_crypto import MyNumberVault
     from shared.adapters.sessions import SessionStore
@@ -81,6 +83,18 @@ class Runtime:
         from shared.adapters.change_requests import ChangeRequestStore
 
         return ChangeRequestStore(self.clients.client("dynamodb"), self.table_name("change-requests"))
+
+    @cached_property
+    def transfer_queue(self) -> TransferQueue:
+        from shared.adapters.transfer_queue import TransferQueue
+
+        return TransferQueue(self.clients.client("dynamodb"), self.table_name("transfer-queue"))
+
+    def records(self, logical_table: str, id_field: str) -> RecordTable:
+        """A plain versioned table from the storage declaration (notifications, certificates, …)."""
+        from shared.adapters.records import RecordTable
+
+        return RecordTable(self.clients.client("dynamodb"), self.table_name(logical_table), id_field)
 
     @cached_property
     def subject_requests(self) -> SubjectRequestStore:

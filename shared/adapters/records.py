@@ -1,0 +1,39 @@
+"""A versioned record table keyed by one id: the shape maker-checker writes (persons, certificates, …)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared.adapters.dynamo import from_item, query_all, to_item
+
+
+class RecordTable:
+    def __init__(self, client: Any, table: str, id_field: str) -> None:
+        self._db = client
+        self.table = table
+        self.id_field = id_field
+
+    def get(self, entity_id: str) -> dict[str, Any] | None:
+        item = self._db.get_item(TableName=self.table, Key=to_item({self.id_field: entity_id}), ConsistentRead=True)
+        return from_item(item["Item"]) if "Item" in item else None
+
+    def query(self, index: str, key: str, value: str) -> list[dict[str, Any]]:
+        return list(query_all(self._db, TableName=self.table, IndexName=index,
+                              KeyConditionExpression="#k = :v", ExpressionAttributeNames={"#k": key},
+                              ExpressionAttributeValues=to_item({":v": value})))
+
+    def put_new(self, record: dict[str, Any]) -> None:
+        """Insert a record that needs no confirmation (already confirmed elsewhere, or not personal data)."""
+        self._db.put_item(TableName=self.table, Item=to_item(record),
+                          ConditionExpression=f"attribute_not_exists({self.id_field})")
+
+    def write_item(self, record: dict[str, Any] | None, entity_id: str, base_version: int) -> dict[str, Any]:
+        """A transaction item that writes (or, for None, deletes) the record if it is still at base_version."""
+        if base_version == 0:
+            assert record is not None
+            return {"Put": {"TableName": self.table, "Item": to_item(record),
+                            "ConditionExpression": f"attribute_not_exists({self.id_field})"}}
+        condition = {"ConditionExpression": "version = :v", "ExpressionAttributeValues": to_item({":v": base_version})}
+        if record is None:
+            return {"Delete": {"TableName": self.table, "Key": to_item({self.id_field: entity_id}), **condition}}
+        return {"Put": {"TableName": self.table, "Item": to_item(record), **condition}}

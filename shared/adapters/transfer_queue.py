@@ -1,0 +1,51 @@
+"""Records waiting for a counterparty (the transfer workflow sends them); each with its time (PIA-II-5-a).
+
+Queue ids can be derived from what caused the entry, so re-running a batch never queues a record twice.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from shared.adapters.dynamo import from_item, is_conditional_failure, query_all, to_item
+from shared.domain.ids import new_id
+
+READY = "ready"
+
+
+class TransferQueue:
+    def __init__(self, client: Any, table: str) -> None:
+        self._db = client
+        self.table = table
+
+    def enqueue_item(self, *, kind: str, counterparty: str, entity_id: str, reference: str, at: datetime,
+                     summary: dict[str, Any] | None = None, queue_id: str | None = None) -> dict[str, Any]:
+        """A transaction item queueing one record; with a derived queue_id a second enqueue is refused."""
+        return {"Put": {"TableName": self.table, "ConditionExpression": "attribute_not_exists(queue_id)",
+                        "Item": to_item({
+                            "queue_id": queue_id or new_id("TQ"), "kind": kind, "counterparty": counterparty,
+                            "entity_id": entity_id, "reference": reference, "queued_at": at.isoformat(),
+                            "counterparty_status": f"{counterparty}#{READY}",
+                            "summary": json.dumps(summary or {}, ensure_ascii=False)})}}
+
+    def enqueue(self, **kwargs: Any) -> bool:
+        """Queue one record; False when a record with that queue_id is already queued (idempotent)."""
+        try:
+            self._db.put_item(**self.enqueue_item(**kwargs)["Put"])
+        except Exception as error:  # noqa: BLE001
+            if is_conditional_failure(error):
+                return False
+            raise
+        return True
+
+    def ready(self, counterparty: str) -> list[dict[str, Any]]:
+        items = query_all(self._db, TableName=self.table, IndexName="by-counterparty-status",
+                          KeyConditionExpression="counterparty_status = :s",
+                          ExpressionAttributeValues=to_item({":s": f"{counterparty}#{READY}"}))
+        return [{**item, "summary": json.loads(item.get("summary") or "{}")} for item in items]
+
+    def get(self, queue_id: str) -> dict[str, Any] | None:
+        item = self._db.get_item(TableName=self.table, Key=to_item({"queue_id": queue_id}))
+        return from_item(item["Item"]) if "Item" in item else None

@@ -1,0 +1,44 @@
+"""Registered counterparties: who may send files, in which encoding, with which options (PIA-III-2-d, III-2-i).
+
+Only these may deliver inbound files; anything else is refused before a byte is parsed. The list is data:
+adding a counterparty is a reviewed change to this file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Counterparty:
+    code: str
+    name: str
+    encoding: str  # "utf-8" or "cp932" (design rule 9: explicit encodings)
+    kinds: tuple[str, ...]  # file kinds it may send
+    allow_partial: bool = False  # apply the valid rows of a file that has rejects?
+
+    @property
+    def inbound_prefix(self) -> str:
+        return f"inbound/{self.code}/"
+
+
+COUNTERPARTIES: dict[str, Counterparty] = {
+    c.code: c
+    for c in (
+        Counterparty("jyuki-renkei", "住民基本台帳 (庁内連携システム, 地域政策課)", "cp932", ("resident-changes",)),
+        Counterparty("jyuki-renkei-utf8", "住民基本台帳 (庁内連携システム, UTF-8 移行後)", "utf-8",
+                     ("resident-changes",), allow_partial=True),
+        Counterparty("kouiki-rengo", "熊本県後期高齢者医療広域連合", "utf-8", ("eligibility-results",)),
+    )
+}
+
+
+class UnknownCounterparty(ValueError):
+    pass
+
+
+def registered(code: str, kind: str) -> Counterparty:
+    counterparty = COUNTERPARTIES.get(code)
+    if counterparty is None or kind not in counterparty.kinds:
+        raise UnknownCounterparty(f"{code!r} is not registered to send {kind} files (PIA-III-2-d)")
+    return counterparty

@@ -1,0 +1,122 @@
+"""被保険者資格 (eligibility) under 高齢者の医療の確保に関する法律 第50〜55条, as pure functions.
+
+Sources (../shared/docs/domain-rules.md §4): 法第50条 (who is insured), 第51条 (適用除外), 第52条 (取得日),
+第53条 (喪失日), 第55条・第55条の2 (住所地特例). Dates are Japan dates; nothing here reads a clock.
+"""
+
+from __future__ import annotations
+
+from calendar import isleap
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import Enum
+
+AGE_OF_ELIGIBILITY = 75  # 法第50条第1号
+DISABILITY_MIN_AGE = 65  # 法第50条第2号: 65歳以上75歳未満で障害認定を受けた者
+KUMAMOTO_PREFECTURE = "43"  # JIS X 0401
+
+
+def birthday_in_year(birth: date, year: int) -> date:
+    """The birthday in `year`; a 2/29 birthday falls on 3/1 in a non-leap year (domain-rules §4)."""
+    if birth.month == 2 and birth.day == 29 and not isleap(year):
+        return date(year, 3, 1)
+    return birth.replace(year=year)
+
+
+def seventy_fifth_birthday(birth: date) -> date:
+    """資格取得日 for 75歳到達: the 75th birthday itself (法第52条第1号)."""
+    return birthday_in_year(birth, birth.year + AGE_OF_ELIGIBILITY)
+
+
+def age_on(birth: date, day: date) -> int:
+    """Age on `day` counted by birthdays (the 2/29 rule as above)."""
+    years = day.year - birth.year
+    return years if day >= birthday_in_year(birth, day.year) else years - 1
+
+
+class Acquisition(str, Enum):
+    REACHED_75 = "75歳到達"
+    DISABILITY_CERTIFIED = "障害認定"
+    MOVED_IN = "転入"
+    EXCLUSION_ENDED = "適用除外該当終了"
+
+
+class Loss(str, Enum):
+    DEATH = "死亡"
+    MOVED_OUT = "転出"
+    PUBLIC_ASSISTANCE = "生活保護開始"
+    DISABILITY_WITHDRAWN = "障害認定撤回"
+
+
+def acquisition_date(reason: Acquisition, event_day: date) -> date:
+    """法第52条: 75歳到達 → the birthday (pass it as event_day); 転入, 障害認定, 適用除外終了 → that day."""
+    return event_day
+
+
+def loss_date(reason: Loss, event_day: date, insured_elsewhere_same_day: bool = False) -> date:
+    """法第53条: the day after death, moving out, or withdrawal; the same day for 生活保護 (第2項) or when the
+    person becomes insured by another 広域連合 on the day of moving."""
+    if reason is Loss.PUBLIC_ASSISTANCE:
+        return event_day
+    if reason is Loss.MOVED_OUT and insured_elsewhere_same_day:
+        return event_day
+    return event_day + timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What decides eligibility on one day."""
+
+    birth_date: date
+    resident_in_prefecture: bool
+    disability_certified_on: date | None = None
+    disability_withdrawn_on: date | None = None
+    public_assistance_since: date | None = None
+    public_assistance_ended_on: date | None = None
+    special_address_insurer: str | None = None  # 住所地特例: insured by the previous 広域連合
+
+
+def _between(day: date, start: date | None, end: date | None) -> bool:
+    return start is not None and start <= day and (end is None or day < end)
+
+
+def is_excluded(facts: Facts, day: date) -> bool:
+    """法第51条第1号: a member of a household receiving 生活保護 is not insured."""
+    return _between(day, facts.public_assistance_since, facts.public_assistance_ended_on)
+
+
+def is_insured_on(facts: Facts, day: date) -> bool:
+    """法第50条 with 第51条: 75 or over (or 65–74 with 障害認定), living in the area, not 適用除外."""
+    if is_excluded(facts, day):
+        return False
+    if not facts.resident_in_prefecture and not facts.special_address_insurer:
+        return False
+    if day >= seventy_fifth_birthday(facts.birth_date):
+        return True
+    certified = _between(day, facts.disability_certified_on, facts.disability_withdrawn_on)
+    return certified and age_on(facts.birth_date, day) >= DISABILITY_MIN_AGE
+
+
+def insurer_after_move(previous_insurer: str, new_prefecture: str, into_facility: bool) -> str:
+    """住所地特例 (法第55条): moving into a hospital or facility in another prefecture keeps the previous
+    広域連合; otherwise the new prefecture's 広域連合 insures."""
+    if into_facility and new_prefecture != previous_insurer:
+        return previous_insurer
+    return new_prefecture
+
+
+def reaches_75_between(birth: date, first: date, last: date) -> bool:
+    return first <= seventy_fifth_birthday(birth) <= last
+
+
+def birth_months_to_search(first: date, last: date) -> list[str]:
+    """The birth months ("YYYY-MM") that can reach 75 in [first, last]: the span 75 years earlier, plus the
+    month before it (a 2/29 birth reaches 75 on 3/1). Callers filter exactly with reaches_75_between."""
+    year, month = first.year - AGE_OF_ELIGIBILITY, first.month - 1
+    if month == 0:
+        year, month = year - 1, 12
+    months = []
+    while (year, month) <= (last.year - AGE_OF_ELIGIBILITY, last.month):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
