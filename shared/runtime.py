@@ -85,6 +85,12 @@ class Runtime:
         return ChangeRequestStore(self.clients.client("dynamodb"), self.table_name("change-requests"))
 
     @cached_property
+    def idempotency(self):  # type: ignore[no-untyped-def]
+        from shared.adapters.idempotency import persistence_layer
+
+        return persistence_layer(self.clients.client("dynamodb"), self.table_name("idempotency"))
+
+    @cached_property
     def transfer_queue(self) -> TransferQueue:
         from shared.adapters.transfer_queue import TransferQueue
 

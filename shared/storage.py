@@ -191,7 +191,10 @@ STORAGE = StorageDeclaration(
             DataClass.SPECIFIC_PERSONAL,
             "insurance-record",
             ttl_attribute="expires_at",
-            indexes=(Index("by-status", ("status", "S"), ("created_at", "S")),),
+            indexes=(
+                Index("by-status", ("status", "S"), ("created_at", "S")),
+                Index("by-entity", ("entity_id", "S"), ("created_at", "S")),
+            ),
         ),
         TableSpec(
             "transfer-queue",

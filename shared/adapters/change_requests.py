@@ -29,6 +29,12 @@ class ChangeRequestStore:
             ExpressionAttributeNames={"#s": "status"}, ExpressionAttributeValues=to_item({":s": status.value}))]
         return [r for r in found if workflow is None or r.workflow == workflow]
 
+    def about(self, entity_id: str) -> list[ChangeRequest]:
+        """Every change request about one record, oldest first."""
+        return [_from_values(v) for v in query_all(
+            self._db, TableName=self.table, IndexName="by-entity", KeyConditionExpression="entity_id = :e",
+            ExpressionAttributeValues=to_item({":e": entity_id}))]
+
     def decide_item(self, request_id: str, status: Status, by: str, at: datetime, reason: str | None) -> dict[str, Any]:
         """A transaction item: pending -> status, only if still pending."""
         return {"Update": {

@@ -12,6 +12,7 @@ from fastapi import APIRouter, FastAPI
 
 from shared.api import common_routes, staff_routes
 from shared.api.middleware import RequestGuards
+from shared.api.uploads import UPLOADS
 from shared.api.problems import install_problem_handlers
 from shared.runtime import Runtime, default_runtime
 
@@ -48,5 +49,5 @@ def create_app(
         def health() -> dict[str, object]:
             return {"status": "ok", "workflows": [name for name, _ in workflows]}
 
-    app.add_middleware(RequestGuards, max_body_bytes=runtime.settings.max_body_bytes)
+    app.add_middleware(RequestGuards, max_body_bytes=runtime.settings.max_body_bytes, uploads=UPLOADS)
     return app

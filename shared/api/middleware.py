@@ -10,6 +10,7 @@ import json
 import re
 import time
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from shared.api.problems import PROBLEM_JSON
@@ -52,13 +53,28 @@ async def _send_problem(send: Any, status: int, code: str, title: str, detail: s
     await send({"type": "http.response.body", "body": body})
 
 
+@dataclass(frozen=True)
+class UploadRule:
+    """Routes that take a file instead of JSON: which media types, and how large."""
+
+    path: re.Pattern[str]
+    media_types: tuple[str, ...]
+    max_bytes: int
+
+
 class RequestGuards:
     """Give every request an id, refuse oversized or non-JSON bodies, tag logs with the request id."""
 
-    def __init__(self, app: Any, max_body_bytes: int, accepted_media_types: tuple[str, ...] = JSON_TYPES) -> None:
+    def __init__(self, app: Any, max_body_bytes: int, uploads: tuple[UploadRule, ...] = ()) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
-        self.accepted = accepted_media_types
+        self.uploads = uploads
+
+    def _rule(self, path: str) -> tuple[tuple[str, ...], int]:
+        for rule in self.uploads:
+            if rule.path.match(path):
+                return rule.media_types, rule.max_bytes
+        return JSON_TYPES, self.max_body_bytes
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -85,14 +101,15 @@ class RequestGuards:
 
         with get_logger().append_context_keys(request_id=request_id):
             if scope.get("method", "").encode() in _BODY_METHODS:
-                body = await self._read_body(receive)
+                accepted, limit = self._rule(scope.get("path", ""))
+                body = await self._read_body(receive, limit)
                 if body is None:
                     await _send_problem(send, 413, "payload-too-large", "Payload too large",
-                                        f"the request body exceeds {self.max_body_bytes} bytes", request_id)
+                                        f"the request body exceeds {limit} bytes", request_id)
                     return
-                if body and not self._accepted_type(scope):
+                if body and _media_type(scope) not in accepted:
                     await _send_problem(send, 415, "unsupported-media-type", "Unsupported media type",
-                                        f"send the body as {' or '.join(self.accepted)}", request_id)
+                                        f"send the body as {' or '.join(accepted)}", request_id)
                     return
                 receive = _replay(body, receive)
             try:
@@ -106,11 +123,7 @@ class RequestGuards:
                                     "The request could not be completed. Quote the request id when you report it.",
                                     request_id, with_id=False)
 
-    def _accepted_type(self, scope: dict[str, Any]) -> bool:
-        media_type = (_header(scope, b"content-type") or "").split(";")[0].strip().lower()
-        return media_type in self.accepted
-
-    async def _read_body(self, receive: Any) -> bytes | None:
+    async def _read_body(self, receive: Any, limit: int) -> bytes | None:
         """The whole body, or None as soon as it passes the limit."""
         chunks: list[bytes] = []
         size = 0
@@ -120,12 +133,16 @@ class RequestGuards:
                 break
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_body_bytes:
+            if size > limit:
                 return None
             chunks.append(chunk)
             if not message.get("more_body", False):
                 break
         return b"".join(chunks)
+
+
+def _media_type(scope: dict[str, Any]) -> str:
+    return (_header(scope, b"content-type") or "").split(";")[0].strip().lower()
 
 
 def _replay(body: bytes, original: Any) -> Any:

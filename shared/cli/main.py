@@ -34,6 +34,16 @@ def _parser() -> argparse.ArgumentParser:
     token.add_argument("--role", required=True, help="a role, e.g. counter-clerk, checker, auditor")
     token.add_argument("--staff", default=None, help="a demo staff id instead of the first holder of --role")
 
+    imports = commands.add_parser("import-resident-changes",
+                                  help="validate and apply a 住基異動 file from a registered counterparty")
+    imports.add_argument("file", type=Path)
+    imports.add_argument("--counterparty", required=True, help="e.g. jyuki-renkei (CP932) or jyuki-renkei-utf8")
+
+    reaching = commands.add_parser("reaching-75", help="people reaching 75 in a period; --apply queues events")
+    reaching.add_argument("--from", dest="first", required=True, help="YYYY-MM-DD")
+    reaching.add_argument("--to", dest="last", required=True, help="YYYY-MM-DD")
+    reaching.add_argument("--apply", action="store_true", help="queue the events and record the certificates")
+
     audit = commands.add_parser("audit-log", help="audit-log tools")
     audit_commands = audit.add_subparsers(dest="audit_command", required=True)
     audit_commands.add_parser("verify", help="walk the hash chain, report the first broken link, store a digest")
@@ -90,12 +100,9 @@ def cmd_dev_token(args: argparse.Namespace) -> int:
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     from shared.adapters.audit_log import write_digest
-    from shared.config import load_settings
-    from shared.runtime import Runtime
     from shared.storage import RETENTION_CLASSES, STORAGE
 
-    _use_local_environment_if_running(_state_dir(args))
-    runtime = Runtime(load_settings())
+    runtime = _operator_runtime(args)
     print("verifying the audit-log hash chain …", file=sys.stderr)
     report = runtime.audit.verify()
     if not report.ok:
@@ -109,6 +116,59 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     return 0
 
 
+def _operator_runtime(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from shared.config import load_settings
+    from shared.runtime import Runtime
+
+    _use_local_environment_if_running(_state_dir(args))
+    return Runtime(load_settings())
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from shared.domain.counterparties import UnknownCounterparty
+    from shared.domain.resident_changes import FileRefused
+    from shared.intake.resident_import import import_resident_changes
+
+    if not args.file.is_file():
+        print(f"no such file: {args.file}", file=sys.stderr)
+        return 2
+    runtime = _operator_runtime(args)
+    try:
+        report = import_resident_changes(
+            runtime, args.counterparty, args.file.read_bytes(), staff_id="operator-cli",
+            progress=lambda done, total: print(f"  applied {done}/{total} rows", file=sys.stderr))
+    except (UnknownCounterparty, FileRefused) as refused:
+        print(f"refused: {refused}", file=sys.stderr)
+        return 1
+    summary = asdict(report)
+    rejects = summary.pop("rejects")
+    print(" ".join(f"{k}={v}" for k, v in summary.items()))
+    for reject in rejects:
+        print(f"  reject row {reject['row']} {reject['field']}: {reject['reason']}")
+    return 0 if report.status in ("applied", "already-applied") else 1
+
+
+def cmd_reaching_75(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from shared.intake.reaching_75 import people_reaching_75, run_reaching_75
+
+    runtime = _operator_runtime(args)
+    first, last = date.fromisoformat(args.first), date.fromisoformat(args.last)
+    if args.apply:
+        result = run_reaching_75(runtime, first, last, runtime.clock().date())
+        people = result["people"]
+        print(f"queued {result['queued']} events, issued {result['certificates_issued']} certificates")
+    else:
+        people = people_reaching_75(runtime, first, last)
+    for p in people:
+        print(f"{p['person_id']}  {p['seventy_fifth_birthday']}  mail {p['certificate_mailing_month']}  {p['name']}")
+    print(f"{len(people)} people reach 75 between {first} and {last}", file=sys.stderr)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -116,6 +176,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_local(args)
         if args.command == "dev-token":
             return cmd_dev_token(args)
+        if args.command == "import-resident-changes":
+            return cmd_import(args)
+        if args.command == "reaching-75":
+            return cmd_reaching_75(args)
         if args.command == "audit-log" and args.audit_command == "verify":
             return cmd_audit_verify(args)
     except ConfigError as error:

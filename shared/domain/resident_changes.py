@@ -70,6 +70,7 @@ class ResidentChange:
     person_id: str
     values: dict[str, Any]  # person fields to set (see shared.domain.person.PERSON_FIELDS)
     my_number: str | None = None  # validated digits, to be sealed before storage
+    other_prefecture: str | None = None  # 転入前 / 転出先 prefecture (JIS X 0401)
 
 
 def _date(raw: str) -> date:
@@ -118,7 +119,7 @@ def _parse_row(number: int, raw: dict[str, str]) -> tuple[ResidentChange | None,
     if rejects:
         return None, rejects
     return ResidentChange(number, code, dates["change_date"], f"P{raw['atena_code']}",
-                          _values(code, raw, dates), my_number), []
+                          _values(code, raw, dates), my_number, raw.get("other_prefecture") or None), []
 
 
 def _values(code: ChangeCode, raw: dict[str, str], dates: dict[str, date]) -> dict[str, Any]:

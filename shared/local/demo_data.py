@@ -6,6 +6,7 @@ indexed exactly as confirmed changes store them. Every number is fictional but p
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from shared.adapters.audit_log import AuditEvent
@@ -35,9 +36,23 @@ DEMO_PERSONS: tuple[tuple[Any, ...], ...] = (
 )
 
 
+def reaching_75_next_month(today: date) -> tuple[tuple[Any, ...], ...]:
+    """Two people whose 75th birthday falls next month, so the daily job has someone to find."""
+    first = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+    on_the_first = first.replace(year=first.year - 75)
+    mid_month = on_the_first.replace(day=15)
+    return (
+        ("P0000000006", "H0000000004", "宇土 春子", "ウト ハルコ", on_the_first.isoformat(), "2",
+         "熊本市南区富合町1-1", "世帯主", True, None, "31415926535"),
+        ("P0000000007", "H0000000005", "八代 健", "ヤツシロ ケン", mid_month.isoformat(), "1",
+         "熊本市北区植木町2-2", "世帯主", True, None, None),
+    )
+
+
 def seed_persons(runtime: Runtime) -> int:
     existing = 0
-    for pid, household, name, kana, birth, sex, address, relation, head, insured, eleven in DEMO_PERSONS:
+    people = DEMO_PERSONS + reaching_75_next_month(runtime.clock().date())
+    for pid, household, name, kana, birth, sex, address, relation, head, insured, eleven in people:
         if runtime.persons.get(pid):
             existing += 1
             continue
@@ -46,6 +61,7 @@ def seed_persons(runtime: Runtime) -> int:
             "birth_date": birth, "sex": sex, "address": address, "postal_code": "860-0000",
             "resident_status": "registered", "relationship": relation, "is_household_head": head,
             "insured_number": insured, "suspended": False, "version": 1, "updated_at": runtime.clock().isoformat(),
+            "eligibility_status": "insured" if insured else "not-insured",
         }
         record.update(derived_fields(record))
         if eleven:
@@ -53,7 +69,7 @@ def seed_persons(runtime: Runtime) -> int:
             record["mynumber_enc"] = runtime.vault.encrypt(number)
             record["mynumber_index"] = runtime.vault.blind_index(number)
         runtime.persons.put_new(record)
-    return len(DEMO_PERSONS) - existing
+    return len(people) - existing
 
 
 def seed_demo_data(runtime: Runtime) -> list[str]:
@@ -68,6 +84,6 @@ def seed_demo_data(runtime: Runtime) -> list[str]:
         state = "" if m.active else "  [disabled]"
         lines.append(f"  {m.staff_id}  {','.join(sorted(r.value for r in m.roles)):<20} {m.name}{state}")
     lines.append("demo persons:")
-    for pid, household, name, _, birth, *_rest in DEMO_PERSONS:
+    for pid, household, name, _, birth, *_rest in DEMO_PERSONS + reaching_75_next_month(runtime.clock().date()):
         lines.append(f"  {pid}  {household}  {birth}  {name}")
     return lines

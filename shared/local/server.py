@@ -58,6 +58,10 @@ def run_local(state_dir: Path, api_host: str, api_port: int, aws_port: int) -> i
         summary = seed_demo_data(runtime)
         for line in summary:
             _say(f"  {line}")
+        from functions.intake.batch import daily_reaching_75
+
+        run = daily_reaching_75({}, None, runtime)
+        _say(f"  daily job: {run['people']} people reach 75 next month; {run['queued']} events queued for the 広域連合")
         api_url = f"http://{api_host}:{api_port}"
         write_state(state_dir, environment, api_url)
         _say(

@@ -21,6 +21,11 @@ from shared.protection.entities import ENTITY_KINDS, PERSON, EntityKind
 from shared.runtime import Runtime
 
 
+def follow_up_queue_id(reference: str) -> str:
+    """The transfer-queue id of what a confirmation queues: derived, so it is found and never doubled."""
+    return f"TQ-{reference}"
+
+
 class ChangeError(Exception):
     """A change that cannot be made; `code` is the problem code, `status` the HTTP status."""
 
@@ -138,9 +143,10 @@ class ChangeService:
         transfer = request.follow_up.get("transfer")
         if not transfer:
             return []
+        reference = transfer.get("reference", request.request_id)
         return [self.rt.transfer_queue.enqueue_item(
             kind=transfer["kind"], counterparty=transfer["counterparty"], entity_id=request.entity_id,
-            reference=transfer.get("reference", request.request_id), at=now,
+            reference=reference, at=now, queue_id=follow_up_queue_id(reference),
             summary={"change_request": request.request_id, **transfer.get("summary", {})})]
 
     def reject(self, request_id: str, checker: str, reason: str, audit_request_id: str) -> ChangeRequest:

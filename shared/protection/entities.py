@@ -53,3 +53,29 @@ ENTITY_KINDS: dict[str, EntityKind] = {PERSON.name: PERSON}
 def register_kind(kind: EntityKind) -> EntityKind:
     ENTITY_KINDS[kind.name] = kind
     return kind
+
+
+def _no_defaults(values: dict[str, Any]) -> dict[str, Any]:
+    return values
+
+
+def _certificate_check(values: dict[str, Any]) -> None:
+    if values.get("reason") not in ("new", "renewal", "reissue"):
+        raise InvalidChange("a certificate's reason is new, renewal or reissue")
+
+
+def _ryoyohi_check(values: dict[str, Any]) -> None:
+    from shared.domain.ryoyohi import validate_application
+
+    validate_application(values)
+
+
+CERTIFICATE = register_kind(EntityKind(
+    name="certificate", id_field="certificate_id",
+    repository=lambda rt: rt.records("certificates", "certificate_id"),
+    validate=_certificate_check, defaults_on_create=_no_defaults, new_id=lambda: new_id("QC")))
+
+RYOYOHI = register_kind(EntityKind(
+    name="ryoyohi", id_field="application_id",
+    repository=lambda rt: rt.records("ryoyohi-applications", "application_id"),
+    validate=_ryoyohi_check, defaults_on_create=_no_defaults, new_id=lambda: new_id("RY")))

@@ -1,0 +1,115 @@
+"""療養費支給申請 at the counter (PIA-I-1-f): the application through maker-checker, its scanned documents."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.adapters.audit_log import AuditEvent
+from shared.api.auth import Principal, forbid, get_runtime, require
+from shared.api.change_routes import ChangeView, as_problem, change_service, change_view
+from shared.api.problems import Problem
+from shared.api.problems_domain import invalid_my_number
+from shared.api.uploads import content_matches
+from shared.domain.changes import Operation
+from shared.domain.mynumber import InvalidMyNumber
+from shared.domain.roles import Permission
+from shared.domain.ryoyohi import TYPES, my_number_required
+from shared.protection.changes import ChangeError
+from shared.protection.entities import RYOYOHI
+from shared.runtime import Runtime
+
+router = APIRouter(prefix="/intake/ryoyohi", tags=["intake 療養費"])
+CLERK = require(Permission.INTAKE_WRITE)
+
+
+class BankAccount(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    bank_code: str = Field(pattern=r"^\d{4}$")
+    branch_code: str = Field(pattern=r"^\d{3}$")
+    account_type: Literal["ordinary", "current"]
+    account_number: str = Field(pattern=r"^\d{7}$")
+    holder_kana: str = Field(min_length=1, max_length=60)
+
+
+class RyoyohiIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    person_id: str = Field(pattern=r"^P[0-9A-Z]{4,20}$")
+    type: Literal[tuple(TYPES)]  # type: ignore[valid-type]
+    period_from: date
+    period_to: date
+    amount_claimed: int = Field(gt=0, le=100_000_000, description="yen")
+    bank: BankAccount
+    my_number: str | None = Field(None, max_length=40, description="required for 移送費 only")
+
+
+@router.post("", response_model=ChangeView, status_code=202)
+def apply(body: RyoyohiIn, request: Request, principal: Principal = Depends(CLERK),
+          runtime: Runtime = Depends(get_runtime)) -> ChangeView:
+    """Receive an application; a checker confirms it, and then it is queued for the monthly file."""
+    if my_number_required(body.type) and not body.my_number:
+        raise Problem(422, "my-number-required", "My Number required",
+                      "移送費 applications carry the 個人番号 (熊本県広域連合 様式)")
+    if body.my_number and not principal.staff.can(Permission.MYNUMBER_WRITE):
+        raise forbid(runtime, request, principal, "'mynumber:write'")
+    if runtime.persons.get(body.person_id) is None:
+        raise Problem(404, "not-found", "Not found", f"no person {body.person_id}")
+    values: dict[str, Any] = {**body.model_dump(mode="json", exclude={"my_number"}),
+                              "received_on": runtime.clock().date().isoformat(), "status": "received"}
+    if body.my_number:
+        values["mynumber"] = body.my_number
+    try:
+        created = change_service(runtime).propose(
+            workflow="intake", maker=principal.staff.staff_id, operation=Operation.CREATE, person_id=None,
+            values=values, reason=f"療養費支給申請 ({TYPES[body.type]})", request_id=principal.request_id,
+            kind=RYOYOHI, follow_up={"transfer": {"kind": "ryoyohi-application", "counterparty": "kouiki-rengo",
+                                                  "summary": {"schedule": "monthly"}}})
+    except InvalidMyNumber as invalid:
+        raise invalid_my_number(invalid, "body.my_number") from None
+    except ChangeError as error:
+        raise as_problem(error) from None
+    return change_view(created)
+
+
+def _application_exists(runtime: Runtime, application_id: str) -> bool:
+    if runtime.records("ryoyohi-applications", "application_id").get(application_id):
+        return True
+    return any(r.entity == RYOYOHI.name for r in runtime.change_requests.about(application_id))
+
+
+@router.put("/{application_id}/documents", status_code=201)
+async def upload(application_id: str, request: Request, principal: Principal = Depends(CLERK),
+                 runtime: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+    """Attach a scanned document (PDF, JPEG, PNG, TIFF; 4 MiB at most), stored SSE-KMS under an unguessable key."""
+    if not _application_exists(runtime, application_id):
+        raise Problem(404, "not-found", "Not found", f"no 療養費 application {application_id}")
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    body = await request.body()
+    if not body or not content_matches(media_type, body):
+        raise Problem(415, "document-content-mismatch", "Unsupported document",
+                      f"the content is not a {media_type or 'known'} file")
+    document_id = secrets.token_urlsafe(24)
+    key = f"ryoyohi/{application_id}/{document_id}"
+    runtime.clients.client("s3").put_object(
+        Bucket=runtime.bucket_name("documents"), Key=key, Body=body, ContentType=media_type,
+        ServerSideEncryption="aws:kms", SSEKMSKeyId=runtime.key_alias("data"),
+        Metadata={"application-id": application_id, "uploaded-by": principal.staff.staff_id})
+    runtime.audit.append(AuditEvent(principal.staff.staff_id, "ryoyohi.document-upload", "success",
+                                    target=application_id, request_id=principal.request_id,
+                                    detail={"bytes": str(len(body)), "type": media_type}))
+    return {"application_id": application_id, "document_id": document_id, "content_type": media_type,
+            "bytes": len(body)}
+
+
+@router.get("/{application_id}/documents")
+def documents(application_id: str, _: Principal = Depends(require(Permission.PERSON_READ)),
+              runtime: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+    listed = runtime.clients.client("s3").list_objects_v2(Bucket=runtime.bucket_name("documents"),
+                                                          Prefix=f"ryoyohi/{application_id}/")
+    return {"application_id": application_id,
+            "documents": [{"document_id": o["Key"].rsplit("/", 1)[1], "bytes": o["Size"]}
+                          for o in listed.get("Contents", [])]}

@@ -1,0 +1,53 @@
+"""Counter terminals retry: an Idempotency-Key makes a repeated submission return the first result.
+
+powertools' idempotency utility, persisted in the declared `idempotency` table (TTL attribute `expiration`)
+through the one client factory. The key is scoped to the staff member; the same key with a different body is
+refused instead of silently answered with the first result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+    IdempotencyValidationError,
+)
+
+RETRY_WINDOW_SECONDS = 24 * 3600
+_CONFIG = IdempotencyConfig(event_key_jmespath="key", payload_validation_jmespath="payload",
+                            expires_after_seconds=RETRY_WINDOW_SECONDS, hash_function="sha256")
+
+
+class IdempotencyKeyReused(Exception):
+    """The key was used before with a different request body."""
+
+
+class IdempotentRequestInProgress(Exception):
+    """The first request with this key is still being processed."""
+
+
+def persistence_layer(client: Any, table: str) -> DynamoDBPersistenceLayer:
+    return DynamoDBPersistenceLayer(table_name=table, key_attr="id", boto3_client=client)
+
+
+def once(store: DynamoDBPersistenceLayer, scope: str, key: str, payload: dict[str, Any],
+         work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """Run `work` once per (scope, key); later calls with the same payload get the stored result."""
+
+    @idempotent_function(data_keyword_argument="request", persistence_store=store, config=_CONFIG, key_prefix=scope)
+    def run(request: dict[str, Any]) -> dict[str, Any]:
+        return work()
+
+    try:
+        return run(request={"key": key, "payload": payload})  # type: ignore[no-any-return]
+    except IdempotencyValidationError:
+        raise IdempotencyKeyReused(f"Idempotency-Key {key!r} was used for a different request") from None
+    except IdempotencyAlreadyInProgressError:
+        raise IdempotentRequestInProgress(f"a request with Idempotency-Key {key!r} is in progress") from None
