@@ -79,7 +79,7 @@ def take_notification(body: NotificationIn, request: Request,
 
     try:
         return once(runtime.idempotency, f"notification:{principal.staff.staff_id}", idempotency_key,
-                    body.model_dump(mode="json"), work)
+                    body.model_dump(mode="json"), work, request.scope.get("aws.context"))
     except InvalidMyNumber as invalid:
         raise invalid_my_number(invalid, "body") from None
     except ChangeError as error:

@@ -7,6 +7,7 @@ refused instead of silently answered with the first result.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -21,8 +22,6 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 )
 
 RETRY_WINDOW_SECONDS = 24 * 3600
-_CONFIG = IdempotencyConfig(event_key_jmespath="key", payload_validation_jmespath="payload",
-                            expires_after_seconds=RETRY_WINDOW_SECONDS, hash_function="sha256")
 
 
 class IdempotencyKeyReused(Exception):
@@ -38,15 +37,24 @@ def persistence_layer(client: Any, table: str) -> DynamoDBPersistenceLayer:
 
 
 def once(store: DynamoDBPersistenceLayer, scope: str, key: str, payload: dict[str, Any],
-         work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """Run `work` once per (scope, key); later calls with the same payload get the stored result."""
+         work: Callable[[], dict[str, Any]], lambda_context: Any = None) -> dict[str, Any]:
+    """Run `work` once per (scope, key); later calls with the same payload get the stored result.
 
-    @idempotent_function(data_keyword_argument="request", persistence_store=store, config=_CONFIG, key_prefix=scope)
+    In Lambda the context lets an in-progress record expire with the invocation's timeout; outside Lambda
+    (local mode) there is none, and the record simply expires with the retry window."""
+    config = IdempotencyConfig(event_key_jmespath="key", payload_validation_jmespath="payload",
+                               expires_after_seconds=RETRY_WINDOW_SECONDS, hash_function="sha256",
+                               lambda_context=lambda_context)
+
+    @idempotent_function(data_keyword_argument="request", persistence_store=store, config=config, key_prefix=scope)
     def run(request: dict[str, Any]) -> dict[str, Any]:
         return work()
 
     try:
-        return run(request={"key": key, "payload": payload})  # type: ignore[no-any-return]
+        with warnings.catch_warnings():
+            if lambda_context is None:
+                warnings.filterwarnings("ignore", message="Couldn't determine the remaining time left")
+            return run(request={"key": key, "payload": payload})  # type: ignore[no-any-return]
     except IdempotencyValidationError:
         raise IdempotencyKeyReused(f"Idempotency-Key {key!r} was used for a different request") from None
     except IdempotencyAlreadyInProgressError:

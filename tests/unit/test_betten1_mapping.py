@@ -1,0 +1,84 @@
+"""Every item of the PIA's 別添1 maps to a field of the data model (PIA-II-2-a, II-2-b)."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from shared.domain.betten1 import MappedItem, mapped_items
+from shared.domain.person import MY_NUMBER_FIELD, PERSON_FIELDS
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED_DIR = Path(os.environ.get("CHOJU_SEED_DIR", ROOT.parent / "shared" / "seed"))
+PERSON_IDENTITY = {"person_id", MY_NUMBER_FIELD}
+
+
+def betten1_from_seed(text: str) -> dict[str, list[str]]:
+    """Section -> items, read from the 別添1 list of the PIA text (the second '(別添1)' heading is the list)."""
+    start = [m.end() for m in re.finditer(r"\(別添1\) 特定個人情報ファイル記録項目", text)][-1]
+    body = text[start:text.index("Ⅲ リスク対策", start)]
+    sections: dict[str, list[str]] = {}
+    current = None
+    for line in body.splitlines():
+        line = line.strip()
+        heading = re.fullmatch(r"<(.+)>", line)
+        if heading:
+            current = heading.group(1)
+            sections[current] = []
+        elif line.startswith("・") and current:
+            sections[current].append(line[1:].strip())
+    return sections
+
+
+def missing_or_unknown(seed: dict[str, list[str]], mapping: list[MappedItem]) -> list[str]:
+    mapped = {(m.section, m.item) for m in mapping}
+    problems = [f"not mapped: {s} {i}" for s, items in seed.items() for i in items if (s, i) not in mapped]
+    listed = {(s, i) for s, items in seed.items() for i in items}
+    problems += [f"not in 別添1: {m.section} {m.item}" for m in mapping if (m.section, m.item) not in listed]
+    return problems
+
+
+def unresolved_fields(mapping: list[MappedItem]) -> list[str]:
+    """Implemented person fields must exist in the person model; pending ones must name their workflow."""
+    problems = []
+    for m in mapping:
+        model, _, field = m.field.partition(".")
+        if m.status == "implemented":
+            if model != "person" or (field not in PERSON_FIELDS and field not in PERSON_IDENTITY):
+                problems.append(f"{m.item} → {m.field} is not a field of the model")
+        elif m.status != "pending" or not m.workflow:
+            problems.append(f"{m.item}: pending items name the workflow that adds them")
+    return problems
+
+
+@pytest.fixture(scope="module")
+def seed_items() -> dict[str, list[str]]:
+    files = sorted(SEED_DIR.glob("*.txt")) if SEED_DIR.is_dir() else []
+    if not files:
+        pytest.skip(f"the PIA text is not beside the repository ({SEED_DIR}); set CHOJU_SEED_DIR")
+    return betten1_from_seed(files[0].read_text("utf-8"))
+
+
+def test_every_betten1_item_is_mapped_and_nothing_else(seed_items) -> None:
+    assert sum(len(v) for v in seed_items.values()) >= 50  # 50–100 recorded items (PIA-II-2-b)
+    assert missing_or_unknown(seed_items, mapped_items()) == []
+
+
+def test_every_mapped_field_exists_or_names_its_workflow() -> None:
+    assert unresolved_fields(mapped_items()) == []
+    implemented = [m for m in mapped_items() if m.status == "implemented"]
+    assert {m.section for m in implemented} == {"宛名", "資格"}
+
+
+def test_the_mapping_check_catches_a_missing_item(seed_items) -> None:
+    """The negative twin: drop one mapped item and the check names it."""
+    trimmed = [m for m in mapped_items() if m.item != "在留期間満了日"]
+    assert missing_or_unknown(seed_items, trimmed) == ["not mapped: 宛名 在留期間満了日"]
+
+
+def test_the_field_check_catches_a_field_the_model_lacks() -> None:
+    bogus = [MappedItem("宛名", "氏名", "person.full_name", "implemented")]
+    assert unresolved_fields(bogus) == ["氏名 → person.full_name is not a field of the model"]
