@@ -1,0 +1,11 @@
+"""`pulumi up`: the whole choju system in a closed-network, Japan-only AWS account."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from Pulumi.yaml's main: infra/
+
+from infra.program import build  # noqa: E402
+from infra.settings import load  # noqa: E402
+
+build(load())

@@ -1,0 +1,94 @@
+"""The private REST API: reachable only through this VPC's execute-api endpoint (PIA-III-2-g, III-7-c).
+
+BLEA's sample API is regional and public; this one is PRIVATE, bound to the endpoint, and its resource policy
+denies every call that does not come through it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from infra.documents import assume_role, json_output
+from infra.settings import StackSettings
+from shared.workloads import NEEDS, WORKFLOWS
+
+ACCESS_LOG_FORMAT = {
+    "requestId": "$context.requestId", "ip": "$context.identity.sourceIp", "vpce": "$context.identity.vpceId",
+    "requestTime": "$context.requestTime", "httpMethod": "$context.httpMethod", "resourcePath": "$context.resourcePath",
+    "status": "$context.status", "responseLength": "$context.responseLength",
+    "integrationLatency": "$context.integrationLatency",
+}
+
+
+def private_api_policy(endpoint_id: Any) -> dict[str, Any]:
+    return {"Version": "2012-10-17", "Statement": [
+        {"Sid": "InvokeThroughTheVpcEndpoint", "Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke",
+         "Resource": "execute-api:/*", "Condition": {"StringEquals": {"aws:SourceVpce": endpoint_id}}},
+        {"Sid": "DenyEverythingElse", "Effect": "Deny", "Principal": "*", "Action": "execute-api:Invoke",
+         "Resource": "execute-api:/*", "Condition": {"StringNotEquals": {"aws:SourceVpce": endpoint_id}}},
+    ]}
+
+
+class PrivateApi(pulumi.ComponentResource):
+    def __init__(self, name: str, settings: StackSettings, account_id: Any, endpoint_id: Any,
+                 functions: dict[str, aws.lambda_.Function], logs_key_arn: pulumi.Input[str],
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("choju:api:PrivateApi", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        self.api = aws.apigateway.RestApi(
+            f"{name}-api", name=f"{settings.name_prefix}-counter-api", description="choju counter API (private)",
+            endpoint_configuration={"types": "PRIVATE", "vpc_endpoint_ids": [endpoint_id]},
+            disable_execute_api_endpoint=False, policy=json_output(private_api_policy(endpoint_id)),
+            tags=settings.tags, opts=child)
+        integrations = []
+        routes = {wf: wf for wf in WORKFLOWS}
+        routes.update({extra: wf for wf in WORKFLOWS for extra in NEEDS[wf].extra_routes})
+        for path, workflow in routes.items():
+            function = functions[workflow]
+            top = aws.apigateway.Resource(f"{name}-{path}", rest_api=self.api.id, parent_id=self.api.root_resource_id,
+                                          path_part=path, opts=child)
+            proxy = aws.apigateway.Resource(f"{name}-{path}-proxy", rest_api=self.api.id, parent_id=top.id,
+                                            path_part="{proxy+}", opts=child)
+            method = aws.apigateway.Method(f"{name}-{path}-any", rest_api=self.api.id, resource_id=proxy.id,
+                                           http_method="ANY", authorization="NONE", opts=child)
+            integrations.append(aws.apigateway.Integration(
+                f"{name}-{path}-lambda", rest_api=self.api.id, resource_id=proxy.id, http_method=method.http_method,
+                integration_http_method="POST", type="AWS_PROXY", uri=function.invoke_arn, opts=child))
+        for workflow in WORKFLOWS:
+            aws.lambda_.Permission(f"{name}-{workflow}-invoke", action="lambda:InvokeFunction",
+                                   function=functions[workflow].name, principal="apigateway.amazonaws.com",
+                                   source_arn=pulumi.Output.concat(self.api.execution_arn, "/*/*/*"),
+                                   source_account=account_id, opts=child)
+        deployment = aws.apigateway.Deployment(
+            f"{name}-deployment", rest_api=self.api.id,
+            triggers={"routes": ",".join(sorted(routes))},
+            opts=pulumi.ResourceOptions(parent=self, depends_on=integrations))
+        self._account_logging(name, settings, account_id, child)
+        access_logs = aws.cloudwatch.LogGroup(f"{name}-access", name=f"/choju/{settings.name_prefix}/api-access",
+                                              retention_in_days=settings.log_retention_days, kms_key_id=logs_key_arn,
+                                              tags={**settings.tags, "data-classification": "logs"}, opts=child)
+        self.stage = aws.apigateway.Stage(
+            f"{name}-stage", rest_api=self.api.id, deployment=deployment.id, stage_name="v1",
+            xray_tracing_enabled=True,
+            access_log_settings={"destination_arn": access_logs.arn, "format": json_output(ACCESS_LOG_FORMAT)},
+            tags=settings.tags, opts=child)
+        aws.apigateway.MethodSettings(f"{name}-settings", rest_api=self.api.id, stage_name=self.stage.stage_name,
+                                      method_path="*/*", settings={
+                                          "logging_level": "INFO", "metrics_enabled": True,
+                                          "data_trace_enabled": False,  # bodies may hold My Numbers
+                                          "throttling_rate_limit": settings.api_throttle_rate,
+                                          "throttling_burst_limit": settings.api_throttle_burst}, opts=child)
+        self.url = pulumi.Output.concat("https://", self.api.id, "-", endpoint_id, ".execute-api.", settings.region,
+                                        ".amazonaws.com/v1")
+        self.register_outputs({"api_id": self.api.id, "url": self.url})
+
+    def _account_logging(self, name: str, settings: StackSettings, account_id: Any,
+                         child: pulumi.ResourceOptions) -> None:
+        """Execution logging needs the account-level CloudWatch role of API Gateway."""
+        role = aws.iam.Role(f"{name}-cloudwatch", assume_role_policy=json_output(
+            assume_role("apigateway.amazonaws.com", account_id)), tags=settings.tags, opts=child)
+        aws.iam.RolePolicyAttachment(f"{name}-cloudwatch", role=role.name, policy_arn=(
+            "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"), opts=child)
+        aws.apigateway.Account(f"{name}-account", cloudwatch_role_arn=role.arn, opts=child)

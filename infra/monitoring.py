@@ -1,0 +1,167 @@
+"""Continuous monitoring (PIA-III-7-d): CloudTrail with data events, GuardDuty with its protection features,
+findings and tampering routed to an encrypted topic, and CIS-style metric alarms. In Government Cloud the
+organisation often owns the trail and the detector: each can be switched off per stack, and the stack then
+records that the organisation provides it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from infra.documents import assume_role, json_output
+from infra.settings import StackSettings
+from infra.storage import KEEP, harden_bucket
+from shared.storage import STORAGE, DataClass
+
+GUARDDUTY_FEATURES = ("S3_DATA_EVENTS", "LAMBDA_NETWORK_LOGS", "RUNTIME_MONITORING", "EBS_MALWARE_PROTECTION")
+TAMPERING_EVENTS = {
+    "cloudtrail.amazonaws.com": ["StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors"],
+    "kms.amazonaws.com": ["DisableKey", "ScheduleKeyDeletion", "PutKeyPolicy"],
+    "ec2.amazonaws.com": ["AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress", "CreateSecurityGroup",
+                          "DeleteSecurityGroup", "RevokeSecurityGroupIngress", "RevokeSecurityGroupEgress"],
+    "iam.amazonaws.com": ["PutRolePolicy", "AttachRolePolicy", "DetachRolePolicy", "CreatePolicyVersion",
+                          "DeleteRolePolicy", "PutRolePermissionsBoundary", "DeleteRolePermissionsBoundary"],
+}
+# CIS AWS Foundations 4.x metric filters (the subset the PIA's monitoring measure names).
+CIS_FILTERS = {
+    "unauthorized-api-calls": '{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }',
+    "root-account-usage": '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && '
+                          '$.eventType != "AwsServiceEvent" }',
+    "iam-policy-changes": "{ ($.eventSource = iam.amazonaws.com) && (($.eventName = DeleteGroupPolicy) || "
+                          "($.eventName = DeleteRolePolicy) || ($.eventName = DeleteUserPolicy) || "
+                          "($.eventName = PutGroupPolicy) || ($.eventName = PutRolePolicy) || "
+                          "($.eventName = PutUserPolicy) || ($.eventName = CreatePolicy) || "
+                          "($.eventName = DeletePolicy) || ($.eventName = CreatePolicyVersion) || "
+                          "($.eventName = DeletePolicyVersion) || ($.eventName = AttachRolePolicy) || "
+                          "($.eventName = DetachRolePolicy) || ($.eventName = AttachUserPolicy) || "
+                          "($.eventName = DetachUserPolicy) || ($.eventName = AttachGroupPolicy) || "
+                          "($.eventName = DetachGroupPolicy)) }",
+    "console-signin-failures": '{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }',
+}
+
+
+class Monitoring(pulumi.ComponentResource):
+    def __init__(self, name: str, settings: StackSettings, account_id: Any, keys: dict[str, pulumi.Input[str]],
+                 buckets: dict[str, aws.s3.Bucket], access_logs: aws.s3.Bucket,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("choju:monitoring:Monitoring", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        self.settings = settings
+        self.topic = aws.sns.Topic(f"{name}-alerts", name=f"{settings.name_prefix}-security-alerts",
+                                   kms_master_key_id=keys["data"], tags=settings.tags, opts=child)
+        aws.sns.TopicPolicy(f"{name}-alerts", arn=self.topic.arn, policy=json_output({
+            "Version": "2012-10-17", "Statement": [{
+                "Sid": "EventsAndAlarmsOfThisAccount", "Effect": "Allow",
+                "Principal": {"Service": ["events.amazonaws.com", "cloudwatch.amazonaws.com"]},
+                "Action": "sns:Publish", "Resource": self.topic.arn,
+                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}}}]}), opts=child)
+        if settings.alarm_email:
+            aws.sns.TopicSubscription(f"{name}-alerts-email", topic=self.topic.arn, protocol="email",
+                                      endpoint=settings.alarm_email, opts=child)
+        self.provided_by_organisation: list[str] = []
+        self.trail_log_group: aws.cloudwatch.LogGroup | None = None
+        if settings.create_cloudtrail:
+            self._trail(name, settings, account_id, keys["logs"], buckets, access_logs, child)
+        else:
+            self.provided_by_organisation.append("cloudtrail")
+        if settings.create_guardduty:
+            self._guardduty(name, settings, child)
+        else:
+            self.provided_by_organisation.append("guardduty")
+        self._event_rules(name, settings, child)
+        self.register_outputs({"alerts_topic": self.topic.arn,
+                               "provided_by_organisation": self.provided_by_organisation})
+
+    def _trail(self, name: str, settings: StackSettings, account_id: Any, logs_key: pulumi.Input[str],
+               buckets: dict[str, aws.s3.Bucket], access_logs: aws.s3.Bucket, child: pulumi.ResourceOptions) -> None:
+        bucket = aws.s3.Bucket(f"{name}-trail", bucket=f"{settings.name_prefix}-cloudtrail",
+                               tags={**settings.tags, "data-classification": "logs"},
+                               opts=pulumi.ResourceOptions(parent=self, **KEEP))
+        harden_bucket(f"{name}-trail", bucket, logs_key, child)
+        aws.s3.BucketLogging(f"{name}-trail-logging", bucket=bucket.id, target_bucket=access_logs.id,
+                             target_prefix="cloudtrail/", opts=child)
+        trail_arn = pulumi.Output.concat("arn:aws:cloudtrail:", settings.region, ":", account_id, ":trail/",
+                                         settings.name_prefix)
+        policy = aws.s3.BucketPolicy(f"{name}-trail-policy", bucket=bucket.id, policy=json_output({
+            "Version": "2012-10-17", "Statement": [
+                {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+                 "Resource": [bucket.arn, pulumi.Output.concat(bucket.arn, "/*")],
+                 "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+                {"Sid": "CloudTrailAclCheck", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                 "Action": "s3:GetBucketAcl", "Resource": bucket.arn,
+                 "Condition": {"StringEquals": {"aws:SourceArn": trail_arn}}},
+                {"Sid": "CloudTrailWrite", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                 "Action": "s3:PutObject",
+                 "Resource": pulumi.Output.concat(bucket.arn, "/AWSLogs/", account_id, "/*"),
+                 "Condition": {"StringEquals": {"aws:SourceArn": trail_arn,
+                                                "s3:x-amz-acl": "bucket-owner-full-control"}}},
+                {"Sid": "DenyDeletion", "Effect": "Deny", "Principal": "*", "Action": ["s3:DeleteObject*"],
+                 "Resource": pulumi.Output.concat(bucket.arn, "/*")},
+            ]}), opts=child)
+        self.trail_log_group = aws.cloudwatch.LogGroup(
+            f"{name}-trail", name=f"/choju/{settings.name_prefix}/cloudtrail",
+            retention_in_days=settings.log_retention_days, kms_key_id=logs_key,
+            tags={**settings.tags, "data-classification": "logs"}, opts=child)
+        role = aws.iam.Role(f"{name}-trail-to-logs", assume_role_policy=json_output(
+            assume_role("cloudtrail.amazonaws.com", account_id)), tags=settings.tags, opts=child)
+        aws.iam.RolePolicy(f"{name}-trail-to-logs", role=role.id, policy=json_output({
+            "Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                "Resource": pulumi.Output.concat(self.trail_log_group.arn, ":*")}]}), opts=child)
+        personal = [buckets[b.name].arn for b in STORAGE.buckets
+                    if b.data_class in (DataClass.SPECIFIC_PERSONAL, DataClass.PERSONAL, DataClass.AUDIT)]
+        self.trail = aws.cloudtrail.Trail(
+            f"{name}-trail", name=settings.name_prefix, s3_bucket_name=bucket.id, is_multi_region_trail=True,
+            include_global_service_events=True, enable_log_file_validation=True, kms_key_id=logs_key,
+            cloud_watch_logs_group_arn=pulumi.Output.concat(self.trail_log_group.arn, ":*"),
+            cloud_watch_logs_role_arn=role.arn,
+            advanced_event_selectors=[
+                {"name": "management events",
+                 "field_selectors": [{"field": "eventCategory", "equals": ["Management"]}]},
+                {"name": "S3 data events on buckets with personal data",
+                 "field_selectors": [{"field": "eventCategory", "equals": ["Data"]},
+                                     {"field": "resources.type", "equals": ["AWS::S3::Object"]},
+                                     {"field": "resources.ARN",
+                                      "starts_withs": [pulumi.Output.concat(a, "/") for a in personal]}]},
+                {"name": "Lambda invocations",
+                 "field_selectors": [{"field": "eventCategory", "equals": ["Data"]},
+                                     {"field": "resources.type", "equals": ["AWS::Lambda::Function"]}]},
+            ],
+            tags=settings.tags, opts=pulumi.ResourceOptions(parent=self, depends_on=[policy]))
+        for filter_name, pattern in CIS_FILTERS.items():
+            metric = f"choju-{filter_name}"
+            aws.cloudwatch.LogMetricFilter(f"{name}-{filter_name}", log_group_name=self.trail_log_group.name,
+                                           pattern=pattern, metric_transformation={
+                                               "name": metric, "namespace": "choju/security", "value": "1"},
+                                           opts=child)
+            aws.cloudwatch.MetricAlarm(f"{name}-{filter_name}", name=f"{settings.name_prefix}-{filter_name}",
+                                       namespace="choju/security", metric_name=metric, statistic="Sum", period=300,
+                                       evaluation_periods=1, threshold=1, comparison_operator=(
+                                           "GreaterThanOrEqualToThreshold"), treat_missing_data="notBreaching",
+                                       alarm_actions=[self.topic.arn], tags=settings.tags, opts=child)
+
+    def _guardduty(self, name: str, settings: StackSettings, child: pulumi.ResourceOptions) -> None:
+        self.detector = aws.guardduty.Detector(f"{name}-detector", enable=True,
+                                               finding_publishing_frequency="FIFTEEN_MINUTES", tags=settings.tags,
+                                               opts=child)
+        for feature in GUARDDUTY_FEATURES:
+            extra = ([{"name": "EC2_AGENT_MANAGEMENT", "status": "ENABLED"}]
+                     if feature == "RUNTIME_MONITORING" else None)
+            aws.guardduty.DetectorFeature(f"{name}-{feature.lower()}", detector_id=self.detector.id, name=feature,
+                                          status="ENABLED", additional_configurations=extra, opts=child)
+
+    def _event_rules(self, name: str, settings: StackSettings, child: pulumi.ResourceOptions) -> None:
+        rules = {
+            "guardduty-findings": {"source": ["aws.guardduty"], "detail-type": ["GuardDuty Finding"],
+                                   "detail": {"severity": [{"numeric": [">=", 4]}]}},
+            **{f"tampering-{service.split('.')[0]}": {
+                "detail-type": ["AWS API Call via CloudTrail"],
+                "detail": {"eventSource": [service], "eventName": events}}
+               for service, events in TAMPERING_EVENTS.items()},
+        }
+        for rule_name, pattern in rules.items():
+            rule = aws.cloudwatch.EventRule(f"{name}-{rule_name}", name=f"{settings.name_prefix}-{rule_name}",
+                                            event_pattern=json_output(pattern), tags=settings.tags, opts=child)
+            aws.cloudwatch.EventTarget(f"{name}-{rule_name}", rule=rule.name, arn=self.topic.arn, opts=child)

@@ -1,0 +1,102 @@
+"""Copies only in Osaka (PIA-II-6-a, II-6-b): replica buckets under an Osaka key, and daily table backups
+copied to an Osaka vault. Nothing is placed in any other region."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from infra.documents import assume_role, json_output
+from infra.settings import StackSettings
+from infra.storage import KEEP, harden_bucket
+from shared.storage import STORAGE
+
+
+class Replication(pulumi.ComponentResource):
+    def __init__(self, name: str, settings: StackSettings, account_id: Any, buckets: dict[str, aws.s3.Bucket],
+                 tables: dict[str, aws.dynamodb.Table], data_key_arn: pulumi.Input[str],
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("choju:storage:Replication", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        self.osaka = aws.Provider(f"{name}-osaka", region=settings.replica_region, opts=child)
+        in_osaka = pulumi.ResourceOptions(parent=self, provider=self.osaka)
+        root = pulumi.Output.concat("arn:aws:iam::", account_id, ":root")
+        self.osaka_key = aws.kms.Key(
+            f"{name}-osaka-key", description="choju replicas and backups in Osaka", enable_key_rotation=True,
+            deletion_window_in_days=30, policy=json_output({"Version": "2012-10-17", "Statement": [
+                {"Sid": "ThisAccountThroughIam", "Effect": "Allow", "Principal": {"AWS": root}, "Action": "kms:*",
+                 "Resource": "*"}]}), tags={**settings.tags, "choju:key": "osaka-replica"}, opts=in_osaka)
+        aws.kms.Alias(f"{name}-osaka-key-alias", name=f"alias/{settings.name_prefix}-osaka-replica",
+                      target_key_id=self.osaka_key.key_id, opts=in_osaka)
+        self.role = aws.iam.Role(f"{name}-s3-replication", name=f"{settings.name_prefix}-s3-replication",
+                                 assume_role_policy=json_output(assume_role("s3.amazonaws.com", account_id)),
+                                 tags=settings.tags, opts=child)
+        self.replicas: dict[str, aws.s3.Bucket] = {}
+        for spec in STORAGE.buckets:
+            if spec.replicate_to_secondary:
+                self._replicate(name, settings, spec.name, spec.object_lock, buckets[spec.name], data_key_arn,
+                                in_osaka, child)
+        self._backups(name, settings, account_id, tables, data_key_arn, child, in_osaka)
+        self.register_outputs({"replicas": {k: v.bucket for k, v in self.replicas.items()}})
+
+    def _replicate(self, name: str, settings: StackSettings, logical: str, object_lock: bool,
+                   source: aws.s3.Bucket, data_key_arn: pulumi.Input[str], in_osaka: pulumi.ResourceOptions,
+                   child: pulumi.ResourceOptions) -> None:
+        resource = f"{name}-{logical}-osaka"
+        replica = aws.s3.Bucket(resource, bucket=f"{settings.name_prefix}-{logical}-osaka",
+                                object_lock_enabled=object_lock or None,
+                                tags={**settings.tags, "data-classification": "replica", "choju:replica-of": logical},
+                                opts=pulumi.ResourceOptions(parent=self, provider=self.osaka, **KEEP))
+        harden_bucket(resource, replica, self.osaka_key.arn, in_osaka)
+        aws.s3.BucketPolicy(f"{resource}-policy", bucket=replica.id, policy=json_output({
+            "Version": "2012-10-17", "Statement": [
+                {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+                 "Resource": [replica.arn, pulumi.Output.concat(replica.arn, "/*")],
+                 "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+                {"Sid": "DenyAllButReplication", "Effect": "Deny", "Principal": "*",
+                 "Action": ["s3:PutObject", "s3:DeleteObject*"],
+                 "Resource": pulumi.Output.concat(replica.arn, "/*"),
+                 "Condition": {"ArnNotEquals": {"aws:PrincipalArn": self.role.arn}}}]}), opts=in_osaka)
+        self.replicas[logical] = replica
+        aws.iam.RolePolicy(f"{resource}-replication", role=self.role.id, policy=json_output({
+            "Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": ["s3:GetReplicationConfiguration", "s3:ListBucket"],
+                 "Resource": source.arn},
+                {"Effect": "Allow", "Action": ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl",
+                                               "s3:GetObjectVersionTagging", "s3:GetObjectRetention",
+                                               "s3:GetObjectLegalHold"],
+                 "Resource": pulumi.Output.concat(source.arn, "/*")},
+                {"Effect": "Allow", "Action": ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags",
+                                               "s3:ObjectOwnerOverrideToBucketOwner"],
+                 "Resource": pulumi.Output.concat(replica.arn, "/*")},
+                {"Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": data_key_arn},
+                {"Effect": "Allow", "Action": ["kms:Encrypt", "kms:GenerateDataKey"], "Resource": self.osaka_key.arn},
+            ]}), opts=child)
+        aws.s3.BucketReplicationConfig(f"{resource}-config", bucket=source.id, role=self.role.arn, rules=[{
+            "id": f"{logical}-to-osaka", "status": "Enabled", "filter": {},
+            "delete_marker_replication": {"status": "Disabled"},
+            "source_selection_criteria": {"sse_kms_encrypted_objects": {"status": "Enabled"}},
+            "destination": {"bucket": replica.arn, "storage_class": "STANDARD",
+                            "encryption_configuration": {"replica_kms_key_id": self.osaka_key.arn}},
+        }], opts=child)
+
+    def _backups(self, name: str, settings: StackSettings, account_id: Any, tables: dict[str, aws.dynamodb.Table],
+                 data_key_arn: pulumi.Input[str], child: pulumi.ResourceOptions,
+                 in_osaka: pulumi.ResourceOptions) -> None:
+        tokyo = aws.backup.Vault(f"{name}-vault", name=f"{settings.name_prefix}-tables", kms_key_arn=data_key_arn,
+                                 tags=settings.tags, opts=child)
+        osaka = aws.backup.Vault(f"{name}-vault-osaka", name=f"{settings.name_prefix}-tables-osaka",
+                                 kms_key_arn=self.osaka_key.arn, tags=settings.tags, opts=in_osaka)
+        plan = aws.backup.Plan(f"{name}-plan", name=f"{settings.name_prefix}-tables", rules=[{
+            "rule_name": "daily-with-osaka-copy", "target_vault_name": tokyo.name,
+            "schedule": "cron(0 18 * * ? *)", "lifecycle": {"delete_after": 35},
+            "copy_actions": [{"destination_vault_arn": osaka.arn, "lifecycle": {"delete_after": 35}}],
+        }], tags=settings.tags, opts=child)
+        role = aws.iam.Role(f"{name}-backup", assume_role_policy=json_output(
+            assume_role("backup.amazonaws.com", account_id)), tags=settings.tags, opts=child)
+        aws.iam.RolePolicyAttachment(f"{name}-backup", role=role.name, policy_arn=(
+            "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup"), opts=child)
+        aws.backup.Selection(f"{name}-tables", name=f"{settings.name_prefix}-tables", plan_id=plan.id,
+                             iam_role_arn=role.arn, resources=[t.arn for t in tables.values()], opts=child)

@@ -1,0 +1,102 @@
+"""Stack configuration, validated before any resource is declared (PIA-II-6-a: Japan only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+
+from shared.domain.regions import PRIMARY_REGION, SECONDARY_REGION
+
+
+class StackConfigError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class CityNetwork:
+    kind: str  # "none" | "transit-gateway" | "vpn-gateway"
+    transit_gateway_id: str | None = None
+    cidrs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StackSettings:
+    stack: str
+    region: str
+    replica_region: str
+    name_prefix: str
+    vpc_cidr: str
+    availability_zones: tuple[str, ...]
+    log_retention_days: int
+    audit_lock_days: int
+    alarm_email: str | None
+    create_cloudtrail: bool
+    create_guardduty: bool
+    reserved_concurrency: int
+    lambda_memory_mb: int
+    lambda_architecture: str
+    api_throttle_rate: float
+    api_throttle_burst: int
+    jwks_url: str
+    token_issuer: str
+    token_audience: str
+    break_glass_role_arn: str | None
+    city_network: CityNetwork = field(default_factory=lambda: CityNetwork("none"))
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+def _bool(config: pulumi.Config, key: str, default: bool) -> bool:
+    value = config.get_bool(key)
+    return default if value is None else value
+
+
+def load(stack: str | None = None) -> StackSettings:
+    aws = pulumi.Config("aws")
+    config = pulumi.Config("choju")
+    region = aws.get("region")
+    if region != PRIMARY_REGION:
+        raise StackConfigError(
+            f"aws:region is {region!r}; choju deploys only to {PRIMARY_REGION} (Tokyo), with replicas in "
+            f"{SECONDARY_REGION} (Osaka): data stays in Japan (PIA-II-6-a). Run: pulumi config set aws:region "
+            f"{PRIMARY_REGION}")
+    replica = config.get("replicaRegion") or SECONDARY_REGION
+    if replica != SECONDARY_REGION:
+        raise StackConfigError(f"choju:replicaRegion is {replica!r}; the only replica region is {SECONDARY_REGION}")
+    stack = stack or pulumi.get_stack()
+    zones = tuple(config.get_object("availabilityZones") or ("ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"))
+    if len(zones) != 3 or any(not z.startswith(PRIMARY_REGION) for z in zones):
+        raise StackConfigError("choju:availabilityZones lists three zones of ap-northeast-1")
+    city: Any = config.get_object("cityNetwork") or {"kind": "none"}
+    if city.get("kind") not in ("none", "transit-gateway", "vpn-gateway"):
+        raise StackConfigError("choju:cityNetwork.kind is none, transit-gateway or vpn-gateway")
+    if any(c in ("0.0.0.0/0", "::/0") for c in city.get("cidrs", [])):
+        raise StackConfigError("choju:cityNetwork.cidrs must name the city's networks, never a default route")
+    architecture = config.get("lambdaArchitecture") or "x86_64"
+    if architecture not in ("x86_64", "arm64"):
+        raise StackConfigError("choju:lambdaArchitecture is x86_64 or arm64")
+    return StackSettings(
+        stack=stack,
+        region=region,
+        replica_region=replica,
+        name_prefix=config.get("namePrefix") or f"choju-{stack}",
+        vpc_cidr=config.get("vpcCidr") or "10.20.0.0/16",
+        availability_zones=zones,
+        log_retention_days=config.get_int("logRetentionDays") or 400,
+        audit_lock_days=config.get_int("auditLockDays") or 7 * 365,
+        alarm_email=config.get("alarmEmail"),
+        create_cloudtrail=_bool(config, "createCloudTrail", True),
+        create_guardduty=_bool(config, "createGuardDuty", True),
+        reserved_concurrency=config.get_int("reservedConcurrency") or 10,
+        lambda_memory_mb=config.get_int("lambdaMemoryMb") or 1024,
+        lambda_architecture=architecture,
+        api_throttle_rate=float(config.get("apiThrottleRate") or 50),
+        api_throttle_burst=config.get_int("apiThrottleBurst") or 100,
+        jwks_url=config.require("jwksUrl"),
+        token_issuer=config.require("tokenIssuer"),
+        token_audience=config.get("tokenAudience") or "choju-counter-api",
+        break_glass_role_arn=config.get("breakGlassRoleArn"),
+        city_network=CityNetwork(city.get("kind", "none"), city.get("transitGatewayId"), tuple(city.get("cidrs", []))),
+        tags={"project": "choju", "stack": stack, **(config.get_object("tags") or {})},
+    )

@@ -1,0 +1,130 @@
+"""Every declared table and bucket (shared/storage.py), hardened: CMK encryption, PITR, deletion protection,
+the four public-access blocks, TLS-only and endpoint-only bucket policies, access logs, lifecycle, and Object
+Lock on the audit bucket. Data stores are retained when the stack is destroyed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from infra.documents import json_output
+from infra.settings import StackSettings
+from shared.storage import RETENTION_CLASSES, STORAGE, BucketSpec, TableSpec
+
+KEEP = {"retain_on_delete": True}
+
+
+def tls_and_endpoint_policy(bucket_arn: Any, endpoint_ids: list[Any], exempt_role_arns: list[Any]) -> dict[str, Any]:
+    """Deny plain HTTP, and deny anything that does not come through this VPC's endpoints unless it is made
+    by an exempt role (the operator's break-glass role, S3 replication)."""
+    objects = pulumi.Output.concat(bucket_arn, "/*")
+    return {"Version": "2012-10-17", "Statement": [
+        {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+         "Resource": [bucket_arn, objects], "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+        {"Sid": "DenyOutsideTheVpcEndpoint", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+         "Resource": [bucket_arn, objects],
+         "Condition": {"StringNotEquals": {"aws:SourceVpce": endpoint_ids},
+                       "ArnNotEquals": {"aws:PrincipalArn": exempt_role_arns}}},
+    ]}
+
+
+def harden_bucket(name: str, bucket: aws.s3.Bucket, key_arn: pulumi.Input[str] | None,
+                  child: pulumi.ResourceOptions, sse_algorithm: str = "aws:kms") -> None:
+    """The side-by-side resources every bucket gets (pulumi-aws v7 splits them from the bucket)."""
+    aws.s3.BucketPublicAccessBlock(f"{name}-pab", bucket=bucket.id, block_public_acls=True, block_public_policy=True,
+                                   ignore_public_acls=True, restrict_public_buckets=True, opts=child)
+    aws.s3.BucketOwnershipControls(f"{name}-ownership", bucket=bucket.id,
+                                   rule={"object_ownership": "BucketOwnerEnforced"}, opts=child)
+    aws.s3.BucketVersioning(f"{name}-versioning", bucket=bucket.id,
+                            versioning_configuration={"status": "Enabled"}, opts=child)
+    default = {"sse_algorithm": sse_algorithm, **({"kms_master_key_id": key_arn} if key_arn is not None else {})}
+    aws.s3.BucketServerSideEncryptionConfiguration(
+        f"{name}-sse", bucket=bucket.id,
+        rules=[{"apply_server_side_encryption_by_default": default, "bucket_key_enabled": key_arn is not None}],
+        opts=child)
+
+
+class Storage(pulumi.ComponentResource):
+    def __init__(self, name: str, settings: StackSettings, data_key_arn: pulumi.Input[str],
+                 endpoint_ids: list[Any], exempt_role_arns: list[Any],
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("choju:storage:Storage", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        self.settings = settings
+        self.tables: dict[str, aws.dynamodb.Table] = {
+            spec.name: self._table(name, spec, data_key_arn) for spec in STORAGE.tables}
+        self.access_logs = aws.s3.Bucket(f"{name}-access-logs", bucket=f"{settings.name_prefix}-access-logs",
+                                         tags={**settings.tags, "data-classification": "logs",
+                                               "choju:role": "access-logs"},
+                                         opts=pulumi.ResourceOptions(parent=self, **KEEP))
+        # S3 server access logs can only be delivered to SSE-S3 buckets (AWS documentation); this bucket holds
+        # request metadata, never personal data.
+        harden_bucket(f"{name}-access-logs", self.access_logs, None, child, sse_algorithm="AES256")
+        aws.s3.BucketPolicy(f"{name}-access-logs-policy", bucket=self.access_logs.id, policy=json_output({
+            "Version": "2012-10-17", "Statement": [
+                {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+                 "Resource": [self.access_logs.arn, pulumi.Output.concat(self.access_logs.arn, "/*")],
+                 "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+                {"Sid": "S3ServerAccessLogs", "Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"},
+                 "Action": "s3:PutObject", "Resource": pulumi.Output.concat(self.access_logs.arn, "/*"),
+                 "Condition": {"StringEquals": {"aws:SourceAccount": aws.get_caller_identity_output().account_id}}},
+            ]}), opts=child)
+        aws.s3.BucketLifecycleConfiguration(f"{name}-access-logs-lifecycle", bucket=self.access_logs.id, rules=[
+            {"id": "expire-access-logs", "status": "Enabled", "filter": {},
+             "expiration": {"days": settings.log_retention_days},
+             "noncurrent_version_expiration": {"noncurrent_days": 30}}], opts=child)
+        self.buckets: dict[str, aws.s3.Bucket] = {
+            spec.name: self._bucket(name, spec, data_key_arn, endpoint_ids, exempt_role_arns)
+            for spec in STORAGE.buckets}
+        self.register_outputs({"tables": {k: v.name for k, v in self.tables.items()},
+                               "buckets": {k: v.bucket for k, v in self.buckets.items()}})
+
+    def _table(self, name: str, spec: TableSpec, key_arn: pulumi.Input[str]) -> aws.dynamodb.Table:
+        keys = {spec.partition_key, *([spec.sort_key] if spec.sort_key else [])}
+        for index in spec.indexes:
+            keys |= {index.partition_key, *([index.sort_key] if index.sort_key else [])}
+        return aws.dynamodb.Table(
+            f"{name}-{spec.name}", name=spec.physical_name(self.settings.name_prefix), billing_mode="PAY_PER_REQUEST",
+            hash_key=spec.partition_key[0], range_key=spec.sort_key[0] if spec.sort_key else None,
+            attributes=[{"name": n, "type": t} for n, t in sorted(keys)],
+            global_secondary_indexes=[{"name": i.name, "hash_key": i.partition_key[0],
+                                       "range_key": i.sort_key[0] if i.sort_key else None,
+                                       "projection_type": "ALL"} for i in spec.indexes],
+            ttl={"attribute_name": spec.ttl_attribute, "enabled": True} if spec.ttl_attribute else None,
+            point_in_time_recovery={"enabled": True},
+            server_side_encryption={"enabled": True, "kms_key_arn": key_arn},
+            deletion_protection_enabled=True,
+            tags={**self.settings.tags, "data-classification": spec.data_class.value, "retention": spec.retention},
+            opts=pulumi.ResourceOptions(parent=self, **KEEP))
+
+    def _bucket(self, name: str, spec: BucketSpec, key_arn: pulumi.Input[str], endpoint_ids: list[Any],
+                exempt_role_arns: list[Any]) -> aws.s3.Bucket:
+        child = pulumi.ResourceOptions(parent=self)
+        resource = f"{name}-{spec.name}"
+        bucket = aws.s3.Bucket(resource, bucket=spec.physical_name(self.settings.name_prefix),
+                               object_lock_enabled=spec.object_lock or None,
+                               tags={**self.settings.tags, "data-classification": spec.data_class.value,
+                                     "retention": spec.retention},
+                               opts=pulumi.ResourceOptions(parent=self, **KEEP))
+        harden_bucket(resource, bucket, key_arn, child)
+        aws.s3.BucketPolicy(f"{resource}-policy", bucket=bucket.id, policy=json_output(
+            tls_and_endpoint_policy(bucket.arn, endpoint_ids, exempt_role_arns)), opts=child)
+        aws.s3.BucketLogging(f"{resource}-logging", bucket=bucket.id, target_bucket=self.access_logs.id,
+                             target_prefix=f"{spec.name}/", opts=child)
+        days = RETENTION_CLASSES[spec.retention].days
+        rule: dict[str, Any] = {"id": f"retention-{spec.retention}", "status": "Enabled", "filter": {},
+                                "abort_incomplete_multipart_upload": {"days_after_initiation": 7},
+                                "noncurrent_version_expiration": {"noncurrent_days": 30}}
+        if days and not spec.object_lock:
+            rule["expiration"] = {"days": days}
+        aws.s3.BucketLifecycleConfiguration(f"{resource}-lifecycle", bucket=bucket.id, rules=[rule], opts=child)
+        if spec.object_lock:
+            aws.s3.BucketObjectLockConfiguration(
+                f"{resource}-object-lock", bucket=bucket.id, object_lock_enabled="Enabled",
+                rule={"default_retention": {"mode": "COMPLIANCE", "days": self.settings.audit_lock_days}}, opts=child)
+        return bucket
+
+    def table_arns(self, names: tuple[str, ...]) -> list[pulumi.Output[str]]:
+        return [self.tables[n].arn for n in names]

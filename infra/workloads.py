@@ -1,0 +1,152 @@
+"""One Lambda function per workflow, in the closed VPC, with a role generated from what the workflow declares
+it needs (shared/workloads.py) under a Japan-only permission boundary; batch handlers with their triggers
+from shared/batches.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from infra.documents import assume_role, json_output, region_boundary
+from infra.settings import StackSettings
+from shared.batches import BucketEvent, Schedule, batches_of
+from shared.storage import STORAGE
+from shared.workloads import NEEDS, WORKFLOWS, Needs
+
+TABLE_READ = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan",
+              "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable"]
+TABLE_WRITE = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"]
+KEY_USE = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
+# ENI management for VPC functions and X-Ray segments take no resource-level permissions (AWS documentation).
+NON_DATA_WILDCARD = ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface",
+                     "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses", "xray:PutTraceSegments",
+                     "xray:PutTelemetryRecords"]
+
+
+def role_policy(needs: Needs, settings: StackSettings, account_id: Any, tables: dict[str, Any],
+                buckets: dict[str, Any], keys: dict[str, Any], dlq_arn: Any, log_group_arn: Any) -> dict[str, Any]:
+    def table_resources(names: tuple[str, ...]) -> list[Any]:
+        return [r for n in names for r in (tables[n], pulumi.Output.concat(tables[n], "/index/*"))]
+
+    def object_resources(entries: tuple[str, ...]) -> list[Any]:
+        out = []
+        for entry in entries:
+            bucket, _, prefix = entry.partition("/")
+            out.append(pulumi.Output.concat(buckets[bucket], "/", prefix, "*"))
+        return out
+
+    parameter_arns = [pulumi.Output.concat("arn:aws:ssm:", settings.region, ":", account_id, ":parameter",
+                                           STORAGE.parameter(p).physical_name(settings.name_prefix))
+                      for p in needs.parameters]
+    statements: list[dict[str, Any]] = [
+        {"Sid": "ReadTables", "Effect": "Allow", "Action": TABLE_READ,
+         "Resource": table_resources(tuple(dict.fromkeys(needs.all_tables_read + needs.all_tables_write)))},
+        {"Sid": "WriteTables", "Effect": "Allow", "Action": TABLE_WRITE,
+         "Resource": table_resources(needs.all_tables_write)},
+        {"Sid": "UseKeys", "Effect": "Allow", "Action": KEY_USE, "Resource": [keys[k] for k in needs.keys]},
+        {"Sid": "DeadLetters", "Effect": "Allow", "Action": ["sqs:SendMessage"], "Resource": dlq_arn},
+        {"Sid": "Logs", "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+         "Resource": pulumi.Output.concat(log_group_arn, ":*")},
+        {"Sid": "NetworkInterfacesAndTracing", "Effect": "Allow", "Action": NON_DATA_WILDCARD, "Resource": "*"},
+    ]
+    if needs.buckets_read or needs.buckets_write:
+        statements.append({"Sid": "ReadObjects", "Effect": "Allow", "Action": ["s3:GetObject"],
+                           "Resource": object_resources(needs.buckets_read + needs.buckets_write)})
+    if needs.buckets_write:
+        statements.append({"Sid": "WriteObjects", "Effect": "Allow", "Action": ["s3:PutObject", "s3:DeleteObject"],
+                           "Resource": object_resources(needs.buckets_write)})
+        statements.append({"Sid": "ListOwnPrefixes", "Effect": "Allow", "Action": ["s3:ListBucket"],
+                           "Resource": [buckets[e.split("/")[0]] for e in dict.fromkeys(
+                               needs.buckets_read + needs.buckets_write)]})
+    if parameter_arns:
+        statements.append({"Sid": "ReadSealedParameters", "Effect": "Allow", "Action": ["ssm:GetParameter"],
+                           "Resource": parameter_arns})
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+class Workloads(pulumi.ComponentResource):
+    def __init__(self, name: str, settings: StackSettings, account_id: Any, *, subnet_ids: list[Any],
+                 security_group_id: Any, tables: dict[str, aws.dynamodb.Table], buckets: dict[str, aws.s3.Bucket],
+                 keys: dict[str, pulumi.Input[str]], code: pulumi.Archive, layer: pulumi.Archive,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("choju:workloads:Workloads", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        self.settings = settings
+        self.boundary = aws.iam.Policy(f"{name}-region-boundary", name=f"{settings.name_prefix}-region-boundary",
+                                       description="Deny any action outside ap-northeast-1/3 (PIA-II-6-a)",
+                                       policy=json_output(region_boundary()), tags=settings.tags, opts=child)
+        self.layer = aws.lambda_.LayerVersion(
+            f"{name}-dependencies", layer_name=f"{settings.name_prefix}-dependencies", code=layer,
+            compatible_runtimes=["python3.11"], compatible_architectures=[settings.lambda_architecture], opts=child)
+        table_arns = {n: t.arn for n, t in tables.items()}
+        bucket_arns = {n: b.arn for n, b in buckets.items()}
+        self.functions: dict[str, aws.lambda_.Function] = {}
+        self.batch_functions: dict[str, aws.lambda_.Function] = {}
+        for workflow in WORKFLOWS:
+            self.functions[workflow] = self._function(
+                name, workflow, f"functions.{workflow}.handler.handler", account_id, subnet_ids, security_group_id,
+                table_arns, bucket_arns, keys, code)
+            for batch in batches_of(workflow):
+                module, function = batch.handler.split(":")
+                fn = self._function(name, f"{workflow}-{batch.name}", f"{module}.{function}", account_id,
+                                    subnet_ids, security_group_id, table_arns, bucket_arns, keys, code,
+                                    needs=NEEDS[workflow], role_name=f"{settings.name_prefix}-{workflow}-batch")
+                self.batch_functions[batch.name] = fn
+                self._trigger(name, batch.name, batch.trigger, fn, buckets, account_id)
+        self.register_outputs({k: v.name for k, v in self.functions.items()})
+
+    def _function(self, name: str, label: str, handler: str, account_id: Any, subnet_ids: list[Any],
+                  security_group_id: Any, tables: dict[str, Any], buckets: dict[str, Any],
+                  keys: dict[str, pulumi.Input[str]], code: pulumi.Archive, needs: Needs | None = None,
+                  role_name: str | None = None) -> aws.lambda_.Function:
+        settings = self.settings
+        child = pulumi.ResourceOptions(parent=self)
+        needs = needs or NEEDS[label]
+        function_name = f"{settings.name_prefix}-{label}"
+        log_group = aws.cloudwatch.LogGroup(f"{name}-{label}", name=f"/aws/lambda/{function_name}",
+                                            retention_in_days=settings.log_retention_days, kms_key_id=keys["logs"],
+                                            tags={**settings.tags, "data-classification": "logs"}, opts=child)
+        dlq = aws.sqs.Queue(f"{name}-{label}-dlq", name=f"{function_name}-dlq", kms_master_key_id=keys["data"],
+                            kms_data_key_reuse_period_seconds=300, message_retention_seconds=14 * 24 * 3600,
+                            tags={**settings.tags, "data-classification": "operational"}, opts=child)
+        role = aws.iam.Role(f"{name}-{label}", name=role_name or function_name,
+                            assume_role_policy=json_output(assume_role("lambda.amazonaws.com", account_id)),
+                            permissions_boundary=self.boundary.arn, tags=settings.tags, opts=child)
+        aws.iam.RolePolicy(f"{name}-{label}", role=role.id, policy=json_output(role_policy(
+            needs, settings, account_id, tables, buckets, keys, dlq.arn, log_group.arn)), opts=child)
+        return aws.lambda_.Function(
+            f"{name}-{label}", name=function_name, runtime="python3.11", handler=handler, code=code,
+            layers=[self.layer.arn], role=role.arn, architectures=[settings.lambda_architecture],
+            memory_size=settings.lambda_memory_mb, timeout=30 if label in NEEDS else 900,
+            reserved_concurrent_executions=settings.reserved_concurrency,
+            vpc_config={"subnet_ids": subnet_ids, "security_group_ids": [security_group_id]},
+            tracing_config={"mode": "Active"}, dead_letter_config={"target_arn": dlq.arn}, kms_key_arn=keys["data"],
+            logging_config={"log_format": "JSON", "log_group": log_group.name},
+            environment={"variables": {
+                "CHOJU_MODE": "aws", "CHOJU_REGION": settings.region, "CHOJU_NAME_PREFIX": settings.name_prefix,
+                "CHOJU_JWKS": settings.jwks_url, "CHOJU_TOKEN_ISSUER": settings.token_issuer,
+                "CHOJU_TOKEN_AUDIENCE": settings.token_audience, "POWERTOOLS_SERVICE_NAME": "choju",
+            }},
+            tags={**settings.tags, "choju:workflow": label.split("-")[0]},
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[log_group]))
+
+    def _trigger(self, name: str, batch: str, trigger: Schedule | BucketEvent, fn: aws.lambda_.Function,
+                 buckets: dict[str, aws.s3.Bucket], account_id: Any) -> None:
+        child = pulumi.ResourceOptions(parent=self)
+        if isinstance(trigger, Schedule):
+            rule = aws.cloudwatch.EventRule(f"{name}-{batch}", name=f"{self.settings.name_prefix}-{batch}",
+                                            schedule_expression=trigger.expression, description=trigger.description,
+                                            tags=self.settings.tags, opts=child)
+            aws.cloudwatch.EventTarget(f"{name}-{batch}", rule=rule.name, arn=fn.arn, opts=child)
+            aws.lambda_.Permission(f"{name}-{batch}", action="lambda:InvokeFunction", function=fn.name,
+                                   principal="events.amazonaws.com", source_arn=rule.arn, opts=child)
+            return
+        bucket = buckets[trigger.bucket]
+        permission = aws.lambda_.Permission(f"{name}-{batch}", action="lambda:InvokeFunction", function=fn.name,
+                                            principal="s3.amazonaws.com", source_arn=bucket.arn,
+                                            source_account=account_id, opts=child)
+        aws.s3.BucketNotification(f"{name}-{batch}", bucket=bucket.id, lambda_functions=[{
+            "lambda_function_arn": fn.arn, "events": ["s3:ObjectCreated:*"], "filter_prefix": trigger.prefix}],
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[permission]))
