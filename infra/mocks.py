@@ -37,6 +37,7 @@ def _arn(typ: str, name: str, inputs: dict[str, Any]) -> str:
 class RecordingMocks(pulumi.runtime.Mocks):
     def __init__(self) -> None:
         self.resources: list[Recorded] = []
+        self.stack: Any = None  # the infra.program.Stack the program built
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         state = dict(args.inputs)
@@ -67,6 +68,10 @@ def stack_config(stack: str) -> dict[str, Any]:
 
 def run_program(stack: str, config: dict[str, Any] | None = None) -> list[Recorded]:
     """Run infra.program under mocks with this stack's config (or the one given); return what it declared."""
+    return run_program_with_stack(stack, config).resources
+
+
+def run_program_with_stack(stack: str, config: dict[str, Any] | None = None) -> RecordingMocks:
     from infra.program import build
     from infra.settings import load
 
@@ -77,8 +82,8 @@ def run_program(stack: str, config: dict[str, Any] | None = None) -> list[Record
 
     @pulumi.runtime.test
     def program() -> pulumi.Output[int]:
-        build(load(stack))
+        mocks.stack = build(load(stack))
         return pulumi.Output.from_input(1)
 
     program()
-    return mocks.resources
+    return mocks
