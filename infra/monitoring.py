@@ -46,7 +46,10 @@ class Monitoring(pulumi.ComponentResource):
     def __init__(self, name: str, settings: StackSettings, account_id: Any, keys: dict[str, pulumi.Input[str]],
                  buckets: dict[str, aws.s3.Bucket], access_logs: aws.s3.Bucket,
                  opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("choju:monitoring:Monitoring", name, None, opts)
+        provided = [s for s, created in (("cloudtrail", settings.create_cloudtrail),
+                                         ("guardduty", settings.create_guardduty)) if not created]
+        # Declared as the component's input so the policy pack sees it (controls accept organisation-provided).
+        super().__init__("choju:monitoring:Monitoring", name, {"providedByOrganisation": provided}, opts)
         child = pulumi.ResourceOptions(parent=self)
         self.settings = settings
         self.topic = aws.sns.Topic(f"{name}-alerts", name=f"{settings.name_prefix}-security-alerts",
@@ -60,16 +63,12 @@ class Monitoring(pulumi.ComponentResource):
         if settings.alarm_email:
             aws.sns.TopicSubscription(f"{name}-alerts-email", topic=self.topic.arn, protocol="email",
                                       endpoint=settings.alarm_email, opts=child)
-        self.provided_by_organisation: list[str] = []
+        self.provided_by_organisation = provided
         self.trail_log_group: aws.cloudwatch.LogGroup | None = None
         if settings.create_cloudtrail:
             self._trail(name, settings, account_id, keys["logs"], buckets, access_logs, child)
-        else:
-            self.provided_by_organisation.append("cloudtrail")
         if settings.create_guardduty:
             self._guardduty(name, settings, child)
-        else:
-            self.provided_by_organisation.append("guardduty")
         self._event_rules(name, settings, child)
         self.register_outputs({"alerts_topic": self.topic.arn,
                                "provided_by_organisation": self.provided_by_organisation})

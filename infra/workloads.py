@@ -76,7 +76,8 @@ class Workloads(pulumi.ComponentResource):
         self.settings = settings
         self.boundary = aws.iam.Policy(f"{name}-region-boundary", name=f"{settings.name_prefix}-region-boundary",
                                        description="Deny any action outside ap-northeast-1/3 (PIA-II-6-a)",
-                                       policy=json_output(region_boundary()), tags=settings.tags, opts=child)
+                                       policy=json_output(region_boundary()),
+                                       tags={**settings.tags, "choju:policy-kind": "permission-boundary"}, opts=child)
         self.layer = aws.lambda_.LayerVersion(
             f"{name}-dependencies", layer_name=f"{settings.name_prefix}-dependencies", code=layer,
             compatible_runtimes=["python3.11"], compatible_architectures=[settings.lambda_architecture], opts=child)
