@@ -71,7 +71,9 @@ def run_program(stack: str, config: dict[str, Any] | None = None) -> list[Record
     return run_program_with_stack(stack, config).resources
 
 
-def run_program_with_stack(stack: str, config: dict[str, Any] | None = None) -> RecordingMocks:
+def run_program_with_stack(stack: str, config: dict[str, Any] | None = None,
+                           after: Any = None) -> RecordingMocks:
+    """As run_program, keeping the built Stack; `after(stack)` may declare more resources (test variants)."""
     from infra.program import build
     from infra.settings import load
 
@@ -83,6 +85,8 @@ def run_program_with_stack(stack: str, config: dict[str, Any] | None = None) -> 
     @pulumi.runtime.test
     def program() -> pulumi.Output[int]:
         mocks.stack = build(load(stack))
+        if after is not None:
+            after(mocks.stack)
         return pulumi.Output.from_input(1)
 
     program()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,11 +65,13 @@ def policy_document(res: Res, key: str = "policy") -> dict[str, Any] | None:
 def statements(document: dict[str, Any] | None) -> list[dict[str, Any]]:
     if not document:
         return []
-    found = document.get("Statement", [])
-    return [found] if isinstance(found, dict) else list(found)
+    return as_list(document.get("Statement", []))
 
 
 def as_list(value: Any) -> list[Any]:
+    """A property as a list: the SDK's list proxies count as lists, a single value becomes one item."""
     if value is None:
         return []
-    return list(value) if isinstance(value, (list, tuple)) else [value]
+    if isinstance(value, Sequence) and not isinstance(value, (str, bytes)):
+        return list(value)
+    return [value]

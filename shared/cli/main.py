@@ -44,6 +44,19 @@ def _parser() -> argparse.ArgumentParser:
     reaching.add_argument("--to", dest="last", required=True, help="YYYY-MM-DD")
     reaching.add_argument("--apply", action="store_true", help="queue the events and record the certificates")
 
+    controls = commands.add_parser("controls", help="evaluate every control on a stack (Pulumi mocks)")
+    controls.add_argument("--stack", required=True, help="an example stack: dev or prod (Pulumi.<stack>.yaml)")
+    controls.add_argument("--format", choices=("text", "md", "json", "html"), default="text")
+    controls.add_argument("--output", type=Path, default=None, help="write the report here instead of stdout")
+
+    account = commands.add_parser("audit-account", help="check a live account read-only against the controls")
+    account.add_argument("--region", default="ap-northeast-1")
+    account.add_argument("--endpoint-url", default=None, help="e.g. the embedded AWS of `choju local`")
+    account.add_argument("--prefix", default=None, help="name prefix of the stack's resources (default: all)")
+    account.add_argument("--organisation-provides", nargs="*", default=[], choices=("cloudtrail", "guardduty"))
+    account.add_argument("--format", choices=("text", "md", "json", "html"), default="text")
+    account.add_argument("--output", type=Path, default=None)
+
     audit = commands.add_parser("audit-log", help="audit-log tools")
     audit_commands = audit.add_subparsers(dest="audit_command", required=True)
     audit_commands.add_parser("verify", help="walk the hash chain, report the first broken link, store a digest")
@@ -169,6 +182,32 @@ def cmd_reaching_75(args: argparse.Namespace) -> int:
     return 0
 
 
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        print(f"written: {output}", file=sys.stderr)
+
+
+def cmd_controls(args: argparse.Namespace) -> int:
+    from policies import report as reports
+
+    print(f"running the Pulumi program for stack {args.stack} under mocks …", file=sys.stderr)
+    report = reports.build_report(args.stack)
+    _emit(reports.RENDERERS[args.format](report), args.output)
+    return 0 if report.ok else 1
+
+
+def cmd_audit_account(args: argparse.Namespace) -> int:
+    from policies import report as reports
+    from policies.auditor import audit_account
+
+    report = audit_account(args.region, args.endpoint_url, args.prefix, tuple(args.organisation_provides))
+    _emit(reports.RENDERERS[args.format](report), args.output)
+    return 0 if report.ok else 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -180,6 +219,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_import(args)
         if args.command == "reaching-75":
             return cmd_reaching_75(args)
+        if args.command == "controls":
+            return cmd_controls(args)
+        if args.command == "audit-account":
+            return cmd_audit_account(args)
         if args.command == "audit-log" and args.audit_command == "verify":
             return cmd_audit_verify(args)
     except ConfigError as error:

@@ -1,4 +1,4 @@
-"""Staff identity, sessions and idle log-off on the real request path (PIA-III-3-c, III-3-e, III-3-f)."""
+"""Staff identity, sessions and idle log-off on the real request path (PIA-III-3-c, PIA-III-3-e, PIA-III-3-f)."""
 
 from fastapi.testclient import TestClient
 

@@ -1,4 +1,5 @@
-"""Errors are useful: every one is problem+json with a stable code, never a stack trace or a 500 (design rule 10)."""
+"""Errors are useful (design rule 10): every one is problem+json with a stable code, never a stack trace or a 500;
+unknown fields are refused (PIA-III-2-f)."""
 
 import pytest
 from fastapi.testclient import TestClient

@@ -1,4 +1,5 @@
-"""Counter intake end to end: notifications through maker-checker, retries, proxies, 資格確認書, 療養費."""
+"""Counter intake end to end (PIA-I-1-a, PIA-I-1-f, PIA-III-2-j, PIA-III-2-k): notifications through maker-checker,
+retries, proxies, 資格確認書, 療養費."""
 
 from __future__ import annotations
 
@@ -190,6 +191,7 @@ def test_transport_needs_a_my_number_and_others_do_not(api: TestClient, auth) ->
 ])
 def test_documents_of_the_wrong_type_or_too_large_are_refused(api: TestClient, auth, content, media_type, status,
                                                               code) -> None:
+    """Uploaded documents are checked (PIA-III-7-c): the bytes must be the declared type, within the size."""
     application = api.post("/intake/ryoyohi", json=RYOYOHI, headers=auth(CLERK)).json()["entity_id"]
     r = api.put(f"/intake/ryoyohi/{application}/documents", content=content,
                 headers={**auth(CLERK), "content-type": media_type})

@@ -1,4 +1,5 @@
-"""Applying 住基異動 files: registered counterparties only, nothing half-applied, idempotent (PIA-I-1-b, III-2-d)."""
+"""Applying 住基異動 files (PIA-I-1-b, PIA-III-2-d, PIA-III-2-i, PIA-II-5-a): registered counterparties only,
+nothing half-applied, idempotent."""
 
 from __future__ import annotations
 

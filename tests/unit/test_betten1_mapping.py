@@ -1,4 +1,4 @@
-"""Every item of the PIA's 別添1 maps to a field of the data model (PIA-II-2-a, II-2-b)."""
+"""Every item of the PIA's 別添1 maps to a field of the data model (PIA-II-2-a, PIA-II-2-b)."""
 
 from __future__ import annotations
 

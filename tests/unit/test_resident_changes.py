@@ -1,4 +1,4 @@
-"""The 住基異動 file is validated completely before anything is applied (design rule 9; PIA-III-2-d)."""
+"""The 住基異動 file is validated completely before anything is applied (design rule 9; PIA-III-2-d, PIA-II-3-b)."""
 
 import pytest
 
