@@ -11,6 +11,7 @@ import pulumi
 import pulumi_aws as aws
 
 from infra.documents import assume_role, json_output
+from infra.log_groups import encrypted_log_group
 from infra.settings import StackSettings
 from shared.workloads import NEEDS, WORKFLOWS
 
@@ -66,9 +67,8 @@ class PrivateApi(pulumi.ComponentResource):
             triggers={"routes": ",".join(sorted(routes))},
             opts=pulumi.ResourceOptions(parent=self, depends_on=integrations))
         self._account_logging(name, settings, account_id, child)
-        access_logs = aws.cloudwatch.LogGroup(f"{name}-access", name=f"/choju/{settings.name_prefix}/api-access",
-                                              retention_in_days=settings.log_retention_days, kms_key_id=logs_key_arn,
-                                              tags={**settings.tags, "data-classification": "logs"}, opts=child)
+        access_logs = encrypted_log_group(f"{name}-access", f"/choju/{settings.name_prefix}/api-access", settings,
+                                          logs_key_arn, child)
         self.stage = aws.apigateway.Stage(
             f"{name}-stage", rest_api=self.api.id, deployment=deployment.id, stage_name="v1",
             xray_tracing_enabled=True,

@@ -10,7 +10,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from infra.documents import assume_role, json_output
+from infra.documents import json_output
+from infra.log_groups import encrypted_log_group, role_writing_to
 from infra.settings import StackSettings
 from infra.storage import KEEP, harden_bucket
 from shared.storage import STORAGE, DataClass
@@ -99,16 +100,10 @@ class Monitoring(pulumi.ComponentResource):
                 {"Sid": "DenyDeletion", "Effect": "Deny", "Principal": "*", "Action": ["s3:DeleteObject*"],
                  "Resource": pulumi.Output.concat(bucket.arn, "/*")},
             ]}), opts=child)
-        self.trail_log_group = aws.cloudwatch.LogGroup(
-            f"{name}-trail", name=f"/choju/{settings.name_prefix}/cloudtrail",
-            retention_in_days=settings.log_retention_days, kms_key_id=logs_key,
-            tags={**settings.tags, "data-classification": "logs"}, opts=child)
-        role = aws.iam.Role(f"{name}-trail-to-logs", assume_role_policy=json_output(
-            assume_role("cloudtrail.amazonaws.com", account_id)), tags=settings.tags, opts=child)
-        aws.iam.RolePolicy(f"{name}-trail-to-logs", role=role.id, policy=json_output({
-            "Version": "2012-10-17", "Statement": [{
-                "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-                "Resource": pulumi.Output.concat(self.trail_log_group.arn, ":*")}]}), opts=child)
+        self.trail_log_group = encrypted_log_group(f"{name}-trail", f"/choju/{settings.name_prefix}/cloudtrail",
+                                                   settings, logs_key, child)
+        role = role_writing_to(f"{name}-trail-to-logs", "cloudtrail.amazonaws.com", self.trail_log_group, settings,
+                               account_id, child)
         personal = [buckets[b.name].arn for b in STORAGE.buckets
                     if b.data_class in (DataClass.SPECIFIC_PERSONAL, DataClass.PERSONAL, DataClass.AUDIT)]
         self.trail = aws.cloudtrail.Trail(

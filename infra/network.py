@@ -10,7 +10,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from infra.documents import assume_role, json_output
+from infra.documents import json_output
+from infra.log_groups import encrypted_log_group, role_writing_to
 from infra.settings import StackSettings
 
 GATEWAY_SERVICES = ("s3", "dynamodb")
@@ -94,15 +95,9 @@ class Network(pulumi.ComponentResource):
 
     def _flow_logs(self, name: str, settings: StackSettings, key_arn: pulumi.Input[str], account_id: Any,
                    child: pulumi.ResourceOptions) -> None:
-        group = aws.cloudwatch.LogGroup(f"{name}-flow-logs", name=f"/choju/{settings.name_prefix}/vpc-flow-logs",
-                                        retention_in_days=settings.log_retention_days, kms_key_id=key_arn,
-                                        tags={**settings.tags, "data-classification": "logs"}, opts=child)
-        role = aws.iam.Role(f"{name}-flow-logs", assume_role_policy=json_output(
-            assume_role("vpc-flow-logs.amazonaws.com", account_id)), tags=settings.tags, opts=child)
-        aws.iam.RolePolicy(f"{name}-flow-logs", role=role.id, policy=json_output({
-            "Version": "2012-10-17", "Statement": [{
-                "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-                "Resource": pulumi.Output.concat(group.arn, ":*")}]}), opts=child)
+        group = encrypted_log_group(f"{name}-flow-logs", f"/choju/{settings.name_prefix}/vpc-flow-logs", settings,
+                                    key_arn, child)
+        role = role_writing_to(f"{name}-flow-logs", "vpc-flow-logs.amazonaws.com", group, settings, account_id, child)
         aws.ec2.FlowLog(f"{name}-flow-log", vpc_id=self.vpc.id, traffic_type="ALL",
                         log_destination_type="cloud-watch-logs", log_destination=group.arn, iam_role_arn=role.arn,
                         max_aggregation_interval=60, tags=settings.tags, opts=child)

@@ -10,6 +10,7 @@ import pulumi
 import pulumi_aws as aws
 
 from infra.documents import assume_role, json_output, region_boundary
+from infra.log_groups import encrypted_log_group
 from infra.settings import StackSettings
 from shared.batches import BucketEvent, Schedule, batches_of
 from shared.storage import STORAGE
@@ -106,9 +107,8 @@ class Workloads(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         needs = needs or NEEDS[label]
         function_name = f"{settings.name_prefix}-{label}"
-        log_group = aws.cloudwatch.LogGroup(f"{name}-{label}", name=f"/aws/lambda/{function_name}",
-                                            retention_in_days=settings.log_retention_days, kms_key_id=keys["logs"],
-                                            tags={**settings.tags, "data-classification": "logs"}, opts=child)
+        log_group = encrypted_log_group(f"{name}-{label}", f"/aws/lambda/{function_name}", settings, keys["logs"],
+                                        child)
         dlq = aws.sqs.Queue(f"{name}-{label}-dlq", name=f"{function_name}-dlq", kms_master_key_id=keys["data"],
                             kms_data_key_reuse_period_seconds=300, message_retention_seconds=14 * 24 * 3600,
                             tags={**settings.tags, "data-classification": "operational"}, opts=child)

@@ -68,40 +68,29 @@ class SessionStore:
 
     def touch(self, session_id: str, now: datetime) -> bool:
         """Record activity; False when the session was closed meanwhile."""
+        return self._update_if_open(session_id, "SET last_seen_at = :now, expires_at = :ttl",
+                                    {":now": now.isoformat(), ":ttl": _ttl(now)})
+
+    def close(self, session_id: str, reason: str, now: datetime) -> bool:
+        """Close an open session; False when it was already closed (idempotent sign-out)."""
+        return self._update_if_open(session_id, "SET #s = :closed, closed_reason = :reason, closed_at = :now",
+                                    {":closed": "closed", ":reason": reason, ":now": now.isoformat()})
+
+    def _update_if_open(self, session_id: str, expression: str, values: dict[str, Any]) -> bool:
         try:
             self._db.update_item(
                 TableName=self._table,
                 Key=to_item({"session_id": session_id}),
-                UpdateExpression="SET last_seen_at = :now, expires_at = :ttl",
+                UpdateExpression=expression,
                 ConditionExpression="#s = :open",
                 ExpressionAttributeNames={"#s": "status"},
-                ExpressionAttributeValues=to_item({":now": now.isoformat(), ":ttl": _ttl(now), ":open": "open"}),
+                ExpressionAttributeValues=to_item({**values, ":open": "open"}),
             )
         except Exception as error:  # noqa: BLE001 - only the conditional failure is expected here
             if is_conditional_failure(error):
                 return False
             raise
         return True
-
-    def close(self, session_id: str, reason: str, now: datetime) -> bool:
-        """Close an open session; False when it was already closed (idempotent sign-out)."""
-        try:
-            self._db.update_item(
-                TableName=self._table,
-                Key=to_item({"session_id": session_id}),
-                UpdateExpression="SET #s = :closed, closed_reason = :reason, closed_at = :now",
-                ConditionExpression="#s = :open",
-                ExpressionAttributeNames={"#s": "status"},
-                ExpressionAttributeValues=to_item(
-                    {":closed": "closed", ":reason": reason, ":now": now.isoformat(), ":open": "open"}
-                ),
-            )
-        except Exception as error:  # noqa: BLE001
-            if is_conditional_failure(error):
-                return False
-            raise
-        return True
-
 
 def _ttl(now: datetime) -> int:
     return int((now + TTL_AFTER_LAST_USE).timestamp())
