@@ -31,6 +31,9 @@ BATCHES: tuple[BatchSpec, ...] = (
     # 05:00 JST daily: people reaching 75 next month (資格確認書 mailed the month before) and their events.
     BatchSpec("reaching-75-daily", "intake", "functions.intake.batch:daily_reaching_75",
               Schedule("cron(0 20 * * ? *)", "daily at 05:00 JST")),
+    # 8/1 05:00 JST (7/31 20:00 UTC): the yearly 資格確認書 renewal.
+    BatchSpec("certificate-renewal", "intake", "functions.intake.batch:annual_certificate_renewal",
+              Schedule("cron(0 20 31 7 ? *)", "every 8/1 at 05:00 JST")),
 )
 
 

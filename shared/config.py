@@ -34,6 +34,7 @@ class Settings:
     max_body_bytes: int
     log_level: str
     change_expiry_hours: int = 72
+    certificate_rule: str = "all"
 
     @property
     def is_local(self) -> bool:
@@ -88,4 +89,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         max_body_bytes=_int(env, "CHOJU_MAX_BODY_BYTES", 1_048_576, 1_024, 6_291_456),
         log_level=_one_of(env, "CHOJU_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
         change_expiry_hours=_int(env, "CHOJU_CHANGE_EXPIRY_HOURS", 72, 1, 24 * 30),
+        # 資格確認書 after the transition (2026-07-31): "all" or "non-holders" (not settled in the sources [P]).
+        certificate_rule=_one_of(env, "CHOJU_CERTIFICATE_RULE", "all", ("all", "non-holders")),
     )

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date, timedelta, timezone, datetime
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import unquote_plus
 
 from shared.domain.counterparties import COUNTERPARTIES, UnknownCounterparty
 from shared.domain.resident_changes import FileRefused
+from shared.intake.certificates import run_annual_renewal
 from shared.intake.reaching_75 import run_reaching_75
 from shared.intake.resident_import import import_resident_changes
 from shared.observability import get_logger
@@ -53,3 +54,12 @@ def daily_reaching_75(event: dict[str, Any], context: Any, runtime: Runtime | No
     get_logger().info("reaching-75 run", extra={"from": result["from"], "to": result["to"],
                                                 "people": len(result["people"]), "queued": result["queued"]})
     return {k: v for k, v in result.items() if k != "people"} | {"people": len(result["people"])}
+
+
+def annual_certificate_renewal(event: dict[str, Any], context: Any, runtime: Runtime | None = None) -> dict[str, Any]:
+    """8/1: renew the 資格確認書 of every insured person the certificate rule covers."""
+    rt = runtime or default_runtime()
+    today = date.fromisoformat(event["today"]) if event.get("today") else datetime.now(JST).date()
+    result = run_annual_renewal(rt, today)
+    get_logger().info("certificate renewal", extra=result)
+    return result

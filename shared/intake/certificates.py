@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from shared.domain.certificates import Reason, valid_until
+from shared.adapters.audit_log import AuditEvent
+from shared.domain.certificates import Reason, receives_certificate, valid_until
 from shared.domain.ids import new_id
+from shared.runtime import Runtime
 
 INSURER = "熊本県後期高齢者医療広域連合"
 
@@ -25,3 +27,35 @@ def certificate_values(person: dict[str, Any], reason: Reason, issued_on: date) 
 
 def new_certificate_id() -> str:
     return new_id("QC")
+
+
+def issue_once(rt: Runtime, certificates: Any, person: dict[str, Any], reason: Reason, today: date,
+               certificate_id: str) -> int:
+    """Record a certificate with a derived id unless it exists or the rule gives this person none; 1 if issued."""
+    if not receives_certificate(today, bool(person.get("has_myna_insurance_card")), rt.settings.certificate_rule):
+        return 0
+    if certificates.get(certificate_id) is not None:
+        return 0
+    certificates.put_new({"certificate_id": certificate_id, "version": 1,
+                          **certificate_values(person, reason, today)})
+    return 1
+
+
+def run_annual_renewal(rt: Runtime, today: date) -> dict[str, Any]:
+    """8/1 renewal: a certificate valid to next 7/31 for every insured person the rule covers (idempotent)."""
+    certificates = rt.records("certificates", "certificate_id")
+    insured = issued = 0
+    paginator = rt.clients.client("dynamodb").get_paginator("scan")
+    from shared.adapters.dynamo import from_item
+
+    for page in paginator.paginate(TableName=rt.table_name("persons"), FilterExpression="eligibility_status = :i",
+                                   ExpressionAttributeValues={":i": {"S": "insured"}}):
+        for item in page.get("Items", []):
+            person = from_item(item)
+            insured += 1
+            issued += issue_once(rt, certificates, person, "renewal", today,
+                                 f"QC-{person['person_id']}-renewal-{today.year}")
+    rt.audit.append(AuditEvent("system", "batch.certificate-renewal", "success", target=str(today.year),
+                               detail={"insured": str(insured), "issued": str(issued),
+                                       "rule": rt.settings.certificate_rule}))
+    return {"year": today.year, "insured": insured, "issued": issued, "rule": rt.settings.certificate_rule}

@@ -209,3 +209,26 @@ def test_an_invalid_application_is_refused(api: TestClient, auth) -> None:
     r = api.post("/intake/ryoyohi", json=bad, headers=auth(CLERK))
     assert r.status_code == 422 and r.json()["code"] == "invalid-change"
     assert api.post("/intake/ryoyohi", json={**RYOYOHI, "amount_claimed": 12.5}, headers=auth(CLERK)).status_code == 422
+
+
+def test_the_yearly_renewal_follows_the_certificate_rule(runtime, monkeypatch) -> None:
+    """資格確認書 (PIA-I-1-a): until 2026-07-31 everyone insured gets one; after that the configured rule decides."""
+    from dataclasses import replace
+
+    from functions.intake.batch import annual_certificate_renewal
+    from shared.adapters.dynamo import to_item
+    from shared.domain.certificates import receives_certificate
+
+    assert receives_certificate(date(2026, 7, 31), True, "non-holders")  # transition: holders too
+    assert not receives_certificate(date(2026, 8, 1), True, "non-holders")
+    assert receives_certificate(date(2026, 8, 1), True, "all")
+    # The demo's insured persons are 太郎, 花子 and ミツ; 花子 holds a マイナ保険証.
+    hanako = runtime.persons.get(HANAKO)
+    runtime.clients.client("dynamodb").put_item(TableName=runtime.table_name("persons"),
+                                                Item=to_item({**hanako, "has_myna_insurance_card": True}))
+    monkeypatch.setattr(runtime, "settings", replace(runtime.settings, certificate_rule="non-holders"))
+    result = annual_certificate_renewal({"today": "2027-08-01"}, None, runtime)
+    assert (result["insured"], result["issued"]) == (3, 2)
+    assert annual_certificate_renewal({"today": "2027-08-01"}, None, runtime)["issued"] == 0  # idempotent
+    certificate = runtime.records("certificates", "certificate_id").get(f"QC-{TARO}-renewal-2027")
+    assert certificate["valid_until"] == "2028-07-31" and certificate["reason"] == "renewal"
