@@ -16,14 +16,20 @@ from shared.storage import RETENTION_CLASSES, STORAGE, BucketSpec, TableSpec
 KEEP = {"retain_on_delete": True}
 
 
+# Reading, writing, listing and deleting data; bucket configuration stays with IAM, so the deployment role can
+# still manage the bucket from outside the VPC without being able to read what is in it.
+DATA_ACTIONS = ["s3:GetObject*", "s3:PutObject*", "s3:DeleteObject*", "s3:ListBucket*", "s3:RestoreObject",
+                "s3:ReplicateObject", "s3:ReplicateDelete"]
+
+
 def tls_and_endpoint_policy(bucket_arn: Any, endpoint_ids: list[Any], exempt_role_arns: list[Any]) -> dict[str, Any]:
-    """Deny plain HTTP, and deny anything that does not come through this VPC's endpoints unless it is made
+    """Deny plain HTTP, and deny data access that does not come through this VPC's endpoints unless it is made
     by an exempt role (the operator's break-glass role, S3 replication)."""
     objects = pulumi.Output.concat(bucket_arn, "/*")
     return {"Version": "2012-10-17", "Statement": [
         {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
          "Resource": [bucket_arn, objects], "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
-        {"Sid": "DenyOutsideTheVpcEndpoint", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+        {"Sid": "DenyOutsideTheVpcEndpoint", "Effect": "Deny", "Principal": "*", "Action": DATA_ACTIONS,
          "Resource": [bucket_arn, objects],
          "Condition": {"StringNotEquals": {"aws:SourceVpce": endpoint_ids},
                        "ArnNotEquals": {"aws:PrincipalArn": exempt_role_arns}}},

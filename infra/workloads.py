@@ -62,8 +62,9 @@ def role_policy(needs: Needs, settings: StackSettings, account_id: Any, tables: 
                            "Resource": [buckets[e.split("/")[0]] for e in dict.fromkeys(
                                needs.buckets_read + needs.buckets_write)]})
     if parameter_arns:
-        statements.append({"Sid": "ReadSealedParameters", "Effect": "Allow", "Action": ["ssm:GetParameter"],
-                           "Resource": parameter_arns})
+        # PutParameter: the vault creates the sealed secret on first use (never overwriting it).
+        statements.append({"Sid": "SealedParameters", "Effect": "Allow",
+                           "Action": ["ssm:GetParameter", "ssm:PutParameter"], "Resource": parameter_arns})
     return {"Version": "2012-10-17", "Statement": statements}
 
 

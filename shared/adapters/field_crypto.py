@@ -126,11 +126,27 @@ class MyNumberVault:
     def _secret(self) -> bytes:
         with self._lock:
             if self._index_key is None:
-                blob = self._clients.client("ssm").get_parameter(Name=self._index_key_parameter)["Parameter"]["Value"]
                 self._index_key = self._clients.client("kms").decrypt(
-                    CiphertextBlob=base64.b64decode(blob), KeyId=self._key_alias
+                    CiphertextBlob=base64.b64decode(self._index_key_blob()), KeyId=self._key_alias
                 )["Plaintext"]
             return self._index_key
+
+    def _index_key_blob(self) -> str:
+        """The sealed HMAC secret; created on first use by whoever first needs it (only roles allowed to use the
+        My Number key can), so no plaintext secret ever passes through deployment state. Concurrent first
+        uses agree: the parameter is never overwritten, and the loser reads the winner's."""
+        ssm = self._clients.client("ssm")
+        try:
+            return str(ssm.get_parameter(Name=self._index_key_parameter)["Parameter"]["Value"])
+        except ssm.exceptions.ParameterNotFound:
+            pass
+        blob = create_index_key_blob(self._clients.client("kms"), self._key_alias)
+        try:
+            ssm.put_parameter(Name=self._index_key_parameter, Value=blob, Type="String", Overwrite=False,
+                              Description="HMAC secret of the My Number blind index, as a KMS ciphertext")
+            return blob
+        except ssm.exceptions.ParameterAlreadyExists:
+            return str(ssm.get_parameter(Name=self._index_key_parameter)["Parameter"]["Value"])
 
     def blind_index(self, number: MyNumber) -> str:
         return hmac.new(self._secret(), number.digits.encode(), hashlib.sha256).hexdigest()

@@ -9,8 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from shared.runtime import Runtime
-from shared.adapters.field_crypto import create_index_key_blob
-from shared.storage import RETENTION_CLASSES, STORAGE, BucketSpec, KeySpec, ParameterSpec, TableSpec
+from shared.storage import RETENTION_CLASSES, STORAGE, BucketSpec, KeySpec, TableSpec
 
 
 def bootstrap_storage(runtime: Runtime) -> None:
@@ -20,22 +19,6 @@ def bootstrap_storage(runtime: Runtime) -> None:
         ensure_table(runtime, table)
     for bucket in STORAGE.buckets:
         ensure_bucket(runtime, bucket)
-    for parameter in STORAGE.parameters:
-        ensure_parameter(runtime, parameter)
-
-
-def ensure_parameter(runtime: Runtime, spec: ParameterSpec) -> None:
-    """Create the encrypted secret once; an existing one is kept (replacing it would orphan every index)."""
-    ssm = runtime.clients.client("ssm")
-    name = spec.physical_name(runtime.settings.name_prefix)
-    try:
-        ssm.get_parameter(Name=name)
-        return
-    except ssm.exceptions.ParameterNotFound:
-        pass
-    blob = create_index_key_blob(runtime.clients.client("kms"), runtime.key_alias(spec.encrypted_with))
-    ssm.put_parameter(Name=name, Value=blob, Type="String", Description=spec.purpose,
-                      Tags=[{"Key": "data-classification", "Value": "specific-personal"}])
 
 
 def ensure_key(runtime: Runtime, spec: KeySpec) -> str:

@@ -93,3 +93,42 @@ def test_the_storage_scan_finds_a_plaintext_number(runtime) -> None:
     runtime.clients.client("dynamodb").put_item(TableName=runtime.table_name("persons"),
                                                 Item=to_item({"person_id": "PLEAK", "note": DEMO_NUMBERS[0]}))
     assert DEMO_NUMBERS[0] in raw_storage_text(runtime)
+
+
+def _fresh_vault(runtime):
+    from shared.adapters.field_crypto import MyNumberVault
+
+    return MyNumberVault(runtime.clients, runtime.key_alias("mynumber"),
+                         STORAGE.parameter("mynumber-index-key").physical_name("choju-test"))
+
+
+def test_the_index_secret_is_created_on_first_use_and_then_shared(runtime) -> None:
+    ssm = runtime.clients.client("ssm")
+    name = STORAGE.parameter("mynumber-index-key").physical_name("choju-test")
+    ssm.delete_parameter(Name=name)
+    number = parse_my_number("123456789018")
+    first = _fresh_vault(runtime).blind_index(number)
+    assert ssm.get_parameter(Name=name)["Parameter"]["Value"]
+    assert _fresh_vault(runtime).blind_index(number) == first
+
+
+def test_a_concurrent_first_use_adopts_the_winners_secret(runtime, monkeypatch) -> None:
+    """Two cold functions both find no secret; the one that loses the put reads the winner's."""
+    ssm = runtime.clients.client("ssm")
+    name = STORAGE.parameter("mynumber-index-key").physical_name("choju-test")
+    ssm.delete_parameter(Name=name)
+    winner = _fresh_vault(runtime)
+    number = parse_my_number("983205673214")
+    real_get = ssm.get_parameter
+    calls = {"n": 0}
+
+    def get_after_race(**kwargs):
+        calls["n"] += 1
+        if calls["n"] == 1:  # the loser looked before the winner wrote …
+            winner.blind_index(number)
+            raise ssm.exceptions.ParameterNotFound({"Error": {"Code": "ParameterNotFound"}}, "GetParameter")
+        return real_get(**kwargs)
+
+    monkeypatch.setattr(ssm, "get_parameter", get_after_race)
+    loser = _fresh_vault(runtime)
+    assert loser.blind_index(number) == winner.blind_index(number)
