@@ -48,8 +48,12 @@ class Loss(str, Enum):
     DISABILITY_WITHDRAWN = "障害認定撤回"
 
 
-def acquisition_date(reason: Acquisition, event_day: date) -> date:
-    """法第52条: 75歳到達 → the birthday (pass it as event_day); 転入, 障害認定, 適用除外終了 → that day."""
+def acquisition_date(reason: Acquisition, event_day: date, birth: date | None = None) -> date:
+    """法第52条: 75歳到達 → the 75th birthday; 転入, 障害認定, 適用除外終了 → the day of the event."""
+    if reason is Acquisition.REACHED_75:
+        if birth is None:
+            raise ValueError("75歳到達 needs the birth date")
+        return seventy_fifth_birthday(birth)
     return event_day
 
 

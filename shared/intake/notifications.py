@@ -14,7 +14,7 @@ from typing import Any
 
 from shared.adapters.audit_log import AuditEvent
 from shared.domain.changes import ChangeRequest, Operation
-from shared.domain.eligibility import DISABILITY_MIN_AGE, Acquisition, Loss, age_on, loss_date
+from shared.domain.eligibility import DISABILITY_MIN_AGE, Acquisition, Loss, acquisition_date, age_on, loss_date
 from shared.domain.ids import new_id
 from shared.domain.kana import kana_key
 from shared.domain.mynumber import parse_my_number
@@ -52,8 +52,9 @@ def _eligibility(kind: str, details: dict[str, Any], person: dict[str, Any]) -> 
     day = date.fromisoformat(details["event_date"])
     if kind == "acquisition":
         reason = Acquisition(details.get("acquisition_reason") or Acquisition.MOVED_IN.value)
-        return {"eligibility_status": "insured", "eligibility_acquired_on": day.isoformat(),
-                "eligibility_changed_on": day.isoformat(), "eligibility_change_reason": reason.value}
+        acquired = acquisition_date(reason, day, date.fromisoformat(person["birth_date"]))
+        return {"eligibility_status": "insured", "eligibility_acquired_on": acquired.isoformat(),
+                "eligibility_changed_on": acquired.isoformat(), "eligibility_change_reason": reason.value}
     if kind == "loss":
         reason = Loss(details.get("loss_reason") or Loss.MOVED_OUT.value)
         lost = loss_date(reason, day, bool(details.get("insured_elsewhere_same_day")))

@@ -30,8 +30,10 @@ def detail(record: dict[str, Any], my_number: str | None = None) -> dict[str, An
     view["has_my_number"] = bool(record.get("mynumber_enc"))
     if my_number is not None:
         # Never the number alone: name, birth date and address are part of the same view (PIA-III-2-e).
-        assert view["name"] and view["birth_date"] and view["address"]
-        view[MY_NUMBER_KEY] = my_number
+        if view["name"] and view["birth_date"] and view["address"]:
+            view[MY_NUMBER_KEY] = my_number
+        else:
+            view["my_number_withheld"] = "name, birth date and address must be shown beside it (PIA-III-2-e)"
     return view
 
 

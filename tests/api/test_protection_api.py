@@ -302,3 +302,23 @@ def test_every_inquiry_gets_a_receipt_and_a_recorded_response(api: TestClient, a
                         headers=auth(STEWARD)).json()
     assert answered["status"] == "responded" and answered["responded_by"] == STEWARD
     assert api.get(f"/intake/inquiries/{receipt}", headers=auth(CLERK)).json()["response"] == "通知書の見方を説明した"
+
+
+def test_the_number_is_withheld_when_the_record_lacks_identifiers() -> None:
+    """PIA-III-2-e: a view that cannot show name, birth date and address beside the number does not show it."""
+    from shared.protection.views import detail
+
+    view = detail({"person_id": "P1", "name": "熊本 太郎", "birth_date": "1948-05-10", "address": None}, TARO_NUMBER)
+    assert "my_number" not in view and view["my_number_withheld"]
+    complete = detail({"person_id": "P1", "name": "熊本 太郎", "birth_date": "1948-05-10", "address": "熊本市"},
+                      TARO_NUMBER)
+    assert complete["my_number"] == TARO_NUMBER
+
+
+def test_an_acquisition_at_75_is_dated_the_75th_birthday(api: TestClient, auth, runtime) -> None:
+    """法第52条 via the counter: 資格取得届 for 75歳到達 takes the birthday, whatever day it is handed in."""
+    body = {"kind": "acquisition", "person_id": JIRO, "event_date": "2027-02-03", "acquisition_reason": "75歳到達",
+            "applicant": {"type": "self"}, "identity_documents": ["mynumber-card"]}
+    taken = api.post("/intake/notifications", json=body, headers={**auth(CLERK), "Idempotency-Key": "k-75"}).json()
+    api.post(f"/intake/changes/{taken['change_request_id']}/confirm", headers=auth(CHECKER))
+    assert runtime.persons.get(JIRO)["eligibility_acquired_on"] == "2027-01-20"  # born 1952-01-20

@@ -30,12 +30,20 @@ from shared.domain.eligibility import (
 ])
 def test_seventy_fifth_birthday(birth: date, expected: date) -> None:
     assert seventy_fifth_birthday(birth) == expected
-    assert acquisition_date(Acquisition.REACHED_75, seventy_fifth_birthday(birth)) == expected
+    assert acquisition_date(Acquisition.REACHED_75, date(2000, 1, 1), birth) == expected
 
 
 def test_a_2_29_birth_always_acquires_on_3_1() -> None:
     # 75 is not a multiple of 4, so the 75th year of a 2/29 birth is never a leap year.
     assert all(seventy_fifth_birthday(date(y, 2, 29)).month == 3 for y in (1944, 1948, 1952, 1956))
+
+
+def test_other_acquisitions_are_on_the_day_of_the_event() -> None:
+    """法第52条: 転入, 障害認定 and the end of 適用除外 take effect that day."""
+    for reason in (Acquisition.MOVED_IN, Acquisition.DISABILITY_CERTIFIED, Acquisition.EXCLUSION_ENDED):
+        assert acquisition_date(reason, date(2026, 6, 15)) == date(2026, 6, 15)
+    with pytest.raises(ValueError):
+        acquisition_date(Acquisition.REACHED_75, date(2026, 6, 15))
 
 
 def test_age_counts_by_birthdays() -> None:
