@@ -28,7 +28,7 @@ APP_FEATURES: dict[str, tuple[str, ...]] = {
     "PIA-II-6-a": ("region guard on settings and clients (shared/config.py, shared/adapters/aws.py)",),
     "PIA-III-2-a": ("lists and searches without My Number (shared/protection/views.py)",),
     "PIA-III-2-b": ("export filter allow-list (shared/domain/export_policy.py)",),
-    "PIA-III-2-c": ("My Number reads audited with purpose; audit inspection routes (shared/api/common_routes.py)",),
+    "PIA-III-2-c": ("My Number reads audited with purpose; periodic self-inspection (shared/domain/inspection.py)",),
     "PIA-III-2-d": ("registered counterparties and fixed layouts (shared/domain/counterparties.py, "
                     "shared/domain/resident_changes.py)",),
     "PIA-III-2-e": ("single-person view returns the number with name, birth date, address",),
@@ -43,7 +43,9 @@ APP_FEATURES: dict[str, tuple[str, ...]] = {
     "PIA-III-3-d": ("mynumber:read/search/write permissions (shared/domain/roles.py)",),
     "PIA-III-3-e": ("server-side idle log-off (shared/api/auth.py)",),
     "PIA-III-3-f": ("sign-in, sign-out and refusals audited",),
-    "PIA-III-8": ("hash-chained audit log, `choju audit-log verify`, Object-Lock digests",),
+    "PIA-III-8": ("hash-chained audit log, `choju audit-log verify`, Object-Lock digests",
+                  "self-inspection report (`choju audit-log inspect`, GET /audit/inspection)"),
+    "PIA-III-7-a": ("incident runbook (docs/runbook.md)",),
     "PIA-IV-1": ("disclosure documents, corrections and suspensions (shared/protection/subject_requests.py)",),
     "PIA-IV-2": ("inquiry receipts and responses",),
 }

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from shared.adapters.audit_log import AuditEvent
 from shared.api.auth import Principal, authenticate, get_runtime, require
 from shared.api.problems import Problem
+from shared.domain.inspection import inspect
 from shared.domain.roles import Permission
 from shared.runtime import Runtime
 
@@ -76,6 +77,20 @@ def audit_record(seq: int, principal: Principal = Depends(AUDIT_READER),
         raise Problem(404, "not-found", "Not found", f"there is no audit record {seq}")
     _inspected(runtime, principal, f"seq:{seq}")
     return record
+
+
+@router.get("/audit/inspection", tags=["audit"])
+def audit_inspection(since: datetime = Query(alias="from"), until: datetime = Query(alias="to"),
+                     principal: Principal = Depends(AUDIT_READER),
+                     runtime: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+    """The periodic self-inspection (PIA-III-2-c, III-8): My Number access with purposes, refusals, actions."""
+    if until <= since:
+        raise Problem(422, "invalid-period", "Invalid period", "'to' must be after 'from'")
+    if since.tzinfo is None or until.tzinfo is None:
+        raise Problem(422, "invalid-period", "Invalid period", "give times with a UTC offset, e.g. 2026-11-01T00:00+09:00")
+    report = inspect(runtime.audit.records(), since, until)
+    _inspected(runtime, principal, "inspection")
+    return report.as_dict()
 
 
 class AuditSearch(BaseModel):

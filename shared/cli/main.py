@@ -60,6 +60,11 @@ def _parser() -> argparse.ArgumentParser:
     audit = commands.add_parser("audit-log", help="audit-log tools")
     audit_commands = audit.add_subparsers(dest="audit_command", required=True)
     audit_commands.add_parser("verify", help="walk the hash chain, report the first broken link, store a digest")
+    inspection = audit_commands.add_parser("inspect", help="self-inspection report of My Number access for a period")
+    inspection.add_argument("--from", dest="first", required=True, help="YYYY-MM-DD (Japan time)")
+    inspection.add_argument("--to", dest="last", required=True, help="YYYY-MM-DD, exclusive (Japan time)")
+    inspection.add_argument("--format", choices=("md", "json"), default="md")
+    inspection.add_argument("--output", type=Path, default=None)
     return parser
 
 
@@ -182,6 +187,27 @@ def cmd_reaching_75(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit_inspect(args: argparse.Namespace) -> int:
+    import json
+    from datetime import datetime, timedelta
+    from datetime import timezone as tz
+
+    from shared.domain.inspection import inspect, render_markdown
+
+    jst = tz(timedelta(hours=9))
+    since = datetime.fromisoformat(args.first).replace(tzinfo=jst)
+    until = datetime.fromisoformat(args.last).replace(tzinfo=jst)
+    if until <= since:
+        print("--to must be after --from", file=sys.stderr)
+        return 2
+    runtime = _operator_runtime(args)
+    report = inspect(runtime.audit.records(), since, until)
+    text = render_markdown(report) if args.format == "md" else json.dumps(report.as_dict(), ensure_ascii=False,
+                                                                          indent=2) + "\n"
+    _emit(text, args.output)
+    return 0
+
+
 def _emit(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
@@ -225,6 +251,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_audit_account(args)
         if args.command == "audit-log" and args.audit_command == "verify":
             return cmd_audit_verify(args)
+        if args.command == "audit-log" and args.audit_command == "inspect":
+            return cmd_audit_inspect(args)
     except ConfigError as error:
         print(f"configuration error: {error}", file=sys.stderr)
         return 2

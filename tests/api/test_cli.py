@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from shared.adapters.dynamo import to_item
@@ -59,3 +61,30 @@ def test_dev_token_prints_a_token_for_the_role(state_dir, monkeypatch, capsys) -
     token = capsys.readouterr().out.strip()
     assert jwt.decode(token, options={"verify_signature": False})["sub"] == "S1007"
     assert main(["--state-dir", str(state_dir), "dev-token", "--role", "root"]) == 2
+
+
+def test_the_self_inspection_lists_my_number_access_with_purposes(operator_env, api, auth, tmp_path) -> None:
+    """PIA-III-2-c, PIA-III-8: the periodic inspection shows who read which My Number and why, and refusals."""
+    from datetime import timedelta
+
+    api.get("/intake/persons/P0000000001", params={"purpose": "資格確認"}, headers=auth("S1002"))
+    api.get("/audit/records", headers=auth("S1001"))  # refused: a clerk may not read the audit log
+    day = operator_env.clock().date()
+    out = tmp_path / "inspection.json"
+    assert main(["audit-log", "inspect", "--from", (day - timedelta(days=1)).isoformat(),
+                 "--to", (day + timedelta(days=2)).isoformat(), "--format", "json", "--output", str(out)]) == 0
+    report = json.loads(out.read_text())
+    reads = [e for e in report["my_number_access"] if e["action"] == "person.mynumber-read"]
+    assert [(e["staff_id"], e["target"], e["purpose"]) for e in reads] == [("S1002", "P0000000001", "資格確認")]
+    assert report["refusals_by_staff"] == {"S1001": 1}
+    assert report["my_number_access_without_purpose"] == []
+
+
+def test_the_inspection_route_is_for_auditors(api, auth) -> None:
+    """PIA-III-8: the same report over the API, for the auditor role only."""
+    period = {"from": "2020-01-01T00:00+09:00", "to": "2100-01-01T00:00+09:00"}
+    assert api.get("/audit/inspection", params=period, headers=auth("S1001")).status_code == 403
+    r = api.get("/audit/inspection", params=period, headers=auth("S1007"))
+    assert r.status_code == 200 and r.json()["records"] > 0
+    bad = api.get("/audit/inspection", params={"from": period["to"], "to": period["from"]}, headers=auth("S1007"))
+    assert bad.status_code == 422 and bad.json()["code"] == "invalid-period"
