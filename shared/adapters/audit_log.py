@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from shared.adapters.dynamo import from_item, is_conditional_failure, query_all, to_item
+from shared.adapters.dynamo import from_item, if_condition_holds, query_all, to_item
 from shared.domain.audit_chain import GENESIS_HASH, ChainReport, record_hash, verify_chain
 
 CHAIN = "main"
@@ -112,13 +112,7 @@ class AuditLog:
     def try_append(self, event: AuditEvent, head: tuple[int, str]) -> dict[str, Any] | None:
         """Write the record after `head`; None if another writer took that seq first."""
         record = self.build_record(event, head)
-        try:
-            self._db.put_item(**self.put_item(record))
-        except Exception as error:  # noqa: BLE001
-            if is_conditional_failure(error):
-                return None
-            raise
-        return record
+        return record if if_condition_holds(self._db.put_item, **self.put_item(record)) else None
 
     def append(self, event: AuditEvent) -> dict[str, Any]:
         for _ in range(MAX_APPEND_ATTEMPTS):

@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from shared.adapters.dynamo import from_item, is_conditional_failure, query_all, to_item
+from shared.adapters.dynamo import from_item, if_condition_holds, query_all, to_item
 from shared.domain.changes import ChangeRequest, Operation, Status
 
 
@@ -49,14 +49,7 @@ class ChangeRequestStore:
 
     def decide(self, request_id: str, status: Status, by: str, at: datetime, reason: str | None) -> bool:
         """Decide without touching the record (reject, expire); False when no longer pending."""
-        update = self.decide_item(request_id, status, by, at, reason)["Update"]
-        try:
-            self._db.update_item(**update)
-        except Exception as error:  # noqa: BLE001
-            if is_conditional_failure(error):
-                return False
-            raise
-        return True
+        return if_condition_holds(self._db.update_item, **self.decide_item(request_id, status, by, at, reason)["Update"])
 
 
 def _to_values(r: ChangeRequest) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -40,6 +40,17 @@ def query_all(client: Any, **kwargs: Any) -> Iterator[dict[str, Any]]:
     for page in paginator.paginate(**kwargs):
         for item in page.get("Items", []):
             yield from_item(item)
+
+
+def if_condition_holds(call: Callable[..., Any], **kwargs: Any) -> bool:
+    """Make a conditional write; False (not an error) when its condition did not hold."""
+    try:
+        call(**kwargs)
+    except Exception as error:  # noqa: BLE001 - only the conditional failure is expected here
+        if is_conditional_failure(error):
+            return False
+        raise
+    return True
 
 
 def is_conditional_failure(error: Exception) -> bool:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from shared.adapters.dynamo import from_item, is_conditional_failure, to_item
+from shared.adapters.dynamo import from_item, if_condition_holds, to_item
 
 TTL_AFTER_LAST_USE = timedelta(days=1)
 
@@ -77,20 +77,15 @@ class SessionStore:
                                     {":closed": "closed", ":reason": reason, ":now": now.isoformat()})
 
     def _update_if_open(self, session_id: str, expression: str, values: dict[str, Any]) -> bool:
-        try:
-            self._db.update_item(
-                TableName=self._table,
-                Key=to_item({"session_id": session_id}),
-                UpdateExpression=expression,
-                ConditionExpression="#s = :open",
-                ExpressionAttributeNames={"#s": "status"},
-                ExpressionAttributeValues=to_item({**values, ":open": "open"}),
-            )
-        except Exception as error:  # noqa: BLE001 - only the conditional failure is expected here
-            if is_conditional_failure(error):
-                return False
-            raise
-        return True
+        return if_condition_holds(
+            self._db.update_item,
+            TableName=self._table,
+            Key=to_item({"session_id": session_id}),
+            UpdateExpression=expression,
+            ConditionExpression="#s = :open",
+            ExpressionAttributeNames={"#s": "status"},
+            ExpressionAttributeValues=to_item({**values, ":open": "open"}),
+        )
 
 def _ttl(now: datetime) -> int:
     return int((now + TTL_AFTER_LAST_USE).timestamp())

@@ -9,7 +9,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from shared.adapters.dynamo import from_item, is_conditional_failure, query_all, to_item
+from shared.adapters.dynamo import from_item, if_condition_holds, query_all, to_item
 from shared.domain.ids import new_id
 
 READY = "ready"
@@ -32,13 +32,7 @@ class TransferQueue:
 
     def enqueue(self, **kwargs: Any) -> bool:
         """Queue one record; False when a record with that queue_id is already queued (idempotent)."""
-        try:
-            self._db.put_item(**self.enqueue_item(**kwargs)["Put"])
-        except Exception as error:  # noqa: BLE001
-            if is_conditional_failure(error):
-                return False
-            raise
-        return True
+        return if_condition_holds(self._db.put_item, **self.enqueue_item(**kwargs)["Put"])
 
     def ready(self, counterparty: str) -> list[dict[str, Any]]:
         items = query_all(self._db, TableName=self.table, IndexName="by-counterparty-status",

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from shared.adapters.audit_log import AuditEvent
-from shared.adapters.dynamo import is_conditional_failure, to_item
+from shared.adapters.dynamo import if_condition_holds, to_item
 from shared.domain.counterparties import registered
 from shared.domain.mynumber import parse_my_number
 from shared.domain.person import derived_fields, validate_values
@@ -102,13 +102,9 @@ def _apply(rt: Runtime, change: ResidentChange, file_hash: str) -> int:
                 at=rt.clock(), queue_id=f"RC{reference.replace(':', '-')}",
                 summary={"change": change.code.value, "change_date": change.change_date.isoformat(),
                          **{k: v for k, v in updates.items() if k.startswith("eligibility_")}}))
-        try:
-            rt.clients.client("dynamodb").transact_write_items(TransactItems=items)
+        if if_condition_holds(rt.clients.client("dynamodb").transact_write_items, TransactItems=items):
             return 1 if event else 0
-        except Exception as error:  # noqa: BLE001
-            if not is_conditional_failure(error):
-                raise
-            # Someone changed the person meanwhile (a counter confirmation): read again and re-apply.
+        # Someone changed the person meanwhile (a counter confirmation): read again and re-apply.
 
 
 def _write_reject_report(rt: Runtime, counterparty: str, file_hash: str, rejects: list[Reject]) -> str:
