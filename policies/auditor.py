@@ -263,8 +263,12 @@ def _get(call: Callable[..., dict[str, Any]], **kwargs: Any) -> dict[str, Any] |
 
 
 def _tags(a: Account, bucket: str) -> dict[str, str]:
-    found = _get(a.c("s3").get_bucket_tagging, Bucket=bucket) or {}
-    return {t["Key"]: t["Value"] for t in found.get("TagSet", [])}
+    """A bucket's tags, fetched once per audit (several checks read them)."""
+    def load() -> dict[str, str]:
+        found = _get(a.c("s3").get_bucket_tagging, Bucket=bucket) or {}
+        return {t["Key"]: t["Value"] for t in found.get("TagSet", [])}
+
+    return a.cached(f"tags:{bucket}", load)  # type: ignore[no-any-return]
 
 
 @check("bucket_public_access_block")
@@ -319,8 +323,9 @@ def bucket_versioning(a: Account) -> Findings:
 
 @check("bucket_logging")
 def bucket_logging(a: Account) -> Findings:
+    exempt = {"choju:role": "access-logs", "data-classification": "replica"}
     return [(b, "no server access logging") for b in a.buckets()
-            if _tags(a, b).get("choju:role") != "access-logs" and _tags(a, b).get("data-classification") != "replica"
+            if not any(_tags(a, b).get(k) == v for k, v in exempt.items())
             and not a.c("s3").get_bucket_logging(Bucket=b).get("LoggingEnabled")]
 
 
@@ -365,10 +370,14 @@ def table_deletion_protection(a: Account) -> Findings:
 
 
 def _customer_keys(a: Account) -> list[str]:
-    kms = a.c("kms")
-    keys = [k["KeyId"] for page in kms.get_paginator("list_keys").paginate() for k in page["Keys"]]
-    return [k for k in keys if kms.describe_key(KeyId=k)["KeyMetadata"].get("KeyManager") == "CUSTOMER"
-            and kms.describe_key(KeyId=k)["KeyMetadata"].get("KeyState") == "Enabled"]
+    """Enabled customer-managed keys, each described once and shared by the key checks."""
+    def load() -> list[str]:
+        kms = a.c("kms")
+        keys = [k["KeyId"] for page in kms.get_paginator("list_keys").paginate() for k in page["Keys"]]
+        metadata = [kms.describe_key(KeyId=k)["KeyMetadata"] for k in keys]
+        return [m["KeyId"] for m in metadata if m.get("KeyManager") == "CUSTOMER" and m.get("KeyState") == "Enabled"]
+
+    return a.cached("customer-keys", load)  # type: ignore[no-any-return]
 
 
 @check("key_rotation")
