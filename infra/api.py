@@ -13,7 +13,7 @@ import pulumi_aws as aws
 from infra.documents import assume_role, json_output
 from infra.log_groups import encrypted_log_group
 from infra.settings import StackSettings
-from shared.workloads import NEEDS, WORKFLOWS
+from functions.registry import WORKFLOWS
 
 ACCESS_LOG_FORMAT = {
     "requestId": "$context.requestId", "ip": "$context.identity.sourceIp", "vpce": "$context.identity.vpceId",
@@ -44,8 +44,7 @@ class PrivateApi(pulumi.ComponentResource):
             disable_execute_api_endpoint=False, policy=json_output(private_api_policy(endpoint_id)),
             tags=settings.tags, opts=child)
         integrations = []
-        routes = {wf: wf for wf in WORKFLOWS}
-        routes.update({extra: wf for wf in WORKFLOWS for extra in NEEDS[wf].extra_routes})
+        routes = {prefix: workflow.name for workflow in WORKFLOWS for prefix in workflow.api_prefixes}
         for path, workflow in routes.items():
             function = functions[workflow]
             top = aws.apigateway.Resource(f"{name}-{path}", rest_api=self.api.id, parent_id=self.api.root_resource_id,
@@ -57,7 +56,7 @@ class PrivateApi(pulumi.ComponentResource):
             integrations.append(aws.apigateway.Integration(
                 f"{name}-{path}-lambda", rest_api=self.api.id, resource_id=proxy.id, http_method=method.http_method,
                 integration_http_method="POST", type="AWS_PROXY", uri=function.invoke_arn, opts=child))
-        for workflow in WORKFLOWS:
+        for workflow in (w.name for w in WORKFLOWS):
             aws.lambda_.Permission(f"{name}-{workflow}-invoke", action="lambda:InvokeFunction",
                                    function=functions[workflow].name, principal="apigateway.amazonaws.com",
                                    source_arn=pulumi.Output.concat(self.api.execution_arn, "/*/*/*"),

@@ -1,9 +1,19 @@
-"""Build what the Lambda functions run: the code bundle and a dependency layer from the project's pinned
-dependency ranges. The layer is cached by its inputs, so only a change of dependencies rebuilds it."""
+"""Build what the Lambda functions run: one code bundle per function and a dependency layer.
+
+A bundle is `shared/` (without local mode and the operator CLI) plus the function's own workflow folder, so no
+function carries another workflow's code. Bundles and layer ship compiled bytecode: Lambda's file system is
+read-only, so without it every cold start compiles every module again (about twice the import time). The
+bytecode is compiled by this interpreter, which must be the runtime's Python 3.11, and is hash-based and
+unchecked (PEP 552): zip archives keep file times only to two seconds, which would make timestamp-checked
+bytecode look stale and be ignored. The layer is cached by its inputs, so only a change of dependencies
+rebuilds it.
+"""
 
 from __future__ import annotations
 
+import compileall
 import hashlib
+import py_compile
 import shutil
 import subprocess
 import sys
@@ -13,21 +23,45 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / ".choju" / "build"
 # Never shipped to a function: local mode, operator CLI, tests and infrastructure code.
-EXCLUDED = ("shared/local", "shared/cli", "__pycache__")
+EXCLUDED = ("shared/local", "shared/cli")
 PLATFORMS = {"x86_64": "manylinux2014_x86_64", "arm64": "manylinux2014_aarch64"}
+LAMBDA_PYTHON = (3, 11)
+# Part of the layer's cache key: bump when the way the layer is built changes.
+LAYER_RECIPE = "bytecode-unchecked-hash-1"
+
+
+class WrongPython(RuntimeError):
+    """Bytecode is specific to a Python minor version: it must be compiled by the runtime's own."""
 
 
 def runtime_dependencies() -> list[str]:
     return list(tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"])
 
 
-def build_code(dest: Path | None = None) -> Path:
-    """shared/ and functions/ as the function code, without local-mode and operator modules."""
-    dest = dest or BUILD / "code"
+def compile_tree(path: Path) -> None:
+    """Compile every module under `path` for Lambda's Python, as hash-based bytecode it never re-checks."""
+    if sys.version_info[:2] != LAMBDA_PYTHON:
+        raise WrongPython(f"bundles are compiled for Lambda's python{'.'.join(map(str, LAMBDA_PYTHON))}; "
+                          f"this is python{sys.version_info[0]}.{sys.version_info[1]}")
+    ok = compileall.compile_dir(str(path), quiet=2, force=True, workers=0,
+                                invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+    if not ok:
+        raise RuntimeError(f"some modules under {path} do not compile")
+
+
+def build_code(workflow: str, dest: Path | None = None) -> Path:
+    """The bundle of one workflow's function: shared/ and functions/<workflow>/, compiled."""
+    source = ROOT / "functions" / workflow
+    if not (source / "handler.py").is_file():
+        raise ValueError(f"no workflow {workflow!r} with a handler under functions/")
+    dest = dest or BUILD / "code" / workflow
     if dest.exists():
         shutil.rmtree(dest)
-    for package in ("shared", "functions"):
-        shutil.copytree(ROOT / package, dest / package, ignore=_ignore)
+    shutil.copytree(ROOT / "shared", dest / "shared", ignore=_ignore)
+    (dest / "functions").mkdir()
+    shutil.copy2(ROOT / "functions" / "__init__.py", dest / "functions" / "__init__.py")
+    shutil.copytree(source, dest / "functions" / workflow, ignore=_ignore)
+    compile_tree(dest)
     return dest
 
 
@@ -39,7 +73,7 @@ def _ignore(directory: str, names: list[str]) -> set[str]:
 def build_layer(architecture: str = "x86_64", cache: Path | None = None, quiet: bool = True) -> Path:
     """pip-install the runtime dependencies for Lambda's Python 3.11 on `architecture` into <layer>/python."""
     dependencies = runtime_dependencies()
-    digest = hashlib.sha256("\n".join([architecture, *dependencies]).encode()).hexdigest()[:16]
+    digest = hashlib.sha256("\n".join([architecture, LAYER_RECIPE, *dependencies]).encode()).hexdigest()[:16]
     layer = (cache or BUILD / "layers") / f"{architecture}-{digest}"
     if (layer / ".complete").exists():
         return layer
@@ -50,5 +84,6 @@ def build_layer(architecture: str = "x86_64", cache: Path | None = None, quiet: 
                     "--target", str(layer / "python"), "--platform", PLATFORMS[architecture],
                     "--implementation", "cp", "--python-version", "3.11", "--only-binary=:all:",
                     "--no-compile", *dependencies], check=True)
+    compile_tree(layer / "python")
     (layer / ".complete").write_text(digest)
     return layer

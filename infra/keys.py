@@ -26,16 +26,10 @@ def role_arn(account_id: Any, name: str) -> pulumi.Output[str]:
 
 def mynumber_roles(settings: StackSettings) -> list[str]:
     """The roles (API and batch) of the workflows that declare the My Number key."""
-    from shared.batches import batches_of
-    from shared.workloads import NEEDS
+    from infra.workloads import deployed_functions
 
-    roles = []
-    for workflow, needs in NEEDS.items():
-        if "mynumber" in needs.keys:
-            roles.append(f"{settings.name_prefix}-{workflow}")
-            if batches_of(workflow):
-                roles.append(f"{settings.name_prefix}-{workflow}-batch")
-    return roles
+    return [f"{settings.name_prefix}-{fn.label}" for fn in deployed_functions()
+            if "mynumber" in fn.workflow.role_needs.keys]
 
 
 def key_policy(name: str, settings: StackSettings, account_id: Any) -> dict[str, Any]:

@@ -57,11 +57,11 @@ def build(settings: StackSettings) -> Stack:
                       [break_glass_role(settings, account_id), replication_role_arn])
     replication = Replication("replication", settings, account_id, storage.buckets, storage.tables, key_arns["data"])
     monitoring = Monitoring("monitoring", settings, account_id, key_arns, storage.buckets, storage.access_logs)
-    code = pulumi.FileArchive(str(build_code()))
     layer = pulumi.FileArchive(str(build_layer(settings.lambda_architecture)))
     workloads = Workloads("workloads", settings, account_id, subnet_ids=network.subnet_ids,
                           security_group_id=network.workload_sg.id, tables=storage.tables, buckets=storage.buckets,
-                          keys=key_arns, code=code, layer=layer)
+                          keys=key_arns, code=lambda workflow: pulumi.FileArchive(str(build_code(workflow.name))),
+                          layer=layer)
     api = PrivateApi("api", settings, account_id, network.endpoints["execute-api"].id, workloads.functions,
                      key_arns["logs"])
     pulumi.export("api_url", api.url)

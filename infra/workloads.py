@@ -1,20 +1,46 @@
-"""One Lambda function per workflow, in the closed VPC, with a role generated from what the workflow declares
-it needs (shared/workloads.py) under a Japan-only permission boundary; batch handlers with their triggers
-from shared/batches.py."""
+"""One Lambda function per workflow and per batch job, in the closed VPC, each with a role of its own generated
+from what its workflow declares it needs (functions/<workflow>/workflow.py, through functions/registry.py),
+under a Japan-only permission boundary; batch jobs with the triggers they declare."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
+from functions.registry import WORKFLOWS
 from infra.documents import assume_role, json_output, region_boundary
 from infra.log_groups import encrypted_log_group
 from infra.settings import StackSettings
-from shared.batches import BucketEvent, Schedule, batches_of
 from shared.storage import STORAGE
-from shared.workloads import NEEDS, WORKFLOWS, Needs
+from shared.workflow import BatchJob, BucketEvent, Needs, Schedule, Workflow
+
+API_TIMEOUT_SECONDS = 30  # API Gateway gives up after 29 s
+BATCH_TIMEOUT_SECONDS = 900
+
+
+@dataclass(frozen=True)
+class DeployedFunction:
+    """One Lambda function: its workflow's API, or one of its batch jobs. `label` names the function and its
+    role (`<prefix>-<label>`), so every physical name is unique."""
+
+    workflow: Workflow
+    label: str
+    handler: str  # Lambda's "module.attribute"
+    job: BatchJob | None = None
+
+
+def deployed_functions() -> list[DeployedFunction]:
+    functions = []
+    for workflow in WORKFLOWS:
+        functions.append(DeployedFunction(workflow, workflow.name, workflow.handler))
+        for job in workflow.batches:
+            module, attribute = job.handler.split(":")
+            functions.append(DeployedFunction(workflow, f"{workflow.name}-{job.name}", f"{module}.{attribute}", job))
+    return functions
 
 TABLE_READ = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan",
               "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable"]
@@ -71,8 +97,8 @@ def role_policy(needs: Needs, settings: StackSettings, account_id: Any, tables: 
 class Workloads(pulumi.ComponentResource):
     def __init__(self, name: str, settings: StackSettings, account_id: Any, *, subnet_ids: list[Any],
                  security_group_id: Any, tables: dict[str, aws.dynamodb.Table], buckets: dict[str, aws.s3.Bucket],
-                 keys: dict[str, pulumi.Input[str]], code: pulumi.Archive, layer: pulumi.Archive,
-                 opts: pulumi.ResourceOptions | None = None) -> None:
+                 keys: dict[str, pulumi.Input[str]], code: Callable[[Workflow], pulumi.Archive],
+                 layer: pulumi.Archive, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("choju:workloads:Workloads", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         self.settings = settings
@@ -85,43 +111,41 @@ class Workloads(pulumi.ComponentResource):
             compatible_runtimes=["python3.11"], compatible_architectures=[settings.lambda_architecture], opts=child)
         table_arns = {n: t.arn for n, t in tables.items()}
         bucket_arns = {n: b.arn for n, b in buckets.items()}
+        archives = {workflow.name: code(workflow) for workflow in WORKFLOWS}
         self.functions: dict[str, aws.lambda_.Function] = {}
         self.batch_functions: dict[str, aws.lambda_.Function] = {}
-        for workflow in WORKFLOWS:
-            self.functions[workflow] = self._function(
-                name, workflow, f"functions.{workflow}.handler.handler", account_id, subnet_ids, security_group_id,
-                table_arns, bucket_arns, keys, code)
-            for batch in batches_of(workflow):
-                module, function = batch.handler.split(":")
-                fn = self._function(name, f"{workflow}-{batch.name}", f"{module}.{function}", account_id,
-                                    subnet_ids, security_group_id, table_arns, bucket_arns, keys, code,
-                                    needs=NEEDS[workflow], role_name=f"{settings.name_prefix}-{workflow}-batch")
-                self.batch_functions[batch.name] = fn
-                self._trigger(name, batch.name, batch.trigger, fn, buckets, account_id)
+        for deployed in deployed_functions():
+            fn = self._function(name, deployed, account_id, subnet_ids, security_group_id, table_arns, bucket_arns,
+                                keys, archives[deployed.workflow.name])
+            if deployed.job is None:
+                self.functions[deployed.workflow.name] = fn
+            else:
+                self.batch_functions[deployed.job.name] = fn
+                self._trigger(name, deployed.job.name, deployed.job.trigger, fn, buckets, account_id)
         self.register_outputs({k: v.name for k, v in self.functions.items()})
 
-    def _function(self, name: str, label: str, handler: str, account_id: Any, subnet_ids: list[Any],
+    def _function(self, name: str, deployed: DeployedFunction, account_id: Any, subnet_ids: list[Any],
                   security_group_id: Any, tables: dict[str, Any], buckets: dict[str, Any],
-                  keys: dict[str, pulumi.Input[str]], code: pulumi.Archive, needs: Needs | None = None,
-                  role_name: str | None = None) -> aws.lambda_.Function:
-        settings = self.settings
+                  keys: dict[str, pulumi.Input[str]], code: pulumi.Archive) -> aws.lambda_.Function:
+        settings, label = self.settings, deployed.label
         child = pulumi.ResourceOptions(parent=self)
-        needs = needs or NEEDS[label]
         function_name = f"{settings.name_prefix}-{label}"
         log_group = encrypted_log_group(f"{name}-{label}", f"/aws/lambda/{function_name}", settings, keys["logs"],
                                         child)
         dlq = aws.sqs.Queue(f"{name}-{label}-dlq", name=f"{function_name}-dlq", kms_master_key_id=keys["data"],
                             kms_data_key_reuse_period_seconds=300, message_retention_seconds=14 * 24 * 3600,
                             tags={**settings.tags, "data-classification": "operational"}, opts=child)
-        role = aws.iam.Role(f"{name}-{label}", name=role_name or function_name,
+        role = aws.iam.Role(f"{name}-{label}", name=function_name,
                             assume_role_policy=json_output(assume_role("lambda.amazonaws.com", account_id)),
                             permissions_boundary=self.boundary.arn, tags=settings.tags, opts=child)
         aws.iam.RolePolicy(f"{name}-{label}", role=role.id, policy=json_output(role_policy(
-            needs, settings, account_id, tables, buckets, keys, dlq.arn, log_group.arn)), opts=child)
+            deployed.workflow.role_needs, settings, account_id, tables, buckets, keys, dlq.arn, log_group.arn)),
+            opts=child)
         return aws.lambda_.Function(
-            f"{name}-{label}", name=function_name, runtime="python3.11", handler=handler, code=code,
+            f"{name}-{label}", name=function_name, runtime="python3.11", handler=deployed.handler, code=code,
             layers=[self.layer.arn], role=role.arn, architectures=[settings.lambda_architecture],
-            memory_size=settings.lambda_memory_mb, timeout=30 if label in NEEDS else 900,
+            memory_size=settings.lambda_memory_mb,
+            timeout=API_TIMEOUT_SECONDS if deployed.job is None else BATCH_TIMEOUT_SECONDS,
             reserved_concurrent_executions=settings.reserved_concurrency,
             vpc_config={"subnet_ids": subnet_ids, "security_group_ids": [security_group_id]},
             tracing_config={"mode": "Active"}, dead_letter_config={"target_arn": dlq.arn}, kms_key_arn=keys["data"],
@@ -130,10 +154,10 @@ class Workloads(pulumi.ComponentResource):
                 "CHOJU_MODE": "aws", "CHOJU_REGION": settings.region, "CHOJU_NAME_PREFIX": settings.name_prefix,
                 "CHOJU_JWKS": settings.jwks_url, "CHOJU_TOKEN_ISSUER": settings.token_issuer,
                 "CHOJU_TOKEN_AUDIENCE": settings.token_audience, "POWERTOOLS_SERVICE_NAME": "choju",
+                "POWERTOOLS_METRICS_NAMESPACE": "choju",
             }},
-            tags={**settings.tags, "choju:workflow": label.split("-")[0]},
+            tags={**settings.tags, "choju:workflow": deployed.workflow.name},
             opts=pulumi.ResourceOptions(parent=self, depends_on=[log_group]))
-
     def _trigger(self, name: str, batch: str, trigger: Schedule | BucketEvent, fn: aws.lambda_.Function,
                  buckets: dict[str, aws.s3.Bucket], account_id: Any) -> None:
         child = pulumi.ResourceOptions(parent=self)

@@ -156,7 +156,7 @@ CONTROLS: tuple[Control, ...] = (
                                                                                           "CKV_AWS_290"),
       config_rules=("IAM_POLICY_NO_STATEMENTS_WITH_ADMIN_ACCESS", "IAM_POLICY_NO_STATEMENTS_WITH_FULL_ACCESS"),
       prowler=("iam_inline_policy_no_administrative_privileges",),
-      features=("roles generated from shared/workloads.py",)),
+      features=("roles generated from functions/<workflow>/workflow.py",)),
     C("aws-iam-policy-no-wildcard-resource-on-data", "No IAM policy grants a data action on every resource.",
       ("PIA-III-3-d",), "high", resource_check=pc.iam_no_wildcard_resource_on_data, post_check="iam_policies",
       checkov=("CKV_AWS_355",)),

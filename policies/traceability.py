@@ -18,24 +18,24 @@ PIA_ID = re.compile(r"PIA-(?:I|II|III|IV)-\d+(?:-[a-z])?")
 
 # Where the application (not the infrastructure) implements a measure.
 APP_FEATURES: dict[str, tuple[str, ...]] = {
-    "PIA-I-1-a": ("counter notifications through maker-checker (functions/intake/notifications.py)",
-                  "資格確認書 issuance records (shared/intake/certificates.py)"),
-    "PIA-I-1-b": ("住基異動 import (shared/intake/resident_import.py)", "reaching-75 job (shared/intake/reaching_75.py)"),
-    "PIA-I-1-f": ("療養費 applications and documents (functions/intake/ryoyohi.py)",),
+    "PIA-I-1-a": ("counter notifications through maker-checker (functions/intake/routes/notifications.py)",
+                  "資格確認書 issuance records (functions/intake/services/certificates.py)"),
+    "PIA-I-1-b": ("住基異動 import (functions/intake/services/resident_import.py)", "reaching-75 job (functions/intake/services/reaching_75.py)"),
+    "PIA-I-1-f": ("療養費 applications and documents (functions/intake/routes/ryoyohi.py)",),
     "PIA-II-2-a": ("persons and households (shared/domain/person.py)",),
     "PIA-II-2-b": ("別添1 mapping as data (shared/domain/data/betten1_items.json)",),
     "PIA-II-5-a": ("transfer queue for the 広域連合 (shared/adapters/transfer_queue.py)",),
     "PIA-II-6-a": ("region guard on settings and clients (shared/config.py, shared/adapters/aws.py)",),
     "PIA-III-2-a": ("lists and searches without My Number (shared/protection/views.py)",),
-    "PIA-III-2-b": ("export filter allow-list (shared/domain/export_policy.py)",),
-    "PIA-III-2-c": ("My Number reads audited with purpose; periodic self-inspection (shared/domain/inspection.py)",),
+    "PIA-III-2-b": ("export filter allow-list (functions/transfer/rules/export_policy.py)",),
+    "PIA-III-2-c": ("My Number reads audited with purpose; periodic self-inspection (functions/platform/rules/inspection.py)",),
     "PIA-III-2-d": ("registered counterparties and fixed layouts (shared/domain/counterparties.py, "
-                    "shared/domain/resident_changes.py)",),
+                    "functions/intake/rules/resident_changes.py)",),
     "PIA-III-2-e": ("single-person view returns the number with name, birth date, address",),
     "PIA-III-2-f": ("request models refuse unknown fields",),
     "PIA-III-2-i": ("only registered counterparties' files are accepted",),
     "PIA-III-2-j": ("identity documents recorded on every notification",),
-    "PIA-III-2-k": ("proxy My Number checked against the register (shared/intake/notifications.py)",),
+    "PIA-III-2-k": ("proxy My Number checked against the register (functions/intake/services/notifications.py)",),
     "PIA-III-2-l": ("maker-checker change requests (shared/protection/changes.py)",),
     "PIA-III-3-a": ("views filtered by permission and purpose",),
     "PIA-III-3-b": ("(counterparty, purpose) → fields allow-list",),
@@ -46,7 +46,7 @@ APP_FEATURES: dict[str, tuple[str, ...]] = {
     "PIA-III-8": ("hash-chained audit log, `choju audit-log verify`, Object-Lock digests",
                   "self-inspection report (`choju audit-log inspect`, GET /audit/inspection)"),
     "PIA-III-7-a": ("incident runbook (docs/runbook.md)",),
-    "PIA-IV-1": ("disclosure documents, corrections and suspensions (shared/protection/subject_requests.py)",),
+    "PIA-IV-1": ("disclosure documents, corrections and suspensions (functions/intake/services/subject_requests.py)",),
     "PIA-IV-2": ("inquiry receipts and responses",),
 }
 

@@ -1,94 +1,115 @@
-"""Settings from `CHOJU_*` environment variables, validated once at start-up.
+"""Settings from `CHOJU_*` environment variables (pydantic-settings), validated once at start-up.
 
-Why validate here: a wrong region or a missing issuer must stop the process before it touches data,
-with a message that names the variable and what it may be (PIA-II-6-a for the regions).
+Why validate here: a wrong region or a missing issuer must stop the process before it touches data, with a
+message that names the variable and what it may be (PIA-II-6-a for the regions).
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Literal
+from contextvars import ContextVar
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, ValidationError, model_validator
+from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings.sources.utils import parse_env_vars
 
 from shared.domain.regions import PRIMARY_REGION, SECONDARY_REGION
 
+__all__ = ["ENV_PREFIX", "ConfigError", "Mode", "Settings", "load_settings"]
+
+ENV_PREFIX = "CHOJU_"
 Mode = Literal["aws", "local"]
+_explicit_environment: ContextVar[Mapping[str, str] | None] = ContextVar("choju_environment", default=None)
 
 
 class ConfigError(ValueError):
     """A `CHOJU_*` variable is missing or has a value the system cannot run with."""
 
 
-@dataclass(frozen=True)
-class Settings:
-    mode: Mode
-    region: str
-    secondary_region: str
-    name_prefix: str
-    endpoint_url: str | None
-    jwks: str
-    token_issuer: str
-    token_audience: str
-    session_idle_minutes: int
-    max_body_bytes: int
-    log_level: str
-    change_expiry_hours: int = 72
-    certificate_rule: str = "all"
+class _MappingSource(EnvSettingsSource):
+    """Read the variables from a given mapping instead of the process environment (tests, operator tools)."""
+
+    def __init__(self, settings_cls: type[BaseSettings], environment: Mapping[str, str]) -> None:
+        self._environment = environment
+        super().__init__(settings_cls)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return parse_env_vars(self._environment, self.case_sensitive, self.env_ignore_empty, self.env_parse_none_str)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_ignore_empty=True, frozen=True, extra="ignore")
+
+    mode: Mode = "aws"
+    # Only Tokyo as primary and Osaka as secondary: data stays in Japan (PIA-II-6-a).
+    region: Literal["ap-northeast-1"] = PRIMARY_REGION
+    secondary_region: Literal["ap-northeast-3"] = SECONDARY_REGION
+    name_prefix: Annotated[str, Field(min_length=1)] = "choju-dev"
+    endpoint_url: str | None = None
+    jwks: Annotated[str, Field(min_length=1)]
+    token_issuer: Annotated[str, Field(min_length=1)]
+    token_audience: Annotated[str, Field(min_length=1)]
+    session_idle_minutes: Annotated[int, Field(ge=1, le=480)] = 15
+    max_body_bytes: Annotated[int, Field(ge=1_024, le=6_291_456)] = 1_048_576
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    change_expiry_hours: Annotated[int, Field(ge=1, le=24 * 30)] = 72
+    # 資格確認書 after the transition (2026-07-31): "all" or "non-holders" (not settled in the sources [P]).
+    certificate_rule: Literal["all", "non-holders"] = "all"
 
     @property
     def is_local(self) -> bool:
         return self.mode == "local"
 
+    @model_validator(mode="after")
+    def _endpoint_only_locally(self) -> Settings:
+        if self.endpoint_url and self.mode != "local":
+            raise ValueError("CHOJU_ENDPOINT_URL is only allowed with CHOJU_MODE=local")
+        return self
 
-def _int(env: Mapping[str, str], name: str, default: int, minimum: int, maximum: int) -> int:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ConfigError(f"{name}={raw!r} is not a whole number") from None
-    if not minimum <= value <= maximum:
-        raise ConfigError(f"{name}={value} must be between {minimum} and {maximum}")
-    return value
-
-
-def _one_of(env: Mapping[str, str], name: str, default: str, allowed: tuple[str, ...]) -> str:
-    value = env.get(name) or default
-    if value not in allowed:
-        raise ConfigError(f"{name}={value!r} is not allowed; allowed values: {', '.join(allowed)}")
-    return value
+    @classmethod
+    def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+                                   env_settings: PydanticBaseSettingsSource,
+                                   dotenv_settings: PydanticBaseSettingsSource,
+                                   file_secret_settings: PydanticBaseSettingsSource,
+                                   ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Only the environment (no .env files, no secrets directory): Lambda configuration is the environment.
+        explicit = _explicit_environment.get()
+        return (init_settings, _MappingSource(settings_cls, explicit) if explicit is not None else env_settings)
 
 
-def _required(env: Mapping[str, str], name: str, default: str | None = None) -> str:
-    value = env.get(name) or default
-    if not value:
-        raise ConfigError(f"{name} must be set")
-    return value
+def _variable(location: tuple[Any, ...]) -> str:
+    return f"{ENV_PREFIX}{str(location[0]).upper()}" if location else "configuration"
+
+
+def _message(error: Any) -> str:
+    """One line per bad variable: its name, what was given (never for secrets-like values) and what may be."""
+    name = _variable(error["loc"])
+    kind, given = error["type"], error.get("input")
+    if kind == "missing":
+        return f"{name} must be set"
+    if kind == "literal_error":
+        allowed = error["ctx"]["expected"].replace("'", "")
+        return f"{name}={given!r} is not allowed; allowed values: {allowed}"
+    if kind in ("int_parsing", "int_from_float"):
+        return f"{name}={given!r} is not a whole number"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        field = Settings.model_fields[error["loc"][0]]
+        bounds = {type(m).__name__: m for m in field.metadata}
+        low, high = getattr(bounds.get("Ge"), "ge", None), getattr(bounds.get("Le"), "le", None)
+        return f"{name}={given} must be between {low} and {high}"
+    if kind == "string_too_short":
+        return f"{name} must be set"
+    return error["msg"].removeprefix("Value error, ") if not error["loc"] else f"{name}: {error['msg']}"
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
-    """Read and validate the settings; raise ConfigError naming the variable on the first bad value."""
-    env = os.environ if env is None else env
-    mode = _one_of(env, "CHOJU_MODE", "aws", ("aws", "local"))
-    endpoint_url = env.get("CHOJU_ENDPOINT_URL") or None
-    if endpoint_url and mode != "local":
-        raise ConfigError("CHOJU_ENDPOINT_URL is only allowed with CHOJU_MODE=local")
-    return Settings(
-        mode=mode,  # type: ignore[arg-type]
-        # Only Tokyo as primary and Osaka as secondary: data stays in Japan (PIA-II-6-a).
-        region=_one_of(env, "CHOJU_REGION", PRIMARY_REGION, (PRIMARY_REGION,)),
-        secondary_region=_one_of(env, "CHOJU_SECONDARY_REGION", SECONDARY_REGION, (SECONDARY_REGION,)),
-        name_prefix=_required(env, "CHOJU_NAME_PREFIX", "choju-dev"),
-        endpoint_url=endpoint_url,
-        jwks=_required(env, "CHOJU_JWKS"),
-        token_issuer=_required(env, "CHOJU_TOKEN_ISSUER"),
-        token_audience=_required(env, "CHOJU_TOKEN_AUDIENCE"),
-        session_idle_minutes=_int(env, "CHOJU_SESSION_IDLE_MINUTES", 15, 1, 480),
-        max_body_bytes=_int(env, "CHOJU_MAX_BODY_BYTES", 1_048_576, 1_024, 6_291_456),
-        log_level=_one_of(env, "CHOJU_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
-        change_expiry_hours=_int(env, "CHOJU_CHANGE_EXPIRY_HOURS", 72, 1, 24 * 30),
-        # 資格確認書 after the transition (2026-07-31): "all" or "non-holders" (not settled in the sources [P]).
-        certificate_rule=_one_of(env, "CHOJU_CERTIFICATE_RULE", "all", ("all", "non-holders")),
-    )
+    """Read and validate the settings from `env` (default: the process environment); raise ConfigError
+    naming every bad variable."""
+    token = _explicit_environment.set(env if env is not None else None)
+    try:
+        return Settings()  # type: ignore[call-arg]  # required values come from the environment
+    except ValidationError as invalid:
+        raise ConfigError("; ".join(_message(e) for e in invalid.errors())) from None
+    finally:
+        _explicit_environment.reset(token)

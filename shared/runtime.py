@@ -1,33 +1,46 @@
-"""The runtime a request or a batch works with: settings, clients, clock, and the repositories.
+"""The runtime a request or a batch works with: settings, clients, clock, and the adapters over storage.
 
-Everything is lazy: building a Runtime costs nothing, and each repository (and the AWS client behind it)
-is created on first use, so a Lambda cold start pays only for what the request touches.
+Everything is lazy: building a Runtime costs nothing, and each adapter (and the AWS client behind it) is
+created on first use, so a Lambda cold start pays only for what the request touches. Adapters are derived
+from the storage declaration (design rule 1): a table adapter names its logical table, the declaration gives
+the physical name and the key, and the runtime needs no property per table.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import datetime, timezone
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from shared.adapters.aws import AwsClients
 from shared.config import Settings, load_settings
 from shared.storage import STORAGE
 
 if TYPE_CHECKING:
-    from shared.adapters.audit_log import AuditLog
-    from shared.adapters.change_requests import ChangeRequestStore
-    from shared.adapters.persons import PersonRepository
-    from shared.adapters.records import RecordTable
-    from shared.adapters.transfer_queue import TransferQueue
-    from shared.adapters.subject_requests import SubjectRequestStore
+    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+
+    from shared.adapters.audit_log import AuditDigests, AuditLog
     from shared.adapters.field_crypto import MyNumberVault
-    from shared.adapters.sessions import SessionStore
-    from shared.adapters.staff_registry import StaffRegistry
+    from shared.adapters.objects import ObjectStore
+    from shared.adapters.records import RecordTable
     from shared.security.tokens import TokenVerifier
 
+__all__ = ["Clock", "Runtime", "TableAdapter", "default_runtime", "utc_now"]
+
 Clock = Callable[[], datetime]
+
+
+class TableAdapter(Protocol):
+    """An adapter over one declared table: `TABLE` is its logical name in the storage declaration."""
+
+    TABLE: str
+
+    def __init__(self, client: Any, table: str) -> None: ...
+
+
+A = TypeVar("A", bound=TableAdapter)
 
 
 def utc_now() -> datetime:
@@ -35,16 +48,14 @@ def utc_now() -> datetime:
 
 
 class Runtime:
-    def __init__(
-        self,
-        settings: Settings,
-        clients: AwsClients | None = None,
-        clock: Clock = utc_now,
-    ) -> None:
+    def __init__(self, settings: Settings, clients: AwsClients | None = None, clock: Clock = utc_now) -> None:
         self.settings = settings
         self.clients = clients or AwsClients(settings.region, settings.endpoint_url)
         self.clock = clock
+        self._adapters: dict[object, Any] = {}
+        self._lock = threading.Lock()
 
+    # --- physical names, from the declaration ---------------------------------------------------------------
     def table_name(self, logical: str) -> str:
         return STORAGE.table(logical).physical_name(self.settings.name_prefix)
 
@@ -54,66 +65,66 @@ class Runtime:
     def key_alias(self, logical: str) -> str:
         return STORAGE.key(logical).alias(self.settings.name_prefix)
 
-    @cached_property
-    def staff(self) -> StaffRegistry:
-        from shared.adapters.staff_registry import StaffRegistry
+    def parameter_name(self, logical: str) -> str:
+        return STORAGE.parameter(logical).physical_name(self.settings.name_prefix)
 
-        return StaffRegistry(self.clients.client("dynamodb"), self.table_name("staff"))
+    # --- adapters -------------------------------------------------------------------------------------------
+    def _once(self, key: object, make: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key not in self._adapters:
+                self._adapters[key] = make()
+            return self._adapters[key]
 
-    @cached_property
-    def sessions(self) -> SessionStore:
-        from shared.adapters.sessions import SessionStore
+    def repository(self, adapter: type[A]) -> A:
+        """The adapter class over its declared table, created once per runtime."""
+        return self._once(adapter, lambda: adapter(self.clients.client("dynamodb"), self.table_name(adapter.TABLE)))  # type: ignore[no-any-return]
 
-        return SessionStore(self.clients.client("dynamodb"), self.table_name("sessions"))
+    def records(self, logical_table: str) -> RecordTable:
+        """A plain versioned table of the declaration, keyed by its declared partition key."""
+        from shared.adapters.records import RecordTable
 
+        spec = STORAGE.table(logical_table)
+        return self._once(("records", logical_table), lambda: RecordTable(  # type: ignore[no-any-return]
+            self.clients.client("dynamodb"), self.table_name(logical_table), spec.partition_key[0]))
+
+    def objects(self, logical_bucket: str) -> ObjectStore:
+        from shared.adapters.objects import ObjectStore
+
+        return self._once(("objects", logical_bucket), lambda: ObjectStore(  # type: ignore[no-any-return]
+            self.clients.client("s3"), self.bucket_name(logical_bucket), self.key_alias("data")))
+
+    def transact(self, items: list[dict[str, Any]]) -> bool:
+        """Write table items (from adapters' `*_item` methods) all or nothing; False if a condition failed."""
+        from shared.adapters.dynamo import transact_if_conditions_hold
+
+        return transact_if_conditions_hold(self.clients.client("dynamodb"), items)
+
+    # --- cross-cutting services -----------------------------------------------------------------------------
     @cached_property
     def audit(self) -> AuditLog:
-        from shared.adapters.audit_log import AuditLog
+        from shared.adapters.audit_log import AuditDigests, AuditLog
 
-        return AuditLog(self.clients.client("dynamodb"), self.table_name("audit-log"), self.clock)
-
-    @cached_property
-    def persons(self) -> PersonRepository:
-        from shared.adapters.persons import PersonRepository
-
-        return PersonRepository(self.clients.client("dynamodb"), self.table_name("persons"))
+        return AuditLog(self.clients.client("dynamodb"), self.table_name(AuditLog.TABLE), self.clock)
 
     @cached_property
-    def change_requests(self) -> ChangeRequestStore:
-        from shared.adapters.change_requests import ChangeRequestStore
+    def audit_digests(self) -> AuditDigests:
+        from shared.adapters.audit_log import AuditDigests
+        from shared.storage import RETENTION_CLASSES
 
-        return ChangeRequestStore(self.clients.client("dynamodb"), self.table_name("change-requests"))
+        retention = RETENTION_CLASSES[STORAGE.bucket("audit").retention].days or 1
+        return AuditDigests(self.clients.client("s3"), self.bucket_name("audit"), retention)
 
     @cached_property
-    def idempotency(self):  # type: ignore[no-untyped-def]
+    def idempotency(self) -> DynamoDBPersistenceLayer:
         from shared.adapters.idempotency import persistence_layer
 
         return persistence_layer(self.clients.client("dynamodb"), self.table_name("idempotency"))
 
     @cached_property
-    def transfer_queue(self) -> TransferQueue:
-        from shared.adapters.transfer_queue import TransferQueue
-
-        return TransferQueue(self.clients.client("dynamodb"), self.table_name("transfer-queue"))
-
-    def records(self, logical_table: str, id_field: str) -> RecordTable:
-        """A plain versioned table from the storage declaration (notifications, certificates, …)."""
-        from shared.adapters.records import RecordTable
-
-        return RecordTable(self.clients.client("dynamodb"), self.table_name(logical_table), id_field)
-
-    @cached_property
-    def subject_requests(self) -> SubjectRequestStore:
-        from shared.adapters.subject_requests import SubjectRequestStore
-
-        return SubjectRequestStore(self.clients.client("dynamodb"), self.table_name("subject-requests"))
-
-    @cached_property
     def vault(self) -> MyNumberVault:
         from shared.adapters.field_crypto import MyNumberVault
 
-        parameter = STORAGE.parameter("mynumber-index-key").physical_name(self.settings.name_prefix)
-        return MyNumberVault(self.clients, self.key_alias("mynumber"), parameter)
+        return MyNumberVault(self.clients, self.key_alias("mynumber"), self.parameter_name("mynumber-index-key"))
 
     @cached_property
     def tokens(self) -> TokenVerifier:

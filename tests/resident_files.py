@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.domain.resident_changes import COLUMNS
+from functions.intake.rules.resident_changes import COLUMNS
 
 BASE = {c: "" for c in COLUMNS}
 

@@ -1,5 +1,8 @@
-"""HTTP routes of the collection workflow."""
+"""HTTP routes of the collection workflow (its maker-checker routes come from the app factory)."""
 
 from fastapi import APIRouter
 
+__all__ = ["ROUTERS"]
+
 router = APIRouter(prefix="/collection", tags=["collection"])
+ROUTERS = (router,)

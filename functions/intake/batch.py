@@ -1,21 +1,22 @@
-"""Batch entry points of the intake workflow (triggers declared in shared/batches.py)."""
+"""Batch entry points of the intake workflow (jobs and triggers declared in functions/intake/workflow.py)."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import unquote_plus
 
+from functions.intake.services.certificates import run_annual_renewal
+from functions.intake.services.reaching_75 import run_reaching_75
+from functions.intake.services.resident_import import import_resident_changes
+from shared.domain.calendar import date_in_japan
 from shared.domain.counterparties import COUNTERPARTIES, UnknownCounterparty
-from shared.domain.resident_changes import FileRefused
-from shared.intake.certificates import run_annual_renewal
-from shared.intake.reaching_75 import run_reaching_75
-from shared.intake.resident_import import import_resident_changes
-from shared.observability import get_logger
+from shared.domain.errors import DomainError
+from shared.observability import get_logger, instrumented
 from shared.runtime import Runtime, default_runtime
 
-JST = timezone(timedelta(hours=9))
+__all__ = ["annual_certificate_renewal", "counterparty_of", "daily_reaching_75", "on_inbound_file"]
 
 
 def counterparty_of(key: str) -> str:
@@ -26,6 +27,12 @@ def counterparty_of(key: str) -> str:
     return parts[1]
 
 
+def _today(event: dict[str, Any], rt: Runtime) -> date:
+    """The run's date in Japan; an operator may give `today` to re-run a past day."""
+    return date.fromisoformat(event["today"]) if event.get("today") else date_in_japan(rt.clock())
+
+
+@instrumented
 def on_inbound_file(event: dict[str, Any], context: Any, runtime: Runtime | None = None) -> dict[str, Any]:
     """S3 ObjectCreated under inbound/<counterparty>/: validate and apply each file."""
     rt = runtime or default_runtime()
@@ -34,20 +41,20 @@ def on_inbound_file(event: dict[str, Any], context: Any, runtime: Runtime | None
         key = unquote_plus(record["s3"]["object"]["key"])
         try:
             counterparty = counterparty_of(key)
-            body = rt.clients.client("s3").get_object(Bucket=rt.bucket_name("exchange"), Key=key)["Body"].read()
-            report = import_resident_changes(rt, counterparty, body)
+            report = import_resident_changes(rt, counterparty, rt.objects("exchange").get(key))
             results.append({"key": key, **{k: v for k, v in asdict(report).items() if k != "rejects"}})
-        except (UnknownCounterparty, FileRefused) as refused:
-            get_logger().warning("inbound file refused", extra={"key": key, "reason": str(refused)})
-            results.append({"key": key, "status": "refused", "reason": str(refused)})
+        except DomainError as refused:
+            get_logger().warning("inbound file refused", extra={"key": key, "reason": refused.detail})
+            results.append({"key": key, "status": "refused", "reason": refused.detail})
     get_logger().info("inbound files processed", extra={"results": results})
     return {"files": results}
 
 
+@instrumented
 def daily_reaching_75(event: dict[str, Any], context: Any, runtime: Runtime | None = None) -> dict[str, Any]:
     """Next month's 75th birthdays: certificates are mailed the month before, events go to the 広域連合."""
     rt = runtime or default_runtime()
-    today = datetime.now(JST).date() if not event.get("today") else date.fromisoformat(event["today"])
+    today = _today(event, rt)
     first = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
     last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     result = run_reaching_75(rt, first, last, today)
@@ -56,10 +63,10 @@ def daily_reaching_75(event: dict[str, Any], context: Any, runtime: Runtime | No
     return {k: v for k, v in result.items() if k != "people"} | {"people": len(result["people"])}
 
 
+@instrumented
 def annual_certificate_renewal(event: dict[str, Any], context: Any, runtime: Runtime | None = None) -> dict[str, Any]:
     """8/1: renew the 資格確認書 of every insured person the certificate rule covers."""
     rt = runtime or default_runtime()
-    today = date.fromisoformat(event["today"]) if event.get("today") else datetime.now(JST).date()
-    result = run_annual_renewal(rt, today)
+    result = run_annual_renewal(rt, _today(event, rt))
     get_logger().info("certificate renewal", extra=result)
     return result

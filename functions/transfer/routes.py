@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.api.auth import Principal, get_runtime, require
-from shared.api.problems import Problem
-from shared.domain.export_policy import ExportRefused, rule_for
+from functions.transfer.rules.export_policy import rule_for
+from functions.transfer.services.exports import export_people
+from shared.api.auth import Principal, RuntimeDep, require
 from shared.domain.roles import Permission
-from shared.protection.exports import export_people
-from shared.runtime import Runtime
+
+__all__ = ["ROUTERS"]
 
 router = APIRouter(prefix="/transfer", tags=["transfer"])
 
@@ -25,13 +25,13 @@ class ExportRequest(BaseModel):
 
 
 @router.post("/exports", status_code=201)
-def export(body: ExportRequest, principal: Principal = Depends(require(Permission.TRANSFER_APPROVE)),
-           runtime: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+def export(body: ExportRequest, principal: Annotated[Principal, Depends(require(Permission.TRANSFER_APPROVE))],
+           runtime: RuntimeDep) -> dict[str, Any]:
     """Write a file for a registered (counterparty, purpose) to the exchange bucket; the response is the
     report (fields, counts, who was skipped for a suspension of use), never the rows."""
-    try:
-        rule_for(body.counterparty, body.purpose)
-    except ExportRefused as refused:
-        raise Problem(422, "export-not-allowed", "Export not allowed", str(refused)) from None
+    rule_for(body.counterparty, body.purpose)
     return export_people(runtime, body.counterparty, body.purpose, body.person_ids, principal.staff.staff_id,
                          principal.request_id)
+
+
+ROUTERS = (router,)

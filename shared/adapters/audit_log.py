@@ -45,6 +45,8 @@ class TransactionConflict(Exception):
 
 
 class AuditLog:
+    TABLE = "audit-log"
+
     def __init__(self, client: Any, table: str, clock: Callable[[], datetime]) -> None:
         self._db = client
         self._table = table
@@ -162,20 +164,22 @@ def _plain_record(item: dict[str, Any]) -> dict[str, Any]:
     return item
 
 
-def write_digest(s3: Any, bucket: str, report: ChainReport, now: datetime, retention_days: int) -> str:
-    """Store the chain's digest in the Object-Lock bucket, locked in compliance mode; returns the key."""
-    key = f"digests/{now:%Y/%m/%d}/{now:%Y%m%dT%H%M%S%fZ}.json"
-    body = json.dumps(
-        {"latest_hash": report.latest_hash, "record_count": report.count, "verified_at": now.isoformat()},
-        sort_keys=True,
-    ).encode()
-    s3.put_object(
-        Bucket=bucket,
-        Key=key,
-        Body=body,
-        ContentType="application/json",
-        ObjectLockMode="COMPLIANCE",
-        ObjectLockRetainUntilDate=now + timedelta(days=retention_days),
-        ChecksumAlgorithm="SHA256",
-    )
-    return key
+class AuditDigests:
+    """Digests of the chain in the audit bucket, each locked in compliance mode for the audit retention."""
+
+    def __init__(self, s3: Any, bucket: str, retention_days: int) -> None:
+        self._s3 = s3
+        self.bucket = bucket
+        self._retention = timedelta(days=retention_days)
+
+    def write(self, report: ChainReport, now: datetime) -> str:
+        """Store the chain's digest; returns the object key."""
+        key = f"digests/{now:%Y/%m/%d}/{now:%Y%m%dT%H%M%S%fZ}.json"
+        body = json.dumps(
+            {"latest_hash": report.latest_hash, "record_count": report.count, "verified_at": now.isoformat()},
+            sort_keys=True,
+        ).encode()
+        self._s3.put_object(Bucket=self.bucket, Key=key, Body=body, ContentType="application/json",
+                            ObjectLockMode="COMPLIANCE", ObjectLockRetainUntilDate=now + self._retention,
+                            ChecksumAlgorithm="SHA256")
+        return key

@@ -11,6 +11,8 @@ from shared.domain.changes import ChangeRequest, Operation, Status
 
 
 class ChangeRequestStore:
+    TABLE = "change-requests"
+
     def __init__(self, client: Any, table: str) -> None:
         self._db = client
         self.table = table

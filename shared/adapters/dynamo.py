@@ -57,3 +57,8 @@ def is_conditional_failure(error: Exception) -> bool:
     response = getattr(error, "response", None) or {}
     code = response.get("Error", {}).get("Code")
     return code in {"ConditionalCheckFailedException", "TransactionCanceledException"}
+
+
+def transact_if_conditions_hold(client: Any, items: list[dict[str, Any]]) -> bool:
+    """Write `items` in one transaction; False (nothing written) when any item's condition did not hold."""
+    return if_condition_holds(client.transact_write_items, TransactItems=items)

@@ -21,15 +21,23 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyValidationError,
 )
 
+from shared.domain.errors import Conflict, Invalid
+
 RETRY_WINDOW_SECONDS = 24 * 3600
 
 
-class IdempotencyKeyReused(Exception):
+class IdempotencyKeyReused(Invalid):
     """The key was used before with a different request body."""
 
+    code = "idempotency-key-reused"
+    title = "Idempotency-Key reused"
 
-class IdempotentRequestInProgress(Exception):
+
+class IdempotentRequestInProgress(Conflict):
     """The first request with this key is still being processed."""
+
+    code = "idempotency-in-progress"
+    title = "Request in progress"
 
 
 def persistence_layer(client: Any, table: str) -> DynamoDBPersistenceLayer:

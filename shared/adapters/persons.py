@@ -9,6 +9,8 @@ from shared.adapters.records import RecordTable
 
 
 class PersonRepository(RecordTable):
+    TABLE = "persons"
+
     def __init__(self, client: Any, table: str) -> None:
         super().__init__(client, table, "person_id")
 

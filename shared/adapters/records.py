@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from shared.adapters.dynamo import from_item, query_all, to_item
 
 
 class RecordTable:
+    """Any declared table with a single partition key; the runtime names the id field from the declaration."""
+
     def __init__(self, client: Any, table: str, id_field: str) -> None:
         self._db = client
         self.table = table
@@ -21,6 +24,19 @@ class RecordTable:
         return list(query_all(self._db, TableName=self.table, IndexName=index,
                               KeyConditionExpression="#k = :v", ExpressionAttributeNames={"#k": key},
                               ExpressionAttributeValues=to_item({":v": value})))
+
+    def scan_where(self, field: str, value: str) -> Iterator[dict[str, Any]]:
+        """Every record whose `field` equals `value`, page by page (a full read: for yearly batches only)."""
+        paginator = self._db.get_paginator("scan")
+        for page in paginator.paginate(TableName=self.table, FilterExpression="#f = :v",
+                                       ExpressionAttributeNames={"#f": field},
+                                       ExpressionAttributeValues=to_item({":v": value})):
+            for item in page.get("Items", []):
+                yield from_item(item)
+
+    def put(self, record: dict[str, Any]) -> None:
+        """Write a record whole, replacing any earlier one (job state, progress)."""
+        self._db.put_item(TableName=self.table, Item=to_item(record))
 
     def put_new(self, record: dict[str, Any]) -> None:
         """Insert a record that needs no confirmation (already confirmed elsewhere, or not personal data)."""

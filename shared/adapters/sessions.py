@@ -35,6 +35,8 @@ def session_id_for(issuer: str, jti: str) -> str:
 
 
 class SessionStore:
+    TABLE = "sessions"
+
     def __init__(self, client: Any, table: str) -> None:
         self._db = client
         self._table = table
@@ -47,24 +49,14 @@ class SessionStore:
 
     def open(self, session_id: str, staff_id: str, now: datetime) -> Session | None:
         """Open a session; None when another request opened it first (the caller then reads it)."""
-        try:
-            self._db.put_item(
-                TableName=self._table,
-                Item=to_item(
-                    {
-                        "session_id": session_id,
-                        "staff_id": staff_id,
-                        "opened_at": now.isoformat(),
-                        "last_seen_at": now.isoformat(),
-                        "status": "open",
-                        "expires_at": _ttl(now),
-                    }
-                ),
-                ConditionExpression="attribute_not_exists(session_id)",
-            )
-        except self._db.exceptions.ConditionalCheckFailedException:
-            return None
-        return Session(session_id, staff_id, now, now, "open")
+        opened = if_condition_holds(
+            self._db.put_item,
+            TableName=self._table,
+            Item=to_item({"session_id": session_id, "staff_id": staff_id, "opened_at": now.isoformat(),
+                          "last_seen_at": now.isoformat(), "status": "open", "expires_at": _ttl(now)}),
+            ConditionExpression="attribute_not_exists(session_id)",
+        )
+        return Session(session_id, staff_id, now, now, "open") if opened else None
 
     def touch(self, session_id: str, now: datetime) -> bool:
         """Record activity; False when the session was closed meanwhile."""
@@ -86,6 +78,7 @@ class SessionStore:
             ExpressionAttributeNames={"#s": "status"},
             ExpressionAttributeValues=to_item({**values, ":open": "open"}),
         )
+
 
 def _ttl(now: datetime) -> int:
     return int((now + TTL_AFTER_LAST_USE).timestamp())

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared.adapters.dynamo import from_item, to_item
+from shared.adapters.dynamo import from_item, if_condition_holds, to_item
+from shared.domain.errors import Conflict
 from shared.domain.roles import parse_roles
 from shared.domain.staff import StaffMember, validate_for_registry
 
 
-class StaffAlreadyRegistered(ValueError):
-    pass
+class StaffAlreadyRegistered(Conflict):
+    title = "Already registered"
 
 
 class StaffRegistry:
+    TABLE = "staff"
+
     def __init__(self, client: Any, table: str) -> None:
         self._db = client
         self._table = table
@@ -22,13 +25,12 @@ class StaffRegistry:
         """Add (or, with replace, overwrite) a staff member; shared accounts are refused before any write."""
         validate_for_registry(member)
         condition = {} if replace else {"ConditionExpression": "attribute_not_exists(staff_id)"}
-        try:
-            self._put(member, condition)
-        except self._db.exceptions.ConditionalCheckFailedException:
-            raise StaffAlreadyRegistered(f"{member.staff_id} is already registered") from None
+        if not self._put(member, condition):
+            raise StaffAlreadyRegistered(f"{member.staff_id} is already registered")
 
-    def _put(self, member: StaffMember, condition: dict[str, str]) -> None:
-        self._db.put_item(
+    def _put(self, member: StaffMember, condition: dict[str, str]) -> bool:
+        return if_condition_holds(
+            self._db.put_item,
             **condition,
             TableName=self._table,
             Item=to_item(

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared.adapters.dynamo import from_item, to_item
+from shared.adapters.dynamo import from_item, if_condition_holds, to_item
 
 
 class SubjectRequestStore:
+    TABLE = "subject-requests"
+
     def __init__(self, client: Any, table: str) -> None:
         self._db = client
         self._table = table
@@ -21,13 +23,9 @@ class SubjectRequestStore:
         return from_item(item["Item"]) if "Item" in item else None
 
     def respond(self, request_id: str, response: str, by: str, at: str) -> bool:
-        try:
-            self._db.update_item(
-                TableName=self._table, Key=to_item({"request_id": request_id}),
-                UpdateExpression="SET #s = :done, #r = :r, responded_by = :by, responded_at = :at",
-                ConditionExpression="attribute_exists(request_id)",
-                ExpressionAttributeNames={"#s": "status", "#r": "response"},
-                ExpressionAttributeValues=to_item({":done": "responded", ":r": response, ":by": by, ":at": at}))
-        except self._db.exceptions.ConditionalCheckFailedException:
-            return False
-        return True
+        return if_condition_holds(
+            self._db.update_item, TableName=self._table, Key=to_item({"request_id": request_id}),
+            UpdateExpression="SET #s = :done, #r = :r, responded_by = :by, responded_at = :at",
+            ConditionExpression="attribute_exists(request_id)",
+            ExpressionAttributeNames={"#s": "status", "#r": "response"},
+            ExpressionAttributeValues=to_item({":done": "responded", ":r": response, ":by": by, ":at": at}))

@@ -16,6 +16,8 @@ READY = "ready"
 
 
 class TransferQueue:
+    TABLE = "transfer-queue"
+
     def __init__(self, client: Any, table: str) -> None:
         self._db = client
         self.table = table

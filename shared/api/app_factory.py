@@ -1,6 +1,6 @@
-"""Build a workflow's FastAPI app with the shared guards, error handling and routes.
+"""Build the FastAPI app of one or several workflows with the shared guards, error handling and routes.
 
-Lambda wraps one workflow's app with Mangum; local mode builds one app with all workflows. Both come from
+Lambda wraps one workflow's app with Mangum; local mode builds one app with every workflow. Both come from
 `create_app`, so the request path is the same in both.
 """
 
@@ -10,11 +10,13 @@ from collections.abc import Sequence
 
 from fastapi import APIRouter, FastAPI
 
-from shared.api import common_routes, staff_routes
+from shared.api.change_routes import change_router
 from shared.api.middleware import RequestGuards
-from shared.api.uploads import UPLOADS
 from shared.api.problems import install_problem_handlers
 from shared.runtime import Runtime, default_runtime
+from shared.workflow import Workflow
+
+__all__ = ["create_app", "health_router"]
 
 
 def health_router(workflow: str) -> APIRouter:
@@ -28,26 +30,24 @@ def health_router(workflow: str) -> APIRouter:
     return router
 
 
-def create_app(
-    workflows: Sequence[tuple[str, Sequence[APIRouter]]],
-    runtime: Runtime | None = None,
-    title: str = "choju counter API",
-) -> FastAPI:
+def create_app(workflows: Sequence[tuple[Workflow, Sequence[APIRouter]]], runtime: Runtime | None = None,
+               title: str = "choju counter API") -> FastAPI:
     runtime = runtime or default_runtime()
     app = FastAPI(title=title, version="0.1.0")
     app.state.runtime = runtime
     install_problem_handlers(app)
-    app.include_router(common_routes.router)
-    app.include_router(staff_routes.router)
     for workflow, routers in workflows:
-        app.include_router(health_router(workflow))
+        app.include_router(health_router(workflow.name))
         for router in routers:
             app.include_router(router)
+        if workflow.change_routes:
+            app.include_router(change_router(workflow))
     if len(workflows) > 1:
 
         @app.get("/health", tags=["health"])
         def health() -> dict[str, object]:
-            return {"status": "ok", "workflows": [name for name, _ in workflows]}
+            return {"status": "ok", "workflows": [workflow.name for workflow, _ in workflows]}
 
-    app.add_middleware(RequestGuards, max_body_bytes=runtime.settings.max_body_bytes, uploads=UPLOADS)
+    uploads = tuple(rule for workflow, _ in workflows for rule in workflow.uploads)
+    app.add_middleware(RequestGuards, max_body_bytes=runtime.settings.max_body_bytes, uploads=uploads)
     return app

@@ -7,18 +7,23 @@ idle log-off and every refusal are audit events.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Annotated
 
 from fastapi import Depends, Request
 
 from shared.adapters.audit_log import AuditEvent
-from shared.adapters.sessions import session_id_for
+from shared.adapters.sessions import SessionStore, session_id_for
+from shared.adapters.staff_registry import StaffRegistry
 from shared.api.problems import Problem
 from shared.domain.roles import Permission
 from shared.domain.staff import StaffMember
 from shared.runtime import Runtime
 from shared.security.tokens import TokenRejected, unverified_subject
+
+__all__ = ["Authenticated", "Principal", "RuntimeDep", "authenticate", "forbid", "get_runtime", "require"]
 
 BEARER = {"WWW-Authenticate": 'Bearer realm="choju"'}
 
@@ -31,7 +36,10 @@ class Principal:
 
 
 def get_runtime(request: Request) -> Runtime:
-    return request.app.state.runtime
+    return request.app.state.runtime  # type: ignore[no-any-return]
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
 def request_id_of(request: Request) -> str:
@@ -46,7 +54,7 @@ def _refuse(runtime: Runtime, request: Request, code: str, detail: str, staff_id
     return Problem(401, code, "Authentication failed", detail, headers=BEARER)
 
 
-def authenticate(request: Request, runtime: Runtime = Depends(get_runtime)) -> Principal:
+def authenticate(request: Request, runtime: RuntimeDep) -> Principal:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -60,7 +68,7 @@ def authenticate(request: Request, runtime: Runtime = Depends(get_runtime)) -> P
         raise _refuse(runtime, request, rejected.code, rejected.detail,
                       f"unverified:{claimed}" if claimed else "anonymous") from None
 
-    staff = runtime.staff.get(verified.subject)
+    staff = runtime.repository(StaffRegistry).get(verified.subject)
     if staff is None:
         raise _refuse(runtime, request, "unknown-staff", "the token's subject is not in the staff registry",
                       f"unverified:{verified.subject}")
@@ -75,7 +83,7 @@ def authenticate(request: Request, runtime: Runtime = Depends(get_runtime)) -> P
 
 def _session(runtime: Runtime, request: Request, issuer: str, jti: str, staff: StaffMember) -> str:
     """Open the token's session on first use; close it when idle too long (PIA-III-3-e)."""
-    sessions, now = runtime.sessions, runtime.clock()
+    sessions, now = runtime.repository(SessionStore), runtime.clock()
     session_id = session_id_for(issuer, jti)
     session = sessions.get(session_id)
     if session is None:
@@ -114,11 +122,14 @@ def forbid(runtime: Runtime, request: Request, principal: Principal, needed: str
                    f"this operation needs the permission {needed}, which your roles do not grant")
 
 
-def require(*permissions: Permission):  # type: ignore[no-untyped-def]
-    """A dependency that lets the request through when the caller's roles grant any of `permissions`."""
+Authenticated = Annotated[Principal, Depends(authenticate)]
 
-    def check(request: Request, principal: Principal = Depends(authenticate),
-              runtime: Runtime = Depends(get_runtime)) -> Principal:
+
+def require(*permissions: Permission) -> Callable[..., Principal]:
+    """A dependency that lets the request through when the caller's roles grant any of `permissions`:
+    `Annotated[Principal, Depends(require(Permission.PERSON_READ))]`."""
+
+    def check(request: Request, principal: Authenticated, runtime: RuntimeDep) -> Principal:
         if not any(principal.staff.can(p) for p in permissions):
             raise forbid(runtime, request, principal, " or ".join(f"'{p.value}'" for p in permissions))
         return principal

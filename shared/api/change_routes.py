@@ -1,22 +1,28 @@
-"""Maker-checker routes, mounted by each workflow at /<workflow>/changes (design rule 6; PIA-III-2-l)."""
+"""Maker-checker routes, mounted by each workflow at /<workflow>/changes (design rule 6; PIA-III-2-l).
 
-from __future__ import annotations
+No `from __future__ import annotations` here: FastAPI must see the dependency types built inside
+`change_router`, which string annotations would hide from it.
+"""
 
-from datetime import date, timedelta
-from typing import Any, Literal
+from datetime import date
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from shared.api.auth import Principal, forbid, get_runtime, require
-from shared.api.problems import Problem
-from shared.api.problems_domain import invalid_my_number
+from shared.api.auth import Principal, RuntimeDep, forbid, require
+from shared.api.fields import MyNumberText, PersonId
 from shared.domain.changes import ChangeRequest, Operation
-from shared.domain.mynumber import InvalidMyNumber
 from shared.domain.person import PERSON_FIELDS, FieldSpec
 from shared.domain.roles import Permission
-from shared.protection.changes import ChangeError, ChangeService
-from shared.runtime import Runtime
+from shared.protection.changes import ChangeService
+from shared.workflow import Workflow
+
+__all__ = ["ChangeProposal", "ChangeView", "PersonValues", "change_router", "change_view", "changes_of"]
+
+Maker = Annotated[Principal, Depends(require(Permission.CHANGE_REQUEST))]
+Checker = Annotated[Principal, Depends(require(Permission.CHANGE_CONFIRM))]
+Reader = Annotated[Principal, Depends(require(Permission.CHANGE_REQUEST, Permission.CHANGE_CONFIRM))]
 
 
 def _annotation(spec: FieldSpec) -> Any:
@@ -44,14 +50,14 @@ PersonValues = create_model(  # type: ignore[call-overload]
     **{name: (_annotation(spec), Field(None, description=spec.meaning,
                                        **({"max_length": spec.max_length} if spec.kind == "str" else {})))
        for name, spec in PERSON_FIELDS.items()},
-    mynumber=(str | None, Field(None, max_length=40, description="個人番号; needs mynumber:write")),
+    mynumber=(MyNumberText | None, Field(None, description="個人番号; needs mynumber:write")),
 )
 
 
 class ChangeProposal(BaseModel):
     model_config = ConfigDict(extra="forbid")
     operation: Operation
-    person_id: str | None = Field(None, pattern=r"^P[0-9A-Z]{4,20}$")
+    person_id: PersonId | None = None
     values: PersonValues = Field(default_factory=PersonValues)  # type: ignore[valid-type]
     reason: str = Field(min_length=1, max_length=500)
 
@@ -90,66 +96,47 @@ def change_view(r: ChangeRequest) -> ChangeView:
                       decision_reason=r.decision_reason)
 
 
-def change_service(runtime: Runtime) -> ChangeService:
-    return ChangeService(runtime, timedelta(hours=runtime.settings.change_expiry_hours))
+def changes_of(workflow: Workflow) -> Any:
+    """The dependency type `Annotated[ChangeService, …]` of `workflow`, for routes that propose changes."""
+
+    def service(runtime: RuntimeDep) -> ChangeService:
+        return ChangeService(runtime, workflow)
+
+    service.__name__ = f"{workflow.name.replace('-', '_')}_changes"
+    return Annotated[ChangeService, Depends(service)]
 
 
-def as_problem(error: ChangeError) -> Problem:
-    titles = {403: "Forbidden", 404: "Not found", 409: "Conflict", 422: "The change is not valid"}
-    return Problem(error.status, error.code, titles.get(error.status, "Error"), error.detail)
-
-
-def change_router(workflow: str) -> APIRouter:
-    router = APIRouter(prefix=f"/{workflow}/changes", tags=[f"{workflow} changes"])
-    maker = require(Permission.CHANGE_REQUEST)
-    checker = require(Permission.CHANGE_CONFIRM)
-    reader = require(Permission.CHANGE_REQUEST, Permission.CHANGE_CONFIRM)
+def change_router(workflow: Workflow) -> APIRouter:
+    """The maker-checker routes of one workflow: they see, confirm and reject only its requests, and propose
+    changes only to the kinds of record it declares."""
+    router = APIRouter(prefix=f"/{workflow.name}/changes", tags=[f"{workflow.name} changes"])
+    Service = changes_of(workflow)  # noqa: N806 - a type alias
 
     @router.post("", response_model=ChangeView, status_code=202)
-    def propose(body: ChangeProposal, request: Request, principal: Principal = Depends(maker),
-                runtime: Runtime = Depends(get_runtime)) -> ChangeView:
-        """Propose a change; it takes effect only when another staff member confirms it."""
+    def propose(body: ChangeProposal, request: Request, principal: Maker, changes: Service) -> ChangeView:
+        """Propose a change to a person; it takes effect only when another staff member confirms it."""
         values = body.values.as_values()
         if "mynumber" in values and not principal.staff.can(Permission.MYNUMBER_WRITE):
-            raise forbid(runtime, request, principal, "'mynumber:write'")
-        try:
-            created = change_service(runtime).propose(
-                workflow=workflow, maker=principal.staff.staff_id, operation=body.operation,
-                person_id=body.person_id, values=values, reason=body.reason, request_id=principal.request_id)
-        except InvalidMyNumber as invalid:
-            raise invalid_my_number(invalid, "body.values.mynumber") from None
-        except ChangeError as error:
-            raise as_problem(error) from None
+            raise forbid(changes.rt, request, principal, "'mynumber:write'")
+        created = changes.propose(maker=principal.staff.staff_id, operation=body.operation, person_id=body.person_id,
+                                  values=values, reason=body.reason, request_id=principal.request_id)
         return change_view(created)
 
     @router.get("", response_model=list[ChangeView])
-    def pending(_: Principal = Depends(reader), runtime: Runtime = Depends(get_runtime)) -> list[ChangeView]:
+    def pending(_: Reader, changes: Service) -> list[ChangeView]:
         """Pending, unexpired changes of this workflow, oldest first; never with a My Number."""
-        return [change_view(r) for r in sorted(change_service(runtime).pending(workflow), key=lambda r: r.created_at)]
+        return [change_view(r) for r in sorted(changes.pending(), key=lambda r: r.created_at)]
 
     @router.get("/{request_id}", response_model=ChangeView)
-    def one(request_id: str, _: Principal = Depends(reader), runtime: Runtime = Depends(get_runtime)) -> ChangeView:
-        found = runtime.change_requests.get(request_id)
-        if found is None or found.workflow != workflow:
-            raise Problem(404, "not-found", "Not found", f"no change request {request_id}")
-        return change_view(found)
+    def one(request_id: str, _: Reader, changes: Service) -> ChangeView:
+        return change_view(changes.get(request_id))
 
     @router.post("/{request_id}/confirm", response_model=ChangeView)
-    def confirm(request_id: str, principal: Principal = Depends(checker),
-                runtime: Runtime = Depends(get_runtime)) -> ChangeView:
-        try:
-            return change_view(change_service(runtime).confirm(request_id, principal.staff.staff_id,
-                                                               principal.request_id))
-        except ChangeError as error:
-            raise as_problem(error) from None
+    def confirm(request_id: str, principal: Checker, changes: Service) -> ChangeView:
+        return change_view(changes.confirm(request_id, principal.staff.staff_id, principal.request_id))
 
     @router.post("/{request_id}/reject", response_model=ChangeView)
-    def reject(request_id: str, body: Rejection, principal: Principal = Depends(checker),
-               runtime: Runtime = Depends(get_runtime)) -> ChangeView:
-        try:
-            return change_view(change_service(runtime).reject(request_id, principal.staff.staff_id, body.reason,
-                                                              principal.request_id))
-        except ChangeError as error:
-            raise as_problem(error) from None
+    def reject(request_id: str, body: Rejection, principal: Checker, changes: Service) -> ChangeView:
+        return change_view(changes.reject(request_id, principal.staff.staff_id, body.reason, principal.request_id))
 
     return router

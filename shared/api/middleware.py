@@ -10,11 +10,13 @@ import json
 import re
 import time
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from shared.api.problems import PROBLEM_JSON
 from shared.observability import get_logger
+from shared.workflow import UploadRule
+
+__all__ = ["RequestGuards"]
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 _BODY_METHODS = {b"POST", b"PUT", b"PATCH"}
@@ -53,15 +55,6 @@ async def _send_problem(send: Any, status: int, code: str, title: str, detail: s
     await send({"type": "http.response.body", "body": body})
 
 
-@dataclass(frozen=True)
-class UploadRule:
-    """Routes that take a file instead of JSON: which media types, and how large."""
-
-    path: re.Pattern[str]
-    media_types: tuple[str, ...]
-    max_bytes: int
-
-
 class RequestGuards:
     """Give every request an id, refuse oversized or non-JSON bodies, tag logs with the request id."""
 
@@ -72,7 +65,7 @@ class RequestGuards:
 
     def _rule(self, path: str) -> tuple[tuple[str, ...], int]:
         for rule in self.uploads:
-            if rule.path.match(path):
+            if rule.matches(path):
                 return rule.media_types, rule.max_bytes
         return JSON_TYPES, self.max_body_bytes
 

@@ -14,6 +14,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from shared.domain.errors import Conflict, DomainError, Invalid, NotFound, Refused
+from shared.domain.mynumber import MyNumberRule
+
+__all__ = ["PROBLEM_JSON", "Problem", "install_problem_handlers", "problem_response", "status_of"]
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -75,6 +79,16 @@ _HTTP_CODES = {
 }
 
 
+# Each kind of domain error has one status, decided here and nowhere else (no status in the service layer).
+_DOMAIN_STATUS: tuple[tuple[type[DomainError], int], ...] = (
+    (NotFound, 404), (Conflict, 409), (Invalid, 422), (Refused, 403))
+_MY_NUMBER_RULES = frozenset(rule.value for rule in MyNumberRule)
+
+
+def status_of(error: DomainError) -> int:
+    return next((status for kind, status in _DOMAIN_STATUS if isinstance(error, kind)), 422)
+
+
 def _field_errors(exc: RequestValidationError) -> tuple[str, str, list[dict[str, Any]]]:
     """Map pydantic errors to (code, title, fields); a body that is not JSON gets its own code."""
     fields = []
@@ -83,6 +97,8 @@ def _field_errors(exc: RequestValidationError) -> tuple[str, str, list[dict[str,
         kind = error.get("type", "")
         if kind == "json_invalid":
             code, title = "malformed-json", "The request body is not valid JSON"
+        elif kind in _MY_NUMBER_RULES and code == "validation-failed":
+            code, title = "invalid-my-number", "The My Number is not valid"
         elif kind == "extra_forbidden" and code == "validation-failed":
             code, title = "unknown-field", "The request has fields this operation does not accept"
         location = [str(part) for part in error.get("loc", ())]
@@ -98,6 +114,11 @@ def install_problem_handlers(app: FastAPI) -> None:
             exc.status, exc.code, exc.title, exc.detail,
             request_id=_request_id(request), errors=exc.errors, headers=exc.headers,
         )
+
+    @app.exception_handler(DomainError)
+    async def _domain(request: Request, exc: DomainError) -> JSONResponse:
+        return problem_response(status_of(exc), exc.code, exc.title, exc.detail, request_id=_request_id(request),
+                                errors=exc.errors)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
-from shared.api.middleware import UploadRule
+__all__ = ["DOCUMENT_TYPES", "MAX_DOCUMENT_BYTES", "content_matches"]
 
 # Lambda's synchronous payload limit is 6 MB and binary bodies arrive base64-encoded: 4 MiB of file fits.
 MAX_DOCUMENT_BYTES = 4 * 1024 * 1024
@@ -15,7 +13,6 @@ _MAGIC = {
     "image/png": (b"\x89PNG\r\n\x1a\n",),
     "image/tiff": (b"II*\x00", b"MM\x00*"),
 }
-UPLOADS = (UploadRule(re.compile(r"^/intake/ryoyohi/[^/]+/documents$"), DOCUMENT_TYPES, MAX_DOCUMENT_BYTES),)
 
 
 def content_matches(media_type: str, body: bytes) -> bool:

@@ -8,6 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shared.domain.errors import Invalid
+
+__all__ = ["COUNTERPARTIES", "KOUIKI_RENGO", "Counterparty", "UnknownCounterparty", "registered"]
+
+# 熊本県後期高齢者医療広域連合: the insurer, and the counterparty of most exchanges (PIA-II-5-a).
+KOUIKI_RENGO = "kouiki-rengo"
 
 @dataclass(frozen=True)
 class Counterparty:
@@ -28,13 +34,14 @@ COUNTERPARTIES: dict[str, Counterparty] = {
         Counterparty("jyuki-renkei", "住民基本台帳 (庁内連携システム, 地域政策課)", "cp932", ("resident-changes",)),
         Counterparty("jyuki-renkei-utf8", "住民基本台帳 (庁内連携システム, UTF-8 移行後)", "utf-8",
                      ("resident-changes",), allow_partial=True),
-        Counterparty("kouiki-rengo", "熊本県後期高齢者医療広域連合", "utf-8", ("eligibility-results",)),
+        Counterparty(KOUIKI_RENGO, "熊本県後期高齢者医療広域連合", "utf-8", ("eligibility-results",)),
     )
 }
 
 
-class UnknownCounterparty(ValueError):
-    pass
+class UnknownCounterparty(Invalid):
+    code = "unknown-counterparty"
+    title = "Not a registered counterparty"
 
 
 def registered(code: str, kind: str) -> Counterparty:

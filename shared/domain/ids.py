@@ -6,6 +6,8 @@ import secrets
 
 from shared.security.redaction import contains_my_number_shape
 
+# 宛名番号: "P" and 4 to 20 digits or capitals (the demo data uses P + 10 digits, new persons P + 12 of base 32).
+PERSON_ID_PATTERN = r"^P[0-9A-Z]{4,20}$"
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base 32: no I, L, O, U to misread at the counter
 
 

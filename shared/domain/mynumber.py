@@ -14,6 +14,8 @@ import unicodedata
 from dataclasses import dataclass
 from enum import Enum
 
+from shared.domain.errors import Invalid
+
 WEIGHTS = (6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 SEPARATORS = frozenset(" \u3000-‐‑‒–—―−－ー")
 
@@ -24,11 +26,14 @@ class MyNumberRule(str, Enum):
     CHECK_DIGIT = "check-digit"  # the 12th digit per 総務省令第5条
 
 
-class InvalidMyNumber(ValueError):
+class InvalidMyNumber(Invalid):
     """Says which rule failed; never carries the number itself."""
 
-    def __init__(self, rule: MyNumberRule, message: str) -> None:
-        super().__init__(message)
+    code = "invalid-my-number"
+    title = "The My Number is not valid"
+
+    def __init__(self, rule: MyNumberRule, message: str, field: str = "my_number") -> None:
+        super().__init__(message, errors=[{"field": field, "type": rule.value, "message": message}])
         self.rule = rule
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from shared.domain.errors import Invalid
 from shared.domain.kana import kana_key
 
 
@@ -95,8 +96,9 @@ MY_NUMBER_FIELD = "mynumber"
 REQUIRED_ON_CREATE = ("name", "name_kana", "birth_date", "sex", "address")
 
 
-class InvalidChange(ValueError):
-    pass
+class InvalidChange(Invalid):
+    code = "invalid-change"
+    title = "The change is not valid"
 
 
 def validate_values(values: dict[str, Any]) -> None:

@@ -5,13 +5,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from shared.domain.errors import Invalid
 from shared.domain.roles import Permission, Role, permissions_of
 
 STAFF_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$")
 
 
-class SharedAccountRefused(ValueError):
+class InvalidStaffRecord(Invalid):
+    code = "validation-failed"
+    title = "The staff record is invalid"
+
+
+class SharedAccountRefused(InvalidStaffRecord):
     """The registry holds only personal accounts: shared or generic IDs are refused (PIA-III-3-c)."""
+
+    code = "shared-account-refused"
+    title = "Shared accounts cannot be registered"
 
 
 @dataclass(frozen=True)
@@ -38,8 +47,8 @@ def validate_for_registry(member: StaffMember) -> None:
             f"{member.staff_id}: shared or generic accounts cannot be registered (PIA-III-3-c)"
         )
     if not STAFF_ID.match(member.staff_id):
-        raise ValueError(f"staff id {member.staff_id!r} must be 3-64 letters, digits, '.', '_' or '-'")
+        raise InvalidStaffRecord(f"staff id {member.staff_id!r} must be 3-64 letters, digits, '.', '_' or '-'")
     if not member.name.strip():
-        raise ValueError(f"{member.staff_id}: a staff member needs a name")
+        raise InvalidStaffRecord(f"{member.staff_id}: a staff member needs a name")
     if not member.roles:
-        raise ValueError(f"{member.staff_id}: a staff member needs at least one role")
+        raise InvalidStaffRecord(f"{member.staff_id}: a staff member needs at least one role")

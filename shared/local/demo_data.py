@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from shared.adapters.staff_registry import StaffRegistry
+from shared.adapters.persons import PersonRepository
 from shared.adapters.audit_log import AuditEvent
 from shared.domain.mynumber import check_digit, parse_my_number
 from shared.domain.person import derived_fields
@@ -53,7 +55,7 @@ def seed_persons(runtime: Runtime) -> int:
     existing = 0
     people = DEMO_PERSONS + reaching_75_next_month(runtime.clock().date())
     for pid, household, name, kana, birth, sex, address, relation, head, insured, eleven in people:
-        if runtime.persons.get(pid):
+        if runtime.repository(PersonRepository).get(pid):
             existing += 1
             continue
         record: dict[str, Any] = {
@@ -68,14 +70,14 @@ def seed_persons(runtime: Runtime) -> int:
             number = parse_my_number(demo_my_number(eleven))
             record["mynumber_enc"] = runtime.vault.encrypt(number)
             record["mynumber_index"] = runtime.vault.blind_index(number)
-        runtime.persons.put_new(record)
+        runtime.repository(PersonRepository).put_new(record)
     return len(people) - existing
 
 
 def seed_demo_data(runtime: Runtime) -> list[str]:
     """Load the demo data; returns lines describing what is there."""
     for member in DEMO_STAFF:
-        runtime.staff.register(member)
+        runtime.repository(StaffRegistry).register(member)
     loaded = seed_persons(runtime)
     runtime.audit.append(AuditEvent(staff_id="system", action="local.seed", outcome="success",
                                     detail={"staff": str(len(DEMO_STAFF)), "persons": str(loaded)}))

@@ -36,7 +36,7 @@ def run_local(state_dir: Path, api_host: str, api_port: int, aws_port: int) -> i
     import uvicorn
     from moto.server import ThreadedMotoServer
 
-    from functions.registry import build_all
+    from functions.registry import batch_handler, build_all
 
     if api_host not in {"127.0.0.1", "localhost", "::1"}:
         _say(f"choju local serves on the loopback interface only, not {api_host!r}")
@@ -58,9 +58,7 @@ def run_local(state_dir: Path, api_host: str, api_port: int, aws_port: int) -> i
         summary = seed_demo_data(runtime)
         for line in summary:
             _say(f"  {line}")
-        from functions.intake.batch import daily_reaching_75
-
-        run = daily_reaching_75({}, None, runtime)
+        run = batch_handler("reaching-75-daily")({}, None, runtime=runtime)
         _say(f"  daily job: {run['people']} people reach 75 next month; {run['queued']} events queued for the 広域連合")
         api_url = f"http://{api_host}:{api_port}"
         write_state(state_dir, environment, api_url)

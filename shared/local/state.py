@@ -29,6 +29,8 @@ def local_environment(state_dir: Path, aws_port: int) -> dict[str, str]:
         "AWS_ACCESS_KEY_ID": "local",
         "AWS_SECRET_ACCESS_KEY": "local",
         "AWS_DEFAULT_REGION": "ap-northeast-1",
+        # Business metrics are CloudWatch embedded-metric lines in Lambda; locally they would only be noise.
+        "POWERTOOLS_METRICS_DISABLED": "true",
     }
 
 

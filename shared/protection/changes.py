@@ -9,16 +9,23 @@ nothing, and of concurrent confirmations exactly one applies.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from shared.adapters.audit_log import AuditEvent, TransactionConflict
-from shared.domain.changes import ChangeRequest, Operation, Status, check_checker
+from shared.adapters.change_requests import ChangeRequestStore
+from shared.adapters.transfer_queue import TransferQueue
+from shared.domain.changes import ChangeRequest, Operation, SelfConfirmation, Status, check_checker
+from shared.domain.errors import Conflict, Invalid, NotFound, Refused
 from shared.domain.ids import new_id
 from shared.domain.mynumber import parse_my_number
 from shared.domain.person import MY_NUMBER_FIELD, InvalidChange, apply_diff, diff
-from shared.protection.entities import ENTITY_KINDS, PERSON, EntityKind
+from shared.protection.entities import PERSON, EntityKind
+from shared.observability import count
 from shared.runtime import Runtime
+from shared.workflow import Workflow
+
+__all__ = ["ChangeService", "KindNotInWorkflow", "follow_up_queue_id"]
 
 
 def follow_up_queue_id(reference: str) -> str:
@@ -26,24 +33,39 @@ def follow_up_queue_id(reference: str) -> str:
     return f"TQ-{reference}"
 
 
-class ChangeError(Exception):
-    """A change that cannot be made; `code` is the problem code, `status` the HTTP status."""
+class KindNotInWorkflow(Invalid):
+    """A workflow's change routes change only the kinds of record that workflow declares (design rule 6)."""
 
-    def __init__(self, status: int, code: str, detail: str) -> None:
-        super().__init__(detail)
-        self.status, self.code, self.detail = status, code, detail
+    code = "entity-kind-not-in-workflow"
+    title = "The change is not valid"
+
+
+def _invalid(detail: str, code: str = "invalid-change") -> Invalid:
+    return Invalid(detail, code=code, title="The change is not valid")
 
 
 class ChangeService:
-    def __init__(self, runtime: Runtime, expiry: timedelta) -> None:
+    """Maker-checker for one workflow: it proposes, confirms and rejects only that workflow's requests, over
+    only the kinds of record the workflow declares."""
+
+    def __init__(self, runtime: Runtime, workflow: Workflow, expiry: timedelta | None = None) -> None:
         self.rt = runtime
-        self.expiry = expiry
+        self.workflow = workflow
+        self.expiry = expiry or timedelta(hours=runtime.settings.change_expiry_hours)
+        self.requests = runtime.repository(ChangeRequestStore)
+
+    def _kind(self, name: str) -> EntityKind:
+        kind = self.workflow.kind(name)
+        if kind is None:
+            raise KindNotInWorkflow(f"the {self.workflow.name} workflow does not change {name} records")
+        return kind
 
     # --- maker -------------------------------------------------------------------------------------------
-    def propose(self, *, workflow: str, maker: str, operation: Operation, person_id: str | None,
-                values: dict[str, Any], reason: str, request_id: str, kind: EntityKind = PERSON,
+    def propose(self, *, maker: str, operation: Operation, person_id: str | None, values: dict[str, Any],
+                reason: str, request_id: str, kind: EntityKind = PERSON,
                 follow_up: dict[str, Any] | None = None) -> ChangeRequest:
         """Store a pending change to a record of `kind` (`person_id` is the record's id for any kind)."""
+        kind = self._kind(kind.name)
         values = dict(values)
         raw_my_number = values.pop(MY_NUMBER_FIELD, None)
         current = self._current(kind, operation, person_id)
@@ -53,7 +75,7 @@ class ChangeService:
                 values = kind.defaults_on_create(values)
                 person_id = kind.new_id()
         except InvalidChange as invalid:
-            raise ChangeError(422, "invalid-change", str(invalid)) from None
+            raise _invalid(str(invalid)) from None
         assert person_id is not None
         changes = diff(current, values) if operation is not Operation.DELETE else {"*": {"from": "record", "to": None}}
         sealed: dict[str, str] = {}
@@ -65,15 +87,15 @@ class ChangeService:
             else:
                 sealed = {}
         if not changes:
-            raise ChangeError(422, "no-change", "the proposed values are the same as the record's")
+            raise _invalid("the proposed values are the same as the record's", "no-change")
         now = self.rt.clock()
         request = ChangeRequest(
-            request_id=new_id("CR"), workflow=workflow, entity=kind.name, entity_id=person_id,
+            request_id=new_id("CR"), workflow=self.workflow.name, entity=kind.name, entity_id=person_id,
             operation=operation, changes=changes, reason=reason, maker=maker,
             base_version=int((current or {}).get("version", 0)), created_at=now, expires_at=now + self.expiry,
             sealed=sealed, follow_up=follow_up or {},
         )
-        self.rt.change_requests.add(request)
+        self.requests.add(request)
         self.rt.audit.append(AuditEvent(maker, f"change.propose.{operation.value}", "success", target=person_id,
                                         purpose=reason[:200], request_id=request_id,
                                         detail={"change_request": request.request_id}))
@@ -83,33 +105,38 @@ class ChangeService:
         if operation is Operation.CREATE:
             return None
         if not entity_id:
-            raise ChangeError(422, "invalid-change", f"{kind.id_field} is required to update or delete")
-        current = kind.repository(self.rt).get(entity_id)
+            raise _invalid(f"{kind.id_field} is required to update or delete")
+        current = self.rt.records(kind.table).get(entity_id)
         if current is None:
-            raise ChangeError(404, "not-found", f"no {kind.name} {entity_id}")
+            raise NotFound(f"no {kind.name} {entity_id}")
         return current
 
     # --- checker -----------------------------------------------------------------------------------------
+    def get(self, request_id: str) -> ChangeRequest:
+        """A change request of this workflow; another workflow's request is as good as absent."""
+        request = self.requests.get(request_id)
+        if request is None or request.workflow != self.workflow.name:
+            raise NotFound(f"no change request {request_id}")
+        return request
+
     def _pending(self, request_id: str, checker: str) -> ChangeRequest:
-        request = self.rt.change_requests.get(request_id)
-        if request is None:
-            raise ChangeError(404, "not-found", f"no change request {request_id}")
+        request = self.get(request_id)
         if request.status is not Status.PENDING:
-            raise ChangeError(409, "change-already-decided", f"{request_id} is already {request.status.value}")
+            raise Conflict(f"{request_id} is already {request.status.value}", code="change-already-decided")
         now = self.rt.clock()
         if request.is_expired(now):
-            self.rt.change_requests.decide(request_id, Status.EXPIRED, "system", now, "expired")
-            raise ChangeError(409, "change-expired", f"{request_id} expired at {request.expires_at.isoformat()}")
+            self.requests.decide(request_id, Status.EXPIRED, "system", now, "expired")
+            raise Conflict(f"{request_id} expired at {request.expires_at.isoformat()}", code="change-expired")
         try:
             check_checker(request, checker)
-        except PermissionError as refused:
-            raise ChangeError(403, "self-confirmation", str(refused)) from None
+        except SelfConfirmation as refused:
+            raise Refused(str(refused), code="self-confirmation") from None
         return request
 
     def confirm(self, request_id: str, checker: str, audit_request_id: str) -> ChangeRequest:
         request = self._pending(request_id, checker)
-        kind = ENTITY_KINDS[request.entity]
-        repository = kind.repository(self.rt)
+        kind = self._kind(request.entity)
+        repository = self.rt.records(kind.table)
         now = self.rt.clock()
         current = repository.get(request.entity_id)
         if request.operation is Operation.DELETE:
@@ -120,7 +147,7 @@ class ChangeService:
             record.update({kind.id_field: request.entity_id, "version": request.base_version + 1,
                            "updated_at": now.isoformat()})
         items = [
-            self.rt.change_requests.decide_item(request_id, Status.CONFIRMED, checker, now, None),
+            self.requests.decide_item(request_id, Status.CONFIRMED, checker, now, None),
             repository.write_item(record, request.entity_id, request.base_version),
             *self._follow_up_items(request, now),
         ]
@@ -132,19 +159,19 @@ class ChangeService:
             self.rt.audit.transact_with(items, event)
         except TransactionConflict as conflict:
             if conflict.index == 0:
-                raise ChangeError(409, "change-already-decided", f"{request_id} was decided meanwhile") from None
-            raise ChangeError(409, "stale-change",
-                              f"{request.entity_id} changed after this request was made (version "
-                              f"{request.base_version}); make a new request") from None
+                raise Conflict(f"{request_id} was decided meanwhile", code="change-already-decided") from None
+            raise Conflict(f"{request.entity_id} changed after this request was made (version "
+                           f"{request.base_version}); make a new request", code="stale-change") from None
+        count("ChangesConfirmed")
         return replace(request, status=Status.CONFIRMED, decided_by=checker, decided_at=now)
 
-    def _follow_up_items(self, request: ChangeRequest, now) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    def _follow_up_items(self, request: ChangeRequest, now: datetime) -> list[dict[str, Any]]:
         """What else becomes true with the change, in the same transaction (e.g. queued for the 広域連合)."""
         transfer = request.follow_up.get("transfer")
         if not transfer:
             return []
         reference = transfer.get("reference", request.request_id)
-        return [self.rt.transfer_queue.enqueue_item(
+        return [self.rt.repository(TransferQueue).enqueue_item(
             kind=transfer["kind"], counterparty=transfer["counterparty"], entity_id=request.entity_id,
             reference=reference, at=now, queue_id=follow_up_queue_id(reference),
             summary={"change_request": request.request_id, **transfer.get("summary", {})})]
@@ -152,13 +179,13 @@ class ChangeService:
     def reject(self, request_id: str, checker: str, reason: str, audit_request_id: str) -> ChangeRequest:
         request = self._pending(request_id, checker)
         now = self.rt.clock()
-        if not self.rt.change_requests.decide(request_id, Status.REJECTED, checker, now, reason):
-            raise ChangeError(409, "change-already-decided", f"{request_id} was decided meanwhile")
+        if not self.requests.decide(request_id, Status.REJECTED, checker, now, reason):
+            raise Conflict(f"{request_id} was decided meanwhile", code="change-already-decided")
         self.rt.audit.append(AuditEvent(checker, "change.reject", "success", target=request.entity_id,
                                         purpose=reason[:200], request_id=audit_request_id,
                                         detail={"change_request": request_id, "maker": request.maker}))
         return replace(request, status=Status.REJECTED, decided_by=checker, decided_at=now, decision_reason=reason)
 
-    def pending(self, workflow: str) -> list[ChangeRequest]:
+    def pending(self) -> list[ChangeRequest]:
         now = self.rt.clock()
-        return [r for r in self.rt.change_requests.with_status(Status.PENDING, workflow) if not r.is_expired(now)]
+        return [r for r in self.requests.with_status(Status.PENDING, self.workflow.name) if not r.is_expired(now)]

@@ -1,34 +1,43 @@
 """The kinds of record maker-checker can change, each with its table and its own rules.
 
-Adding a kind (a 療養費 application, a premium reduction …) means adding an EntityKind here; the pending
-request, the confirmation transaction and the audit trail stay one mechanism (design rule 6).
+A workflow declares the kinds its change routes may touch (`entity_kinds` in its `workflow.py`); a kind is
+data: the declared table it lives in (the id field is that table's key), how its values are checked, and
+how a new record's id is made. The pending request, the confirmation transaction and the audit trail stay
+one mechanism (design rule 6). The person is the kind several workflows share, so it is declared here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from shared.domain.ids import new_id
 from shared.domain.person import REQUIRED_ON_CREATE, InvalidChange, validate_values
-from shared.runtime import Runtime
+from shared.storage import STORAGE
+
+__all__ = ["PERSON", "EntityKind"]
 
 
-class Repository(Protocol):
-    def get(self, entity_id: str) -> dict[str, Any] | None: ...
-
-    def write_item(self, record: dict[str, Any] | None, entity_id: str, base_version: int) -> dict[str, Any]: ...
+def _as_given(values: dict[str, Any]) -> dict[str, Any]:
+    return values
 
 
 @dataclass(frozen=True)
 class EntityKind:
     name: str
-    id_field: str
-    repository: Callable[[Runtime], Repository]
+    table: str  # logical table of the storage declaration
     validate: Callable[[dict[str, Any]], None]
-    defaults_on_create: Callable[[dict[str, Any]], dict[str, Any]]
-    new_id: Callable[[], str]
+    id_prefix: str
+    id_length: int = 16
+    defaults_on_create: Callable[[dict[str, Any]], dict[str, Any]] = _as_given
+
+    @property
+    def id_field(self) -> str:
+        return STORAGE.table(self.table).partition_key[0]
+
+    def new_id(self) -> str:
+        return new_id(self.id_prefix, self.id_length)
 
 
 def _person_defaults(values: dict[str, Any]) -> dict[str, Any]:
@@ -38,44 +47,5 @@ def _person_defaults(values: dict[str, Any]) -> dict[str, Any]:
     return {"household_id": new_id("H", 10), "resident_status": "registered", "suspended": False, **values}
 
 
-PERSON = EntityKind(
-    name="person",
-    id_field="person_id",
-    repository=lambda rt: rt.persons,
-    validate=validate_values,
-    defaults_on_create=_person_defaults,
-    new_id=lambda: new_id("P", 12),
-)
-
-ENTITY_KINDS: dict[str, EntityKind] = {PERSON.name: PERSON}
-
-
-def register_kind(kind: EntityKind) -> EntityKind:
-    ENTITY_KINDS[kind.name] = kind
-    return kind
-
-
-def _no_defaults(values: dict[str, Any]) -> dict[str, Any]:
-    return values
-
-
-def _certificate_check(values: dict[str, Any]) -> None:
-    if values.get("reason") not in ("new", "renewal", "reissue"):
-        raise InvalidChange("a certificate's reason is new, renewal or reissue")
-
-
-def _ryoyohi_check(values: dict[str, Any]) -> None:
-    from shared.domain.ryoyohi import validate_application
-
-    validate_application(values)
-
-
-CERTIFICATE = register_kind(EntityKind(
-    name="certificate", id_field="certificate_id",
-    repository=lambda rt: rt.records("certificates", "certificate_id"),
-    validate=_certificate_check, defaults_on_create=_no_defaults, new_id=lambda: new_id("QC")))
-
-RYOYOHI = register_kind(EntityKind(
-    name="ryoyohi", id_field="application_id",
-    repository=lambda rt: rt.records("ryoyohi-applications", "application_id"),
-    validate=_ryoyohi_check, defaults_on_create=_no_defaults, new_id=lambda: new_id("RY")))
+PERSON = EntityKind(name="person", table="persons", validate=validate_values, id_prefix="P", id_length=12,
+                    defaults_on_create=_person_defaults)

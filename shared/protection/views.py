@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from shared.adapters.persons import PersonRepository
 from shared.adapters.audit_log import AuditEvent
 from shared.domain.kana import kana_key
 from shared.domain.mynumber import parse_my_number
@@ -42,7 +43,7 @@ class PersonViews:
         self.rt = runtime
 
     def view(self, person_id: str, staff_id: str, request_id: str, purpose: str | None) -> dict[str, Any] | None:
-        record = self.rt.persons.get(person_id)
+        record = self.rt.repository(PersonRepository).get(person_id)
         if record is None:
             return None
         my_number = None
@@ -54,14 +55,14 @@ class PersonViews:
         return detail(record, my_number)
 
     def search_by_kana(self, name_kana: str, birth_date: str | None, staff_id: str, request_id: str) -> list[dict]:
-        found = [summary(r) for r in self.rt.persons.by_kana_and_birth(kana_key(name_kana), birth_date)]
+        found = [summary(r) for r in self.rt.repository(PersonRepository).by_kana_and_birth(kana_key(name_kana), birth_date)]
         self.rt.audit.append(AuditEvent(staff_id, "person.search", "success", target="kana",
                                         request_id=request_id, detail={"results": str(len(found))}))
         return found
 
     def search_by_my_number(self, raw: str, staff_id: str, request_id: str, purpose: str) -> list[dict]:
         index = self.rt.vault.blind_index(parse_my_number(raw))
-        found = [summary(r) for r in self.rt.persons.by_mynumber_index(index)]
+        found = [summary(r) for r in self.rt.repository(PersonRepository).by_mynumber_index(index)]
         self.rt.audit.append(AuditEvent(staff_id, "person.mynumber-search", "success", target="mynumber",
                                         purpose=purpose, request_id=request_id,
                                         detail={"results": str(len(found))}))

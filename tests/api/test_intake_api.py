@@ -8,8 +8,11 @@ from datetime import date, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
+from shared.adapters.transfer_queue import TransferQueue
+from shared.adapters.persons import PersonRepository
+from shared.adapters.change_requests import ChangeRequestStore
 from shared.api.uploads import MAX_DOCUMENT_BYTES
-from shared.intake.reaching_75 import run_reaching_75
+from functions.intake.services.reaching_75 import run_reaching_75
 from shared.local.demo_data import demo_my_number
 
 CLERK, MN_CLERK, CHECKER = "S1001", "S1002", "S1003"
@@ -30,11 +33,11 @@ def test_a_notification_is_confirmed_by_a_checker_and_queued_for_the_kouiki(api:
     assert taken["status"] == "pending" and taken["form"] == "住所変更届"
     assert taken["identity_documents"] == ["mynumber-card"] and taken["applicant"]["type"] == "self"
     assert taken["queued_for_kouiki_at"] is None
-    assert runtime.persons.get(JIRO)["address"] == "熊本市東区健軍1-2-3"
+    assert runtime.repository(PersonRepository).get(JIRO)["address"] == "熊本市東区健軍1-2-3"
     api.post(f"/intake/changes/{taken['change_request_id']}/confirm", headers=auth(CHECKER))
     after = api.get(f"/intake/notifications/{taken['notification_id']}", headers=auth(CLERK)).json()
     assert after["status"] == "confirmed" and after["queued_for_kouiki_at"]
-    assert runtime.persons.get(JIRO)["address"] == "熊本市東区健軍2-2-2"
+    assert runtime.repository(PersonRepository).get(JIRO)["address"] == "熊本市東区健軍2-2-2"
     queue = api.get("/intake/kouiki-queue", headers=auth(CLERK)).json()["ready"]
     assert [(q["kind"], q["reference"]) for q in queue] == [("notification:address-change", taken["notification_id"])]
 
@@ -43,7 +46,7 @@ def test_a_retried_submission_returns_the_first_result(api: TestClient, auth, ru
     first = take(api, auth, CLERK, ADDRESS, "counter-3-0002").json()
     second = take(api, auth, CLERK, ADDRESS, "counter-3-0002").json()
     assert second == first
-    assert len(runtime.change_requests.about(JIRO)) == 1
+    assert len(runtime.repository(ChangeRequestStore).about(JIRO)) == 1
 
 
 def test_the_same_key_with_another_body_is_refused(api: TestClient, auth) -> None:
@@ -82,7 +85,7 @@ def test_a_proxy_whose_my_number_matches_the_register_is_recorded(api: TestClien
 def test_a_proxy_with_a_wrong_my_number_is_refused(api: TestClient, auth, runtime, number: str) -> None:
     r = take(api, auth, MN_CLERK, proxy_body("クマモト イチロウ", number), f"k-proxy-{number}")
     assert r.status_code == 422 and r.json()["code"] == "proxy-mynumber-mismatch" and number not in r.text
-    assert runtime.change_requests.about(JIRO) == []
+    assert runtime.repository(ChangeRequestStore).about(JIRO) == []
 
 
 def test_a_proxy_number_needs_my_number_permission(api: TestClient, auth) -> None:
@@ -95,7 +98,7 @@ def test_loss_by_death_is_the_next_day(api: TestClient, auth, runtime) -> None:
             "applicant": {"type": "self"}, "identity_documents": ["other"]}
     taken = take(api, auth, CLERK, body, "k-loss").json()
     api.post(f"/intake/changes/{taken['change_request_id']}/confirm", headers=auth(CHECKER))
-    taro = runtime.persons.get(TARO)
+    taro = runtime.repository(PersonRepository).get(TARO)
     assert taro["eligibility_status"] == "lost" and taro["eligibility_lost_on"] == "2026-05-01"
 
 
@@ -104,7 +107,7 @@ def test_disability_certification_only_between_65_and_74(api: TestClient, auth, 
             "certificate": "身体障害者手帳 2級", "applicant": {"type": "self"}, "identity_documents": ["mynumber-card"]}
     taken = take(api, auth, CLERK, body, "k-dis").json()  # 阿蘇 次郎, born 1952-01-20: 74
     api.post(f"/intake/changes/{taken['change_request_id']}/confirm", headers=auth(CHECKER))
-    jiro = runtime.persons.get(JIRO)
+    jiro = runtime.repository(PersonRepository).get(JIRO)
     assert jiro["eligibility_status"] == "insured" and jiro["disability_certified_on"] == "2026-04-01"
     young = {**body, "person_id": "P0000000003"}  # 熊本 一郎, 46
     r = take(api, auth, CLERK, young, "k-dis-young")
@@ -118,7 +121,7 @@ def test_a_my_number_change_notification_needs_the_permission_and_seals_it(api: 
     assert take(api, auth, CLERK, body, "k-mn-clerk").status_code == 403
     taken = take(api, auth, MN_CLERK, body, "k-mn").json()
     api.post(f"/intake/changes/{taken['change_request_id']}/confirm", headers=auth(CHECKER))
-    assert runtime.vault.decrypt(runtime.persons.get(JIRO)["mynumber_enc"]).digits == number
+    assert runtime.vault.decrypt(runtime.repository(PersonRepository).get(JIRO)["mynumber_enc"]).digits == number
 
 
 def test_certificate_reissue_goes_through_maker_checker(api: TestClient, auth, clock) -> None:
@@ -171,9 +174,9 @@ def test_a_ryoyohi_application_with_a_document_is_confirmed_and_queued(api: Test
                                                     Key=f"ryoyohi/{application}/{up.json()['document_id']}")
     assert head["ServerSideEncryption"] == "aws:kms"
     api.post(f"/intake/changes/{r.json()['request_id']}/confirm", headers=auth(CHECKER))
-    stored = runtime.records("ryoyohi-applications", "application_id").get(application)
+    stored = runtime.records("ryoyohi-applications").get(application)
     assert stored["amount_claimed"] == 12_340 and stored["status"] == "received"
-    assert [q["kind"] for q in runtime.transfer_queue.ready("kouiki-rengo")] == ["ryoyohi-application"]
+    assert [q["kind"] for q in runtime.repository(TransferQueue).ready("kouiki-rengo")] == ["ryoyohi-application"]
 
 
 def test_transport_needs_a_my_number_and_others_do_not(api: TestClient, auth) -> None:
@@ -217,18 +220,18 @@ def test_the_yearly_renewal_follows_the_certificate_rule(runtime, monkeypatch) -
 
     from functions.intake.batch import annual_certificate_renewal
     from shared.adapters.dynamo import to_item
-    from shared.domain.certificates import receives_certificate
+    from functions.intake.rules.certificates import receives_certificate
 
     assert receives_certificate(date(2026, 7, 31), True, "non-holders")  # transition: holders too
     assert not receives_certificate(date(2026, 8, 1), True, "non-holders")
     assert receives_certificate(date(2026, 8, 1), True, "all")
     # The demo's insured persons are 太郎, 花子 and ミツ; 花子 holds a マイナ保険証.
-    hanako = runtime.persons.get(HANAKO)
+    hanako = runtime.repository(PersonRepository).get(HANAKO)
     runtime.clients.client("dynamodb").put_item(TableName=runtime.table_name("persons"),
                                                 Item=to_item({**hanako, "has_myna_insurance_card": True}))
-    monkeypatch.setattr(runtime, "settings", replace(runtime.settings, certificate_rule="non-holders"))
-    result = annual_certificate_renewal({"today": "2027-08-01"}, None, runtime)
+    monkeypatch.setattr(runtime, "settings", runtime.settings.model_copy(update={"certificate_rule": "non-holders"}))
+    result = annual_certificate_renewal({"today": "2027-08-01"}, None, runtime=runtime)
     assert (result["insured"], result["issued"]) == (3, 2)
-    assert annual_certificate_renewal({"today": "2027-08-01"}, None, runtime)["issued"] == 0  # idempotent
-    certificate = runtime.records("certificates", "certificate_id").get(f"QC-{TARO}-renewal-2027")
+    assert annual_certificate_renewal({"today": "2027-08-01"}, None, runtime=runtime)["issued"] == 0  # idempotent
+    certificate = runtime.records("certificates").get(f"QC-{TARO}-renewal-2027")
     assert certificate["valid_until"] == "2028-07-31" and certificate["reason"] == "renewal"

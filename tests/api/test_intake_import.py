@@ -10,9 +10,11 @@ import json
 import pytest
 
 from functions.intake.batch import on_inbound_file
+from shared.adapters.transfer_queue import TransferQueue
+from shared.adapters.persons import PersonRepository
 from shared.domain.counterparties import UnknownCounterparty
-from shared.domain.resident_changes import FileRefused
-from shared.intake.resident_import import import_resident_changes
+from functions.intake.rules.resident_changes import FileRefused
+from functions.intake.services.resident_import import import_resident_changes
 from shared.local.demo_data import demo_my_number
 from tests.resident_files import csv_bytes, move_in, row
 
@@ -20,7 +22,7 @@ TARO = "P0000000001"  # insured, 1948-05-10
 
 
 def queued(runtime) -> list[dict]:
-    return runtime.transfer_queue.ready("kouiki-rengo")
+    return runtime.repository(TransferQueue).ready("kouiki-rengo")
 
 
 def test_a_valid_file_updates_persons_and_raises_eligibility_events(runtime) -> None:
@@ -31,12 +33,12 @@ def test_a_valid_file_updates_persons_and_raises_eligibility_events(runtime) -> 
     ], "cp932")
     report = import_resident_changes(runtime, "jyuki-renkei", content)
     assert (report.status, report.applied, report.rejected, report.events) == ("applied", 3, 0, 3)
-    newcomer = runtime.persons.get("P1000000101")
+    newcomer = runtime.repository(PersonRepository).get("P1000000101")
     assert newcomer["eligibility_status"] == "insured" and newcomer["eligibility_acquired_on"] == "2026-04-01"
     assert newcomer["eligibility_change_reason"] == "転入" and newcomer["kana_key"] == "テンニュウタロウ"
-    taro = runtime.persons.get(TARO)
+    taro = runtime.repository(PersonRepository).get(TARO)
     assert taro["resident_status"] == "deceased" and taro["eligibility_lost_on"] == "2026-04-30"
-    assert runtime.persons.get("P0000000002")["address"] == "熊本市中央区水前寺1-1"
+    assert runtime.repository(PersonRepository).get("P0000000002")["address"] == "熊本市中央区水前寺1-1"
     kinds = sorted(q["kind"] for q in queued(runtime))
     assert kinds == ["eligibility-acquired", "eligibility-lost", "insured-person-changed"]
 
@@ -45,16 +47,16 @@ def test_a_move_in_from_within_the_prefecture_is_not_a_new_acquisition(runtime) 
     report = import_resident_changes(runtime, "jyuki-renkei-utf8",
                                      csv_bytes([move_in(1, "1000000102", prefecture="43")]))
     assert report.events == 1 and queued(runtime)[0]["kind"] == "insured-person-changed"
-    assert runtime.persons.get("P1000000102").get("eligibility_acquired_on") is None
+    assert runtime.repository(PersonRepository).get("P1000000102").get("eligibility_acquired_on") is None
 
 
 def test_a_file_with_rejects_is_not_applied_at_all_for_a_strict_counterparty(runtime) -> None:
     content = csv_bytes([row(1, "03", "0000000002", address="熊本市中央区水前寺1-1"), row(2, "99", "0000000004")],
                         "cp932")
-    before = runtime.persons.get("P0000000002")
+    before = runtime.repository(PersonRepository).get("P0000000002")
     report = import_resident_changes(runtime, "jyuki-renkei", content)
     assert (report.status, report.applied, report.rejected) == ("refused", 0, 1)
-    assert runtime.persons.get("P0000000002") == before and queued(runtime) == []
+    assert runtime.repository(PersonRepository).get("P0000000002") == before and queued(runtime) == []
     body = runtime.clients.client("s3").get_object(Bucket=runtime.bucket_name("exchange"),
                                                    Key=report.reject_report_key)["Body"].read().decode()
     rows = list(csv.reader(io.StringIO(body)))
@@ -65,15 +67,15 @@ def test_partial_application_when_the_counterparty_allows_it(runtime) -> None:
     content = csv_bytes([row(1, "03", "0000000002", address="熊本市中央区水前寺1-1"), row(2, "99", "0000000004")])
     report = import_resident_changes(runtime, "jyuki-renkei-utf8", content)
     assert (report.status, report.applied, report.rejected) == ("partially-applied", 1, 1)
-    assert runtime.persons.get("P0000000002")["address"] == "熊本市中央区水前寺1-1"
+    assert runtime.repository(PersonRepository).get("P0000000002")["address"] == "熊本市中央区水前寺1-1"
 
 
 def test_applying_the_same_file_twice_changes_nothing(runtime) -> None:
     content = csv_bytes([row(1, "03", "0000000002", address="熊本市中央区水前寺1-1")], "cp932")
     import_resident_changes(runtime, "jyuki-renkei", content)
-    after_first = runtime.persons.get("P0000000002")
+    after_first = runtime.repository(PersonRepository).get("P0000000002")
     again = import_resident_changes(runtime, "jyuki-renkei", content)
-    assert again.status == "already-applied" and runtime.persons.get("P0000000002") == after_first
+    assert again.status == "already-applied" and runtime.repository(PersonRepository).get("P0000000002") == after_first
     assert len(queued(runtime)) == 1
 
 
@@ -81,17 +83,17 @@ def test_a_restart_after_a_crash_does_not_apply_a_row_twice(runtime, monkeypatch
     """Rows carry their file and row reference; a re-run after a crash skips the rows already applied."""
     content = csv_bytes([row(1, "03", "0000000002", address="熊本市中央区水前寺1-1"),
                          row(2, "03", "0000000004", address="熊本市東区新町1")], "cp932")
-    import shared.intake.resident_import as module
+    import functions.intake.services.resident_import as module
 
     real_record = module._record
     monkeypatch.setattr(module, "_record", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("crash")))
     with pytest.raises(RuntimeError):
         import_resident_changes(runtime, "jyuki-renkei", content)
-    versions = {p: runtime.persons.get(p)["version"] for p in ("P0000000002", "P0000000004")}
+    versions = {p: runtime.repository(PersonRepository).get(p)["version"] for p in ("P0000000002", "P0000000004")}
     monkeypatch.setattr(module, "_record", real_record)
     report = import_resident_changes(runtime, "jyuki-renkei", content)
     assert report.status == "applied" and report.events == 0
-    assert {p: runtime.persons.get(p)["version"] for p in versions} == versions
+    assert {p: runtime.repository(PersonRepository).get(p)["version"] for p in versions} == versions
     assert len(queued(runtime)) == 1
 
 
@@ -111,7 +113,7 @@ def test_a_wrongly_encoded_file_is_refused_whole(runtime) -> None:
 def test_a_my_number_from_the_register_is_sealed(runtime) -> None:
     number = demo_my_number("27182818284")
     import_resident_changes(runtime, "jyuki-renkei-utf8", csv_bytes([row(1, "08", "0000000005", my_number=number)]))
-    record = runtime.persons.get("P0000000005")
+    record = runtime.repository(PersonRepository).get("P0000000005")
     assert runtime.vault.decrypt(record["mynumber_enc"]).digits == number
     raw = runtime.clients.client("dynamodb").scan(TableName=runtime.table_name("persons"))["Items"]
     assert number not in json.dumps(raw)
@@ -125,6 +127,6 @@ def test_files_dropped_under_the_inbound_prefix_are_applied_by_the_batch_handler
     s3.put_object(Bucket=bucket, Key="inbound/stranger/x.csv", Body=b"x")
     event = {"Records": [{"s3": {"bucket": {"name": bucket}, "object": {"key": "inbound/jyuki-renkei/20260401.csv"}}},
                          {"s3": {"bucket": {"name": bucket}, "object": {"key": "inbound/stranger/x.csv"}}}]}
-    result = on_inbound_file(event, None, runtime)
+    result = on_inbound_file(event, None, runtime=runtime)
     assert [f["status"] for f in result["files"]] == ["applied", "refused"]
-    assert runtime.persons.get("P0000000002")["address"] == "熊本市中央区水前寺1-1"
+    assert runtime.repository(PersonRepository).get("P0000000002")["address"] == "熊本市中央区水前寺1-1"

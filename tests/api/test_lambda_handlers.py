@@ -14,7 +14,9 @@ from shared.local.bootstrap import bootstrap_storage
 from shared.local.demo_data import seed_demo_data
 from tests.conftest import env_for
 
-WORKFLOWS = ["intake", "assessment", "collection", "transfer", "deletion"]
+from functions.registry import WORKFLOWS as DECLARED
+
+WORKFLOWS = [w.name for w in DECLARED]
 
 
 def rest_event(method: str, path: str, headers: dict[str, str] | None = None, body: str | None = None) -> dict:
@@ -71,24 +73,37 @@ def test_health_answers_through_the_handler(handler_env, workflow: str) -> None:
         or response["headers"].get("x-request-id") == "c6af9ac6-7b61-11e6-9a41-93e8deadbeef"
 
 
-def test_a_request_without_a_token_is_401_problem_json(handler_env) -> None:
-    handler = importlib.import_module("functions.intake.handler").handler
-    response = handler(rest_event("GET", "/auth/me"), CONTEXT)
+@pytest.mark.parametrize(("workflow", "path"), [("platform", "/auth/me"), ("intake", "/intake/kouiki-queue")])
+def test_a_request_without_a_token_is_401_problem_json(handler_env, workflow: str, path: str) -> None:
+    handler = importlib.import_module(f"functions.{workflow}.handler").handler
+    response = handler(rest_event("GET", path), CONTEXT)
     assert response["statusCode"] == 401
     assert json.loads(response["body"])["code"] == "missing-token"
 
 
 def test_an_authenticated_request_and_a_forbidden_one(handler_env, token_for) -> None:
-    handler = importlib.import_module("functions.deletion.handler").handler
+    handler = importlib.import_module("functions.platform.handler").handler
     clerk = {"Authorization": f"Bearer {token_for('S1001')}"}
     me = handler(rest_event("GET", "/auth/me", clerk), CONTEXT)
     assert me["statusCode"] == 200 and json.loads(me["body"])["staff_id"] == "S1001"
     forbidden = handler(rest_event("GET", "/audit/records", clerk), CONTEXT)
     assert forbidden["statusCode"] == 403
+    deletion = importlib.import_module("functions.deletion.handler").handler
+    auditor = {"Authorization": f"Bearer {token_for('S1007')}"}
+    assert deletion(rest_event("GET", "/deletion/changes", clerk), CONTEXT)["statusCode"] == 200
+    assert deletion(rest_event("GET", "/deletion/changes", auditor), CONTEXT)["statusCode"] == 403
+
+
+def test_a_workflow_function_does_not_serve_the_platform_routes(handler_env, token_for) -> None:
+    """/auth, /audit and /staff belong to the platform function and its role alone."""
+    handler = importlib.import_module("functions.intake.handler").handler
+    operator = {"Authorization": f"Bearer {token_for('S1008')}"}
+    for path in ("/auth/me", "/audit/records", "/staff"):
+        assert handler(rest_event("GET", path, operator), CONTEXT)["statusCode"] == 404, path
 
 
 def test_a_malformed_body_through_the_handler_is_400(handler_env, token_for) -> None:
-    handler = importlib.import_module("functions.transfer.handler").handler
+    handler = importlib.import_module("functions.platform.handler").handler
     headers = {"Authorization": f"Bearer {token_for('S1007')}", "Content-Type": "application/json"}
     response = handler(rest_event("POST", "/audit/search", headers, body="{oops"), CONTEXT)
     assert response["statusCode"] == 400 and json.loads(response["body"])["code"] == "malformed-json"

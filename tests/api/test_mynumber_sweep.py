@@ -9,6 +9,7 @@ from collections.abc import Callable
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.testclient import TestClient
 
+from shared.adapters.persons import PersonRepository
 from shared.api.auth import Principal, get_runtime, require
 from shared.domain.roles import Permission, Role
 from shared.local.demo_data import DEMO_PERSONS, demo_my_number
@@ -83,7 +84,7 @@ def test_the_sweep_catches_a_route_that_leaks(api: TestClient, auth, runtime) ->
 
     @leaky.get("/intake/leaky-list")
     def leaky_list(_: Principal = Depends(require(Permission.PERSON_READ)), rt=Depends(get_runtime)) -> list:
-        record = rt.persons.get(TARO)
+        record = rt.repository(PersonRepository).get(TARO)
         return [{"person_id": TARO, "number": rt.vault.decrypt(record["mynumber_enc"]).digits}]
 
     api.app.include_router(leaky)

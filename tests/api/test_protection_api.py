@@ -7,6 +7,9 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
+from shared.adapters.staff_registry import StaffRegistry
+from shared.adapters.persons import PersonRepository
+from shared.adapters.change_requests import ChangeRequestStore
 from shared.domain.roles import Role
 from shared.domain.staff import StaffMember
 from shared.local.demo_data import demo_my_number
@@ -101,21 +104,21 @@ def test_a_change_takes_effect_only_when_another_staff_member_confirms(api: Test
     change = propose(api, auth, CLERK, ADDRESS_CHANGE)
     assert change["status"] == "pending" and change["base_version"] == 1
     assert change["changes"] == {"address": {"from": "熊本市東区健軍1-2-3", "to": "熊本市東区健軍2-2-2"}}
-    assert runtime.persons.get(JIRO)["address"] == "熊本市東区健軍1-2-3"  # nothing changed yet
+    assert runtime.repository(PersonRepository).get(JIRO)["address"] == "熊本市東区健軍1-2-3"  # nothing changed yet
     r = api.post(f"/intake/changes/{change['request_id']}/confirm", headers=auth(CHECKER))
     assert r.status_code == 200 and r.json()["status"] == "confirmed" and r.json()["decided_by"] == CHECKER
-    after = runtime.persons.get(JIRO)
+    after = runtime.repository(PersonRepository).get(JIRO)
     assert after["address"] == "熊本市東区健軍2-2-2" and after["version"] == 2
     confirmed = audit_actions(runtime, "change.confirm.update")[-1]
     assert confirmed["detail"]["maker"] == CLERK and confirmed["staff_id"] == CHECKER
 
 
 def test_confirming_your_own_change_is_refused(api: TestClient, auth, runtime) -> None:
-    runtime.staff.register(StaffMember("S2001", "兼務 職員", "資格係", frozenset({Role.COUNTER_CLERK, Role.CHECKER})))
+    runtime.repository(StaffRegistry).register(StaffMember("S2001", "兼務 職員", "資格係", frozenset({Role.COUNTER_CLERK, Role.CHECKER})))
     change = propose(api, auth, "S2001", ADDRESS_CHANGE)
     r = api.post(f"/intake/changes/{change['request_id']}/confirm", headers=auth("S2001"))
     assert r.status_code == 403 and r.json()["code"] == "self-confirmation"
-    assert runtime.persons.get(JIRO)["version"] == 1
+    assert runtime.repository(PersonRepository).get(JIRO)["version"] == 1
     assert api.post(f"/intake/changes/{change['request_id']}/confirm", headers=auth(CHECKER)).status_code == 200
 
 
@@ -130,25 +133,26 @@ def test_a_stale_change_is_refused_and_writes_nothing(api: TestClient, auth, run
     assert api.post(f"/intake/changes/{first['request_id']}/confirm", headers=auth(CHECKER)).status_code == 200
     r = api.post(f"/intake/changes/{second['request_id']}/confirm", headers=auth(CHECKER2))
     assert r.status_code == 409 and r.json()["code"] == "stale-change"
-    assert runtime.persons.get(JIRO)["address"] == "熊本市東区健軍2-2-2"
-    assert runtime.change_requests.get(second["request_id"]).status.value == "pending"
+    assert runtime.repository(PersonRepository).get(JIRO)["address"] == "熊本市東区健軍2-2-2"
+    assert runtime.repository(ChangeRequestStore).get(second["request_id"]).status.value == "pending"
     confirms = [a["detail"]["change_request"] for a in audit_actions(runtime, "change.confirm.update")]
     assert confirms == [first["request_id"]]  # the failed transaction left no audit record either
 
 
 def test_concurrent_confirmations_apply_once(api: TestClient, auth, runtime) -> None:
     """Two checkers both see the request pending; the transaction lets only one apply it."""
-    from shared.api.change_routes import change_service
+    from functions.intake.workflow import WORKFLOW
+    from shared.protection.changes import ChangeService
 
     change = propose(api, auth, CLERK, ADDRESS_CHANGE)
-    first, second = change_service(runtime), change_service(runtime)
+    first, second = ChangeService(runtime, WORKFLOW), ChangeService(runtime, WORKFLOW)
     still_pending = second._pending(change["request_id"], CHECKER2)  # noqa: SLF001 - read before the race
     first.confirm(change["request_id"], CHECKER, "r1")
     second._pending = lambda *_: still_pending  # noqa: SLF001 - the second instance read "pending" earlier
     with pytest.raises(Exception) as lost:
         second.confirm(change["request_id"], CHECKER2, "r2")
     assert getattr(lost.value, "code", None) == "change-already-decided"
-    assert runtime.persons.get(JIRO)["version"] == 2
+    assert runtime.repository(PersonRepository).get(JIRO)["version"] == 2
     assert len(audit_actions(runtime, "change.confirm.update")) == 1
 
 
@@ -159,7 +163,7 @@ def test_a_rejected_change_records_the_reason_and_cannot_be_confirmed(api: TestC
     assert r.json()["status"] == "rejected" and r.json()["decision_reason"] == "届書と住所が一致しない"
     again = api.post(f"/intake/changes/{change['request_id']}/confirm", headers=auth(CHECKER2))
     assert again.status_code == 409 and again.json()["code"] == "change-already-decided"
-    assert runtime.persons.get(JIRO)["version"] == 1
+    assert runtime.repository(PersonRepository).get(JIRO)["version"] == 1
 
 
 def test_pending_changes_expire(api: TestClient, auth, runtime, clock) -> None:
@@ -176,9 +180,9 @@ def test_creating_a_person_goes_through_maker_checker(api: TestClient, auth, run
     body = {"operation": "create", "values": {"name": "菊池 咲", "name_kana": "キクチ サキ", "birth_date": "1951-03-03",
                                               "sex": "2", "address": "熊本市南区城南町1"}, "reason": "住登外登録"}
     change = propose(api, auth, CLERK, body)
-    assert runtime.persons.get(change["entity_id"]) is None
+    assert runtime.repository(PersonRepository).get(change["entity_id"]) is None
     api.post(f"/intake/changes/{change['request_id']}/confirm", headers=auth(CHECKER))
-    created = runtime.persons.get(change["entity_id"])
+    created = runtime.repository(PersonRepository).get(change["entity_id"])
     assert created["name"] == "菊池 咲" and created["kana_key"] == "キクチサキ" and created["version"] == 1
 
 
@@ -321,4 +325,4 @@ def test_an_acquisition_at_75_is_dated_the_75th_birthday(api: TestClient, auth, 
             "applicant": {"type": "self"}, "identity_documents": ["mynumber-card"]}
     taken = api.post("/intake/notifications", json=body, headers={**auth(CLERK), "Idempotency-Key": "k-75"}).json()
     api.post(f"/intake/changes/{taken['change_request_id']}/confirm", headers=auth(CHECKER))
-    assert runtime.persons.get(JIRO)["eligibility_acquired_on"] == "2027-01-20"  # born 1952-01-20
+    assert runtime.repository(PersonRepository).get(JIRO)["eligibility_acquired_on"] == "2027-01-20"  # born 1952-01-20

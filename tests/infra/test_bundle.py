@@ -1,8 +1,10 @@
-"""The Lambda bundle and dependency layer the program builds really run: each handler is imported from them
-in a clean interpreter (no project venv on the path) and answers an API Gateway event."""
+"""The bundles and dependency layer the program builds really run: each function's handler is imported from its
+own bundle in a clean interpreter (only the bundle and the layer on the path), from compiled bytecode, and
+answers an API Gateway event; no bundle carries another workflow."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -11,21 +13,34 @@ from pathlib import Path
 
 import pytest
 
-from infra.bundle import build_code, build_layer
-from shared.workloads import WORKFLOWS
+from functions.registry import WORKFLOWS
+from infra.bundle import WrongPython, build_code, build_layer, compile_tree
+
+NAMES = [w.name for w in WORKFLOWS]
 
 SCRIPT = r"""
-import json, sys
-assert not any("site-packages" in p and ".venv" in p for p in sys.path), sys.path
+import importlib.machinery, json, sys
+assert not any("site-packages" in p for p in sys.path), sys.path
+compiled_from_source = []
+_original = importlib.machinery.SourceFileLoader.source_to_code
+def _recording(self, data, path, *args, **kwargs):
+    compiled_from_source.append(path)  # only called when no valid bytecode exists
+    return _original(self, data, path, *args, **kwargs)
+importlib.machinery.SourceFileLoader.source_to_code = _recording
 from tests_event import rest_event
-results = {}
-for workflow in WORKFLOWS:
-    module = __import__(f"functions.{workflow}.handler", fromlist=["handler"])
-    response = module.handler(rest_event("GET", f"/{workflow}/health"), None)
-    results[workflow] = [response["statusCode"], json.loads(response["body"])]
-missing = module.handler(rest_event("GET", "/auth/me"), None)
+workflow = sys.argv[1]
+module = __import__(f"functions.{workflow}.handler", fromlist=["handler"])
+results = {"health": None, "no-token": None}
+response = module.handler(rest_event("GET", f"/{workflow}/health"), None)
+results["health"] = [response["statusCode"], json.loads(response["body"])]
+missing = module.handler(rest_event("GET", "/auth/me" if workflow == "platform" else f"/{workflow}/changes"), None)
 results["no-token"] = [missing["statusCode"], json.loads(missing["body"])["code"]]
-import boto3, shared, moto_absent_check
+results["imported"] = sum(1 for m in list(sys.modules.values())
+                          if (getattr(m, "__file__", None) or "").startswith(sys.argv[2]))
+results["from_source"] = [p for p in compiled_from_source if p.startswith((sys.argv[2], sys.argv[3]))]
+import importlib.util as u
+results["absent"] = [n for n in ("moto", "uvicorn", "pulumi", "shared.local", "shared.cli", "functions.registry")
+                     if u.find_spec(n) is not None]
 print(json.dumps(results))
 """
 
@@ -41,35 +56,60 @@ def rest_event(method, path):
 
 
 @pytest.fixture(scope="module")
-def bundle(tmp_path_factory) -> tuple[Path, Path]:
-    return build_code(tmp_path_factory.mktemp("code")), build_layer("x86_64")
+def layer() -> Path:
+    return build_layer("x86_64")
 
 
-def test_the_bundle_leaves_out_local_mode_and_operator_code(bundle) -> None:
-    code, _ = bundle
-    assert (code / "functions" / "intake" / "handler.py").exists()
+@pytest.fixture(scope="module")
+def bundles(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return {name: build_code(name, tmp_path_factory.mktemp(name) / "code") for name in NAMES}
+
+
+@pytest.mark.parametrize("workflow", NAMES)
+def test_a_bundle_holds_shared_and_its_own_workflow_only(bundles: dict[str, Path], workflow: str) -> None:
+    code = bundles[workflow]
+    assert (code / "functions" / workflow / "handler.py").exists()
+    assert sorted(p.name for p in (code / "functions").iterdir() if p.is_dir() and p.name != "__pycache__") \
+        == [workflow]
+    assert not (code / "functions" / "registry.py").exists()
     assert not (code / "shared" / "local").exists() and not (code / "shared" / "cli").exists()
-    assert not list(code.rglob("__pycache__"))
 
 
-def test_each_handler_answers_from_the_bundle_in_a_clean_interpreter(bundle, tmp_path: Path) -> None:
-    code, layer = bundle
+@pytest.mark.parametrize("workflow", NAMES)
+def test_every_module_of_a_bundle_ships_as_unchecked_hash_bytecode(bundles: dict[str, Path], workflow: str) -> None:
+    code = bundles[workflow]
+    for source in code.rglob("*.py"):
+        cached = Path(importlib.util.cache_from_source(str(source)))
+        assert cached.exists(), source
+        flags = int.from_bytes(cached.read_bytes()[4:8], "little")
+        assert flags == 0b01, f"{cached}: hash-based and unchecked, so a zip's file times cannot make it stale"
+
+
+def test_bytecode_is_compiled_only_by_lambdas_python(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "m.py").write_text("x = 1\n")
+    monkeypatch.setattr(sys, "version_info", (3, 12, 0, "final", 0))
+    with pytest.raises(WrongPython, match="3.11"):
+        compile_tree(tmp_path)
+
+
+@pytest.mark.parametrize("workflow", NAMES)
+def test_each_handler_answers_from_its_own_bundle_in_a_clean_interpreter(
+        bundles: dict[str, Path], layer: Path, workflow: str, tmp_path: Path) -> None:
+    code = bundles[workflow]
     (tmp_path / "tests_event.py").write_text(EVENT_HELPER)
-    (tmp_path / "moto_absent_check.py").write_text(
-        "import importlib.util\nassert importlib.util.find_spec('moto') is None\n"
-        "assert importlib.util.find_spec('uvicorn') is None\nassert importlib.util.find_spec('pulumi') is None\n")
     jwks = tmp_path / "jwks.json"
     jwks.write_text('{"keys": []}')
     env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": os.pathsep.join([str(code), str(layer / "python"),
                                                                              str(tmp_path)]),
+           "PYTHONDONTWRITEBYTECODE": "1",
            "CHOJU_JWKS": str(jwks), "CHOJU_TOKEN_ISSUER": "https://idp", "CHOJU_TOKEN_AUDIENCE": "choju",
            "CHOJU_NAME_PREFIX": "choju-bundle", "AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "x",
            "AWS_DEFAULT_REGION": "ap-northeast-1"}
-    script = f"WORKFLOWS = {list(WORKFLOWS)!r}\n" + SCRIPT
-    done = subprocess.run([sys.executable, "-S", "-c", script], env=env, capture_output=True, text=True,
-                          cwd=tmp_path, timeout=120)
+    done = subprocess.run([sys.executable, "-S", "-c", SCRIPT, workflow, str(code), str(layer)], env=env, capture_output=True,
+                          text=True, cwd=tmp_path, timeout=120)
     assert done.returncode == 0, done.stderr[-3000:]
     results = json.loads(done.stdout.strip().splitlines()[-1])
-    for workflow in WORKFLOWS:
-        assert results[workflow] == [200, {"status": "ok", "workflow": workflow}]
+    assert results["health"] == [200, {"status": "ok", "workflow": workflow}]
     assert results["no-token"] == [401, "missing-token"]
+    assert results["imported"] > 10 and results["from_source"] == []
+    assert results["absent"] == []

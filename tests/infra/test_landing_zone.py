@@ -8,7 +8,8 @@ import pytest
 
 from infra.settings import StackConfigError
 from shared.storage import STORAGE
-from shared.workloads import NEEDS, WORKFLOWS
+from functions.registry import WORKFLOWS as DECLARED
+from functions.registry import workflow as declared_workflow
 from tests.infra.conftest import Declared, run_with
 
 # --- stack configuration: Japan only (PIA-II-6-a) ---------------------------------------------------------
@@ -125,7 +126,9 @@ def test_only_my_number_workflows_may_use_the_my_number_key(stack: Declared) -> 
     policy = stack.policy(stack.one("kms/key:Key", "keys-mynumber"))
     use = next(s for s in policy["Statement"] if s["Sid"] == "UseByMyNumberWorkflowsOnly")
     roles = sorted(arn.rsplit("/", 1)[1].split("-", 2)[2] for arn in use["Condition"]["ArnLike"]["aws:PrincipalArn"])
-    assert roles == ["intake", "intake-batch", "transfer"]
+    # Each batch job has a role of its own (IAM role names are unique per account).
+    assert roles == ["intake", "intake-certificate-renewal", "intake-reaching-75-daily",
+                     "intake-resident-changes-inbound", "transfer"]
     assert not any("kms:Decrypt" in s["Action"] for s in policy["Statement"] if s["Sid"] == "KeyAdministration")
 
 
@@ -251,6 +254,12 @@ def test_cis_metric_alarms(dev: Declared) -> None:
 
 # --- workloads and API ------------------------------------------------------------------------------------
 
+WORKFLOWS = [w.name for w in DECLARED]
+
+
+def _needs(workflow: str):  # noqa: ANN202 - a test helper
+    return declared_workflow(workflow).role_needs
+
 def test_one_function_per_workflow_hardened(stack: Declared) -> None:
     functions = {r.inputs["name"].split("-", 2)[2]: r.inputs for r in stack.of("lambda/function:Function")}
     assert set(WORKFLOWS) <= set(functions)
@@ -266,8 +275,9 @@ def test_one_function_per_workflow_hardened(stack: Declared) -> None:
 
 
 def test_batch_triggers_come_from_the_batch_declarations(stack: Declared) -> None:
-    from shared.batches import BATCHES
+    from functions.registry import batch_jobs
 
+    BATCHES = batch_jobs()  # noqa: N806
     notification = stack.one("s3/bucketNotification:BucketNotification").inputs
     assert notification["lambdaFunctions"][0]["filterPrefix"] == "inbound/"
     schedules = {r.inputs["name"].split("-", 2)[2]: r.inputs["scheduleExpression"]
@@ -277,6 +287,29 @@ def test_batch_triggers_come_from_the_batch_declarations(stack: Declared) -> Non
 
 def _role_statements(stack: Declared, workflow: str) -> list[dict]:
     return stack.policy(stack.one("iam/rolePolicy:RolePolicy", f"workloads-{workflow}"))["Statement"]
+
+
+NAMED = {"iam/role:Role": "name", "lambda/function:Function": "name", "sqs/queue:Queue": "name",
+         "cloudwatch/logGroup:LogGroup": "name"}
+
+
+def duplicate_physical_names(stack: Declared) -> dict[str, list[str]]:
+    """Physical names two resources of one type share: AWS refuses the second, mocks do not."""
+    found: dict[str, list[str]] = {}
+    for suffix, key in NAMED.items():
+        names = [r.inputs.get(key) for r in stack.of(suffix) if r.inputs.get(key)]
+        found[suffix] = sorted({n for n in names if names.count(n) > 1})
+    return {k: v for k, v in found.items() if v}
+
+
+def test_physical_names_are_unique(stack: Declared) -> None:
+    assert duplicate_physical_names(stack) == {}
+
+
+def test_the_uniqueness_check_catches_a_shared_role_name(dev: Declared) -> None:
+    role = next(r for r in dev.of("iam/role:Role") if r.inputs.get("name", "").endswith("-intake"))
+    twin = Declared([*dev.resources, role])
+    assert duplicate_physical_names(twin) == {"iam/role:Role": [role.inputs["name"]]}
 
 
 def test_roles_are_least_privilege(stack: Declared) -> None:
@@ -293,8 +326,8 @@ def test_only_my_number_workflows_get_the_my_number_key(stack: Declared) -> None
     for workflow in WORKFLOWS:
         keys = next(s for s in _role_statements(stack, workflow) if s["Sid"] == "UseKeys")["Resource"]
         holds = any(k.endswith("keys-mynumber") for k in keys)
-        assert holds == ("mynumber" in NEEDS[workflow].keys), workflow
-    assert sorted(w for w in WORKFLOWS if "mynumber" in NEEDS[w].keys) == ["intake", "transfer"]
+        assert holds == ("mynumber" in _needs(workflow).keys), workflow
+    assert sorted(w for w in WORKFLOWS if "mynumber" in _needs(w).keys) == ["intake", "transfer"]
 
 
 def test_every_role_has_the_japan_only_boundary(stack: Declared) -> None:
@@ -315,6 +348,9 @@ def test_the_api_is_private_and_bound_to_the_endpoint(stack: Declared) -> None:
     assert deny["Condition"] == {"StringNotEquals": {"aws:SourceVpce": "network-execute-api-id"}}
     paths = sorted(r.inputs["pathPart"] for r in stack.of("apigateway/resource:Resource") if r.inputs["pathPart"] != "{proxy+}")
     assert paths == sorted([*WORKFLOWS, "auth", "audit", "staff"])
+    routes = {r.name.removeprefix("api-").removesuffix("-lambda"): r.inputs["uri"]
+              for r in stack.of("apigateway/integration:Integration")}
+    assert {p for p, uri in routes.items() if "workloads-platform" in uri} == {"platform", "auth", "audit", "staff"}
 
 
 def test_the_stage_logs_traces_and_throttles(stack: Declared) -> None:

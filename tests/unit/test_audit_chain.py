@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from shared.adapters.audit_log import AuditEvent, write_digest
+from shared.adapters.audit_log import AuditDigests, AuditEvent
 from shared.adapters.dynamo import to_item
 from shared.domain.audit_chain import GENESIS_HASH, record_hash, verify_chain
 
@@ -95,7 +95,7 @@ def test_the_digest_is_stored_under_compliance_object_lock(runtime) -> None:
     report = runtime.audit.verify()
     bucket = runtime.bucket_name("audit")
     s3 = runtime.clients.client("s3")
-    key = write_digest(s3, bucket, report, runtime.clock(), 30)
+    key = AuditDigests(s3, bucket, 30).write(report, runtime.clock())
     assert s3.head_object(Bucket=bucket, Key=key)["ObjectLockMode"] == "COMPLIANCE"
     body = s3.get_object(Bucket=bucket, Key=key)["Body"].read().decode()
     assert report.latest_hash in body and f'"record_count": {report.count}' in body

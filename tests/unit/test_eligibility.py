@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from shared.domain.eligibility import (
+from functions.intake.rules.eligibility import (
     Acquisition,
     Facts,
     Loss,

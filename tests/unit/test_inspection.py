@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta, timezone
 
-from shared.domain.inspection import inspect, render_markdown
+from functions.platform.rules.inspection import inspect, render_markdown
 
 JST = timezone(timedelta(hours=9))
 T0 = datetime(2026, 11, 1, tzinfo=JST)

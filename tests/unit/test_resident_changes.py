@@ -2,7 +2,7 @@
 
 import pytest
 
-from shared.domain.resident_changes import ChangeCode, FileRefused, parse_file
+from functions.intake.rules.resident_changes import ChangeCode, FileRefused, parse_file
 from tests.resident_files import csv_bytes, move_in, row
 
 

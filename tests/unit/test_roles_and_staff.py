@@ -2,6 +2,7 @@
 
 import pytest
 
+from shared.adapters.staff_registry import StaffRegistry
 from shared.domain.roles import ROLE_PERMISSIONS, Permission, Role, UnknownRole, parse_roles
 from shared.domain.staff import SharedAccountRefused, StaffMember, validate_for_registry
 
@@ -49,8 +50,8 @@ def test_malformed_registrations_are_refused(member: StaffMember) -> None:
 
 def test_registry_round_trip_and_refusal(runtime) -> None:
     member = StaffMember("S2001", "熊本 花子", "窓口", frozenset({Role.COUNTER_CLERK, Role.CHECKER}))
-    runtime.staff.register(member)
-    assert runtime.staff.get("S2001") == member
+    runtime.repository(StaffRegistry).register(member)
+    assert runtime.repository(StaffRegistry).get("S2001") == member
     with pytest.raises(SharedAccountRefused):
-        runtime.staff.register(StaffMember("SHARED1", "共用", "窓口", frozenset({Role.CHECKER}), shared_account=True))
-    assert runtime.staff.get("SHARED1") is None
+        runtime.repository(StaffRegistry).register(StaffMember("SHARED1", "共用", "窓口", frozenset({Role.CHECKER}), shared_account=True))
+    assert runtime.repository(StaffRegistry).get("SHARED1") is None

@@ -1,0 +1,14 @@
+"""The assessment workflow, declared (data only): 所得 intake, 賦課 results of record, premium 試算 and 期割 (issue 13)."""
+
+from __future__ import annotations
+
+from shared.workflow import Needs, Workflow
+
+__all__ = ["WORKFLOW"]
+
+WORKFLOW = Workflow(
+    name="assessment",
+    summary="所得 intake, 賦課 results of record, premium 試算 and 期割 (issue 13)",
+    needs=Needs(tables_read=("persons",)),
+    api_prefixes=("assessment",),
+)

@@ -1,0 +1,106 @@
+"""療養費支給申請 at the counter (PIA-I-1-f): the application through maker-checker, its scanned documents."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from functions.intake.rules.ryoyohi import TYPES, my_number_required
+from functions.intake.workflow import RYOYOHI, WORKFLOW
+from shared.adapters.audit_log import AuditEvent
+from shared.adapters.change_requests import ChangeRequestStore
+from shared.adapters.persons import PersonRepository
+from shared.api.auth import Principal, RuntimeDep, forbid, require
+from shared.api.change_routes import ChangeView, change_view, changes_of
+from shared.api.fields import MyNumberText, PersonId
+from shared.api.problems import Problem
+from shared.api.uploads import content_matches
+from shared.domain.changes import Operation
+from shared.domain.counterparties import KOUIKI_RENGO
+from shared.domain.errors import NotFound
+from shared.domain.roles import Permission
+from shared.runtime import Runtime
+
+router = APIRouter(prefix="/intake/ryoyohi", tags=["intake 療養費"])
+Clerk = Annotated[Principal, Depends(require(Permission.INTAKE_WRITE))]
+Changes = changes_of(WORKFLOW)
+
+
+class BankAccount(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    bank_code: str = Field(pattern=r"^\d{4}$")
+    branch_code: str = Field(pattern=r"^\d{3}$")
+    account_type: Literal["ordinary", "current"]
+    account_number: str = Field(pattern=r"^\d{7}$")
+    holder_kana: str = Field(min_length=1, max_length=60)
+
+
+class RyoyohiIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    person_id: PersonId
+    type: Literal[tuple(TYPES)]  # type: ignore[valid-type]
+    period_from: date
+    period_to: date
+    amount_claimed: int = Field(gt=0, le=100_000_000, description="yen")
+    bank: BankAccount
+    my_number: MyNumberText | None = Field(None, description="required for 移送費 only")
+
+
+@router.post("", response_model=ChangeView, status_code=202)
+def apply(body: RyoyohiIn, request: Request, principal: Clerk, runtime: RuntimeDep, changes: Changes) -> ChangeView:
+    """Receive an application; a checker confirms it, and then it is queued for the monthly file."""
+    if my_number_required(body.type) and not body.my_number:
+        raise Problem(422, "my-number-required", "My Number required",
+                      "移送費 applications carry the 個人番号 (熊本県広域連合 様式)")
+    if body.my_number and not principal.staff.can(Permission.MYNUMBER_WRITE):
+        raise forbid(runtime, request, principal, "'mynumber:write'")
+    if runtime.repository(PersonRepository).get(body.person_id) is None:
+        raise NotFound(f"no person {body.person_id}")
+    values: dict[str, Any] = {**body.model_dump(mode="json", exclude={"my_number"}),
+                              "received_on": runtime.clock().date().isoformat(), "status": "received"}
+    if body.my_number:
+        values["mynumber"] = body.my_number
+    created = changes.propose(
+        maker=principal.staff.staff_id, operation=Operation.CREATE, person_id=None, values=values,
+        reason=f"療養費支給申請 ({TYPES[body.type]})", request_id=principal.request_id, kind=RYOYOHI,
+        follow_up={"transfer": {"kind": "ryoyohi-application", "counterparty": KOUIKI_RENGO,
+                                "summary": {"schedule": "monthly"}}})
+    return change_view(created)
+
+
+def _application_exists(runtime: Runtime, application_id: str) -> bool:
+    if runtime.records(RYOYOHI.table).get(application_id):
+        return True
+    return any(r.entity == RYOYOHI.name for r in runtime.repository(ChangeRequestStore).about(application_id))
+
+
+@router.put("/{application_id}/documents", status_code=201)
+async def upload(application_id: str, request: Request, principal: Clerk, runtime: RuntimeDep) -> dict[str, Any]:
+    """Attach a scanned document (PDF, JPEG, PNG, TIFF; 4 MiB at most), stored SSE-KMS under an unguessable key."""
+    if not _application_exists(runtime, application_id):
+        raise NotFound(f"no 療養費 application {application_id}")
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    body = await request.body()
+    if not body or not content_matches(media_type, body):
+        raise Problem(415, "document-content-mismatch", "Unsupported document",
+                      f"the content is not a {media_type or 'known'} file")
+    document_id = secrets.token_urlsafe(24)
+    runtime.objects("documents").put(f"ryoyohi/{application_id}/{document_id}", body, media_type,
+                                     {"application-id": application_id, "uploaded-by": principal.staff.staff_id})
+    runtime.audit.append(AuditEvent(principal.staff.staff_id, "ryoyohi.document-upload", "success",
+                                    target=application_id, request_id=principal.request_id,
+                                    detail={"bytes": str(len(body)), "type": media_type}))
+    return {"application_id": application_id, "document_id": document_id, "content_type": media_type,
+            "bytes": len(body)}
+
+
+@router.get("/{application_id}/documents")
+def documents(application_id: str, _: Annotated[Principal, Depends(require(Permission.PERSON_READ))],
+              runtime: RuntimeDep) -> dict[str, Any]:
+    listed = runtime.objects("documents").list(f"ryoyohi/{application_id}/")
+    return {"application_id": application_id,
+            "documents": [{"document_id": o.key.rsplit("/", 1)[1], "bytes": o.size} for o in listed]}

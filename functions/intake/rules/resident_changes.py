@@ -1,0 +1,202 @@
+"""The 住基異動 file: a fixed-layout CSV of resident-register changes (docs/resident-changes-layout.md).
+
+Pure: parse and validate every row before anything is applied (design rule 9). A reject names the row,
+the field and the reason, never the value (it may be a My Number).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+from typing import Any
+
+from shared.domain.errors import Invalid
+from shared.domain.mynumber import InvalidMyNumber, parse_my_number
+
+
+class ChangeCode(str, Enum):
+    MOVE_IN = "01"  # 転入
+    MOVE_OUT = "02"  # 転出
+    ADDRESS_CHANGE = "03"  # 転居
+    BIRTH = "04"  # 出生
+    DEATH = "05"  # 死亡
+    HOUSEHOLD_CHANGE = "06"  # 世帯変更
+    NAME_CHANGE = "07"  # 氏名変更
+    MY_NUMBER_CHANGE = "08"  # 個人番号変更
+    NON_RESIDENT_REGISTRATION = "09"  # 住登外登録
+
+
+CHANGE_NAMES = {
+    ChangeCode.MOVE_IN: "転入", ChangeCode.MOVE_OUT: "転出", ChangeCode.ADDRESS_CHANGE: "転居",
+    ChangeCode.BIRTH: "出生", ChangeCode.DEATH: "死亡", ChangeCode.HOUSEHOLD_CHANGE: "世帯変更",
+    ChangeCode.NAME_CHANGE: "氏名変更", ChangeCode.MY_NUMBER_CHANGE: "個人番号変更",
+    ChangeCode.NON_RESIDENT_REGISTRATION: "住登外登録",
+}
+
+COLUMNS = (
+    "record_no", "change_code", "change_date", "notified_date", "atena_code", "household_code", "name",
+    "name_kana", "birth_date", "sex", "relationship", "is_head", "postal_code", "address", "address_detail",
+    "other_address", "other_prefecture", "my_number",
+)
+# Columns every row must fill; others depend on the change code.
+ALWAYS = ("record_no", "change_code", "change_date", "atena_code")
+NEEDED = {
+    ChangeCode.MOVE_IN: ("household_code", "name", "name_kana", "birth_date", "sex", "address", "other_prefecture"),
+    ChangeCode.BIRTH: ("household_code", "name", "name_kana", "birth_date", "sex", "address"),
+    ChangeCode.NON_RESIDENT_REGISTRATION: ("name", "name_kana", "birth_date", "sex", "address"),
+    ChangeCode.MOVE_OUT: ("other_address", "other_prefecture"),
+    ChangeCode.ADDRESS_CHANGE: ("address",),
+    ChangeCode.DEATH: (),
+    ChangeCode.HOUSEHOLD_CHANGE: ("household_code", "relationship"),
+    ChangeCode.NAME_CHANGE: ("name", "name_kana"),
+    ChangeCode.MY_NUMBER_CHANGE: ("my_number",),
+}
+
+
+@dataclass(frozen=True)
+class Reject:
+    row: int  # 1-based data row number (the header is row 0)
+    field: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ResidentChange:
+    row: int
+    code: ChangeCode
+    change_date: date
+    person_id: str
+    values: dict[str, Any]  # person fields to set (see shared.domain.person.PERSON_FIELDS)
+    my_number: str | None = None  # validated digits, to be sealed before storage
+    other_prefecture: str | None = None  # 転入前 / 転出先 prefecture (JIS X 0401)
+
+
+def _date(raw: str) -> date:
+    if len(raw) != 8 or not raw.isdigit():
+        raise ValueError("a date is YYYYMMDD")
+    return date(int(raw[:4]), int(raw[4:6]), int(raw[6:]))
+
+
+def _parse_row(number: int, raw: dict[str, str]) -> tuple[ResidentChange | None, list[Reject]]:
+    rejects: list[Reject] = []
+
+    def reject(field: str, reason: str) -> None:
+        rejects.append(Reject(number, field, reason))
+
+    try:
+        code = ChangeCode(raw["change_code"])
+    except ValueError:
+        reject("change_code", f"unknown change code; one of {', '.join(c.value for c in ChangeCode)}")
+        return None, rejects
+    for name in (*ALWAYS, *NEEDED[code]):
+        if not raw.get(name):
+            reject(name, f"required for {CHANGE_NAMES[code]}")
+    dates: dict[str, date] = {}
+    for name in ("change_date", "notified_date", "birth_date"):
+        if raw.get(name):
+            try:
+                dates[name] = _date(raw[name])
+            except ValueError as error:
+                reject(name, str(error))
+    if raw.get("atena_code") and not (len(raw["atena_code"]) == 10 and raw["atena_code"].isdigit()):
+        reject("atena_code", "宛名コード is 10 digits")
+    if raw.get("household_code") and not (len(raw["household_code"]) == 10 and raw["household_code"].isdigit()):
+        reject("household_code", "世帯コード is 10 digits")
+    if raw.get("sex") and raw["sex"] not in ("1", "2"):
+        reject("sex", "1 (男) or 2 (女)")
+    if raw.get("is_head") and raw["is_head"] not in ("0", "1"):
+        reject("is_head", "0 or 1")
+    if raw.get("other_prefecture") and not (len(raw["other_prefecture"]) == 2 and raw["other_prefecture"].isdigit()):
+        reject("other_prefecture", "a JIS X 0401 prefecture code (2 digits)")
+    my_number = None
+    if raw.get("my_number"):
+        try:
+            my_number = parse_my_number(raw["my_number"]).digits
+        except InvalidMyNumber as invalid:
+            reject("my_number", f"invalid My Number ({invalid.rule.value})")
+    if rejects:
+        return None, rejects
+    return ResidentChange(number, code, dates["change_date"], f"P{raw['atena_code']}",
+                          _values(code, raw, dates), my_number, raw.get("other_prefecture") or None), []
+
+
+def _values(code: ChangeCode, raw: dict[str, str], dates: dict[str, date]) -> dict[str, Any]:
+    """The person fields a change sets (the eligibility consequences are decided when it is applied)."""
+    changed_on = dates["change_date"].isoformat()
+    values: dict[str, Any] = {"change_reason": CHANGE_NAMES[code], "changed_on": changed_on}
+    if "notified_date" in dates:
+        values["notified_on"] = dates["notified_date"].isoformat()
+    copy = {"name": "name", "name_kana": "name_kana", "sex": "sex", "relationship": "relationship",
+            "postal_code": "postal_code", "address": "address", "address_detail": "address_detail"}
+    for column, field in copy.items():
+        if raw.get(column):
+            values[field] = raw[column]
+    if raw.get("household_code"):
+        values["household_id"] = f"H{raw['household_code']}"
+    if raw.get("is_head"):
+        values["is_household_head"] = raw["is_head"] == "1"
+    if "birth_date" in dates:
+        values["birth_date"] = dates["birth_date"].isoformat()
+    if code is ChangeCode.MOVE_IN:
+        values.update(resident_status="registered", previous_address=raw["other_address"] or None,
+                      resident_changed_on=changed_on, resident_change_reason="転入")
+    elif code is ChangeCode.MOVE_OUT:
+        values.update(resident_status="moved-out", moved_out_address=raw["other_address"],
+                      moved_out_prefecture=raw["other_prefecture"], nonresident_changed_on=changed_on,
+                      nonresident_change_reason="転出")
+    elif code is ChangeCode.DEATH:
+        values.update(resident_status="deceased", nonresident_changed_on=changed_on,
+                      nonresident_change_reason="死亡")
+    elif code is ChangeCode.NON_RESIDENT_REGISTRATION:
+        values.update(resident_status="non-resident")
+    elif code is ChangeCode.BIRTH:
+        values.update(resident_status="registered", resident_changed_on=changed_on, resident_change_reason="出生")
+    return {k: v for k, v in values.items() if v is not None}
+
+
+@dataclass
+class ParsedFile:
+    changes: list[ResidentChange]
+    rejects: list[Reject]
+    rows: int
+
+
+class FileRefused(Invalid):
+    """The file as a whole cannot be read (encoding, header)."""
+
+    code = "file-refused"
+    title = "The file is refused"
+
+
+def parse_file(content: bytes, encoding: str) -> ParsedFile:
+    """Decode with the counterparty's declared encoding, check the header, validate every row."""
+    try:
+        text = content.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise FileRefused(f"the file is not valid {encoding} (byte {error.start})") from None
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    header = next(reader, None)
+    if header is None or tuple(h.strip() for h in header) != COLUMNS:
+        raise FileRefused(f"the header must be exactly: {','.join(COLUMNS)}")
+    changes, rejects, count = [], [], 0
+    seen: set[str] = set()
+    for number, values in enumerate(reader, start=1):
+        if not any(v.strip() for v in values):
+            continue
+        count += 1
+        if len(values) != len(COLUMNS):
+            rejects.append(Reject(number, "*", f"{len(values)} columns, expected {len(COLUMNS)}"))
+            continue
+        raw = {name: value.strip() for name, value in zip(COLUMNS, values, strict=True)}
+        if raw["record_no"] in seen:
+            rejects.append(Reject(number, "record_no", "duplicate record number"))
+            continue
+        seen.add(raw["record_no"])
+        change, row_rejects = _parse_row(number, raw)
+        rejects.extend(row_rejects)
+        if change:
+            changes.append(change)
+    return ParsedFile(changes, rejects, count)

@@ -1,0 +1,129 @@
+"""Counter notifications (届出) through maker-checker (PIA-I-1-a, III-2-j, III-2-k, III-2-l).
+
+Each notification records which identity documents were checked and whether the applicant is a proxy; a
+proxy's My Number is checked against the resident register. The person change it asks for is a pending
+change request; once a checker confirms it, the notification is queued for the 広域連合 in the same
+transaction. Forms and deadlines: 規則第8条 (障害認定申請), 第10・11条 (資格取得届), 第22条 (氏名変更),
+第23条 (住所変更), 第23条の2 (個人番号変更届), 第25条 (障害状態不該当), 第26条 (資格喪失届).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from shared.adapters.transfer_queue import TransferQueue
+from shared.adapters.persons import PersonRepository
+from shared.adapters.change_requests import ChangeRequestStore
+from shared.adapters.audit_log import AuditEvent
+from shared.domain.changes import ChangeRequest, Operation
+from functions.intake.rules.eligibility import DISABILITY_MIN_AGE, Acquisition, Loss, acquisition_date, age_on, loss_date
+from shared.domain.ids import new_id
+from shared.domain.kana import kana_key
+from shared.domain.mynumber import parse_my_number
+from functions.intake.services.certificates import certificate_values
+from functions.intake.workflow import CERTIFICATE
+from shared.domain.counterparties import KOUIKI_RENGO
+from shared.domain.errors import Invalid, NotFound
+from shared.observability import count
+from shared.protection.changes import ChangeService, follow_up_queue_id
+from shared.protection.entities import PERSON
+from shared.runtime import Runtime
+
+KINDS = {
+    "acquisition": "資格取得届",
+    "loss": "資格喪失届",
+    "address-change": "住所変更届",
+    "name-change": "氏名変更届",
+    "mynumber-change": "個人番号変更届",
+    "disability-application": "障害認定申請",
+    "disability-withdrawal": "障害認定申請の撤回",
+    "certificate-reissue": "資格確認書 再交付申請",
+}
+REQUIRED_VALUES = {"address-change": ("address",), "name-change": ("name", "name_kana"),
+                   "mynumber-change": ("mynumber",)}
+
+
+def verify_proxy(rt: Runtime, proxy_name_kana: str, proxy_my_number: str) -> str:
+    """PIA-III-2-k: the proxy's number must belong, in the resident register, to a person of that name."""
+    index = rt.vault.blind_index(parse_my_number(proxy_my_number))
+    for person in rt.repository(PersonRepository).by_mynumber_index(index):
+        if person.get("kana_key") == kana_key(proxy_name_kana) and person.get("resident_status") != "deceased":
+            return str(person["person_id"])
+    raise Invalid("the proxy's My Number does not match a resident of that name in the resident register",
+                  code="proxy-mynumber-mismatch", title="The change is not valid")
+
+
+def _eligibility(kind: str, details: dict[str, Any], person: dict[str, Any]) -> dict[str, Any]:
+    day = date.fromisoformat(details["event_date"])
+    if kind == "acquisition":
+        reason = Acquisition(details.get("acquisition_reason") or Acquisition.MOVED_IN.value)
+        acquired = acquisition_date(reason, day, date.fromisoformat(person["birth_date"]))
+        return {"eligibility_status": "insured", "eligibility_acquired_on": acquired.isoformat(),
+                "eligibility_changed_on": acquired.isoformat(), "eligibility_change_reason": reason.value}
+    if kind == "loss":
+        reason = Loss(details.get("loss_reason") or Loss.MOVED_OUT.value)
+        lost = loss_date(reason, day, bool(details.get("insured_elsewhere_same_day")))
+        return {"eligibility_status": "lost", "eligibility_lost_on": lost.isoformat(),
+                "eligibility_changed_on": lost.isoformat(), "eligibility_change_reason": reason.value}
+    if kind == "disability-application":
+        age = age_on(date.fromisoformat(person["birth_date"]), day)
+        if not DISABILITY_MIN_AGE <= age < 75:
+            raise Invalid(f"障害認定 is for ages 65 to 74 (法第50条第2号); the person is {age}", code="not-eligible",
+                          title="The change is not valid")
+        return {"disability_certified_on": day.isoformat(), "disability_certificate": details.get("certificate"),
+                "eligibility_status": "insured", "eligibility_acquired_on": day.isoformat(),
+                "eligibility_changed_on": day.isoformat(), "eligibility_change_reason": Acquisition.DISABILITY_CERTIFIED.value}
+    if kind == "disability-withdrawal":
+        lost = loss_date(Loss.DISABILITY_WITHDRAWN, day)
+        return {"disability_withdrawn_on": day.isoformat(), "eligibility_status": "lost",
+                "eligibility_lost_on": lost.isoformat(), "eligibility_changed_on": lost.isoformat(),
+                "eligibility_change_reason": Loss.DISABILITY_WITHDRAWN.value}
+    return {}
+
+
+def submit_notification(rt: Runtime, service: ChangeService, *, staff_id: str, request_id: str, kind: str,
+                        person_id: str, details: dict[str, Any], values: dict[str, Any],
+                        applicant: dict[str, Any], identity_documents: list[str]) -> dict[str, Any]:
+    """Record the notification and propose its change; returns what the counter shows."""
+    person = rt.repository(PersonRepository).get(person_id)
+    if person is None:
+        raise NotFound(f"no person {person_id}")
+    missing = [v for v in REQUIRED_VALUES.get(kind, ()) if not values.get(v)]
+    if missing:
+        raise Invalid(f"{KINDS[kind]} needs values: {', '.join(missing)}", code="invalid-change",
+                      title="The change is not valid")
+    applicant_record = {"type": applicant["type"], "relationship": applicant.get("relationship")}
+    if applicant["type"] == "proxy":
+        applicant_record["proxy_person_id"] = verify_proxy(rt, applicant["proxy_name_kana"],
+                                                           applicant["proxy_my_number"])
+    notification_id = new_id("NT")
+    follow_up = {"transfer": {"kind": f"notification:{kind}", "counterparty": KOUIKI_RENGO, "reference": notification_id,
+                              "summary": {"notification": KINDS[kind]}}}
+    if kind == "certificate-reissue":
+        change = service.propose(maker=staff_id, operation=Operation.CREATE, person_id=None,
+                                 values=certificate_values(person, "reissue", rt.clock().date()),
+                                 reason=KINDS[kind], request_id=request_id, kind=CERTIFICATE, follow_up=follow_up)
+    else:
+        change = service.propose(maker=staff_id, operation=Operation.UPDATE, person_id=person_id,
+                                 values={**values, **_eligibility(kind, details, person)},
+                                 reason=KINDS[kind], request_id=request_id, kind=PERSON, follow_up=follow_up)
+    record = {"notification_id": notification_id, "kind": kind, "form": KINDS[kind], "person_id": person_id,
+              "received_at": rt.clock().isoformat(), "received_by": staff_id, "applicant": applicant_record,
+              "identity_documents": identity_documents, "change_request_id": change.request_id,
+              "event_date": details.get("event_date"), "version": 1}
+    rt.records("notifications").put_new(record)
+    rt.audit.append(AuditEvent(staff_id, f"notification.{kind}", "success", target=person_id, purpose=KINDS[kind],
+                               request_id=request_id, detail={"notification": notification_id,
+                                                              "applicant": applicant["type"]}))
+    count("NotificationsTaken")
+    return notification_view(rt, record, change)
+
+
+def notification_view(rt: Runtime, record: dict[str, Any], change: ChangeRequest | None = None) -> dict[str, Any]:
+    change = change or rt.repository(ChangeRequestStore).get(record["change_request_id"])
+    queued = rt.repository(TransferQueue).get(follow_up_queue_id(record["notification_id"]))
+    return {**{k: v for k, v in record.items() if k != "version"},
+            "status": change.status.value if change else "unknown",
+            "queued_for_kouiki_at": queued["queued_at"] if queued else None}
+

@@ -1,0 +1,58 @@
+"""The intake workflow, declared (data only): 届出, eligibility, 資格確認書, 療養費 (PIA-I-1-a, b, f).
+
+What its function may touch, its batch jobs and their triggers, the records its change routes may change,
+the route that takes scanned documents, and its operator commands.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from functions.intake.rules.ryoyohi import validate_application
+from shared.api.uploads import DOCUMENT_TYPES, MAX_DOCUMENT_BYTES
+from shared.domain.person import InvalidChange
+from shared.protection.entities import PERSON, EntityKind
+from shared.workflow import BatchJob, BucketEvent, CliCommand, Needs, Schedule, UploadRule, Workflow
+
+__all__ = ["CERTIFICATE", "RYOYOHI", "WORKFLOW"]
+
+
+def _certificate_check(values: dict[str, Any]) -> None:
+    if values.get("reason") not in ("new", "renewal", "reissue"):
+        raise InvalidChange("a certificate's reason is new, renewal or reissue")
+
+
+CERTIFICATE = EntityKind(name="certificate", table="certificates", validate=_certificate_check, id_prefix="QC")
+RYOYOHI = EntityKind(name="ryoyohi", table="ryoyohi-applications", validate=validate_application, id_prefix="RY")
+
+WORKFLOW = Workflow(
+    name="intake",
+    summary="届出, eligibility, 資格確認書 and 療養費 at the counter; 住基異動 imports",
+    needs=Needs(
+        tables_write=("persons", "subject-requests", "transfer-queue", "notifications", "certificates",
+                      "ryoyohi-applications", "inbound-files", "idempotency"),
+        buckets_read=("exchange/inbound/",),
+        buckets_write=("documents/ryoyohi/", "documents/disclosures/", "exchange/reports/"),
+        keys=("data", "mynumber"),
+        parameters=("mynumber-index-key",),
+    ),
+    api_prefixes=("intake",),
+    batches=(
+        BatchJob("resident-changes-inbound", "functions.intake.batch:on_inbound_file",
+                 BucketEvent("exchange", "inbound/"), "住基異動 files as they arrive"),
+        # 05:00 JST daily: people reaching 75 next month (資格確認書 mailed the month before) and their events.
+        BatchJob("reaching-75-daily", "functions.intake.batch:daily_reaching_75",
+                 Schedule("cron(0 20 * * ? *)", "daily at 05:00 JST"), "people reaching 75 next month"),
+        # 8/1 05:00 JST (7/31 20:00 UTC): the yearly 資格確認書 renewal.
+        BatchJob("certificate-renewal", "functions.intake.batch:annual_certificate_renewal",
+                 Schedule("cron(0 20 31 7 ? *)", "every 8/1 at 05:00 JST"), "the yearly 資格確認書 renewal"),
+    ),
+    entity_kinds=(PERSON, CERTIFICATE, RYOYOHI),
+    uploads=(UploadRule(r"/intake/ryoyohi/[^/]+/documents", DOCUMENT_TYPES, MAX_DOCUMENT_BYTES),),
+    cli=(
+        CliCommand("import-resident-changes", "validate and apply a 住基異動 file from a registered counterparty",
+                   "functions.intake.cli:IMPORT_RESIDENT_CHANGES"),
+        CliCommand("reaching-75", "people reaching 75 in a period; --apply queues events",
+                   "functions.intake.cli:REACHING_75"),
+    ),
+)

@@ -1,0 +1,1 @@
+"""Platform: sign-in state, audit log, staff administration."""

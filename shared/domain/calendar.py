@@ -1,0 +1,17 @@
+"""Japan time: the day a rule or a deadline speaks of is a date in Japan (design rule 4)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+__all__ = ["JST", "date_in_japan"]
+
+# 日本標準時 (UTC+9, no daylight saving): the one time zone of every date the system decides.
+JST = timezone(timedelta(hours=9), "JST")
+
+
+def date_in_japan(moment: datetime) -> date:
+    """The calendar date in Japan at `moment` (an aware datetime): 2026-03-31T15:00Z is 2026-04-01."""
+    if moment.tzinfo is None:
+        raise ValueError("a moment without a time zone has no date in Japan")
+    return moment.astimezone(JST).date()

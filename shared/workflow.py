@@ -1,0 +1,132 @@
+"""What a workflow declares about itself: the types of `functions/<workflow>/workflow.py` (data only).
+
+Each workflow package declares, in one place and without importing its code, what its function may touch
+(the source of its IAM role, PIA-III-3-d), which batch jobs it runs and what triggers them, which records its
+maker-checker routes may change, which routes take files, and which operator commands it adds to `choju`.
+The Pulumi program, local mode and the CLI read these declarations through `functions/registry.py`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from shared.protection.entities import EntityKind
+    from shared.runtime import Runtime
+
+__all__ = ["BatchJob", "BucketEvent", "CliCommand", "Command", "Needs", "Schedule", "UploadRule", "Workflow"]
+
+# Tables every API function needs: staff sign-in, its sessions and the audit log.
+COMMON_TABLES_READ = ("staff",)
+COMMON_TABLES_WRITE = ("sessions", "audit-log")
+# What a workflow's maker-checker routes need on top: the pending requests.
+CHANGE_TABLES_WRITE = ("change-requests",)
+
+
+@dataclass(frozen=True)
+class Needs:
+    """Tables, object prefixes, keys and parameters a function may use; nothing else is granted."""
+
+    tables_read: tuple[str, ...] = ()
+    tables_write: tuple[str, ...] = ()
+    buckets_read: tuple[str, ...] = ()  # "bucket" or "bucket/prefix"
+    buckets_write: tuple[str, ...] = ()
+    keys: tuple[str, ...] = ("data",)
+    parameters: tuple[str, ...] = ()
+
+    @property
+    def all_tables_read(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((*COMMON_TABLES_READ, *self.tables_read)))
+
+    @property
+    def all_tables_write(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((*COMMON_TABLES_WRITE, *self.tables_write)))
+
+
+@dataclass(frozen=True)
+class Schedule:
+    expression: str  # EventBridge schedule expression, in UTC
+    description: str
+
+
+@dataclass(frozen=True)
+class BucketEvent:
+    bucket: str  # logical bucket name from the storage declaration
+    prefix: str
+
+
+@dataclass(frozen=True)
+class BatchJob:
+    name: str  # unique across workflows: it names the function, its role and its trigger
+    handler: str  # "module:function", inside the workflow's own package
+    trigger: Schedule | BucketEvent
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class UploadRule:
+    """A route that takes a file instead of JSON: which media types, and how large."""
+
+    path: str  # a regular expression matched against the whole request path
+    media_types: tuple[str, ...]
+    max_bytes: int
+
+    def matches(self, path: str) -> bool:
+        return re.fullmatch(self.path, path) is not None
+
+
+@dataclass(frozen=True)
+class CliCommand:
+    """An operator command of `choju`: `target` names its `Command` ("module:attribute"), loaded when used."""
+
+    name: str
+    help: str
+    target: str
+
+
+@dataclass(frozen=True)
+class Command:
+    """What an operator command does: `configure` adds its arguments, `run` returns the exit status. `run` gets
+    a factory for the runtime so that commands that need no AWS never build one."""
+
+    configure: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace, Callable[[], Runtime]], int]
+
+
+@dataclass(frozen=True)
+class Workflow:
+    name: str
+    summary: str
+    needs: Needs
+    # The first path segments API Gateway sends to this function; the first is `/<name>` for workflows.
+    api_prefixes: tuple[str, ...]
+    batches: tuple[BatchJob, ...] = ()
+    entity_kinds: tuple[EntityKind, ...] = ()
+    uploads: tuple[UploadRule, ...] = ()
+    cli: tuple[CliCommand, ...] = ()
+    # Workflows with a maker-checker route at /<name>/changes (every business workflow; not the platform).
+    change_routes: bool = True
+
+    @property
+    def package(self) -> str:
+        return f"functions.{self.name}"
+
+    @property
+    def handler(self) -> str:
+        return f"{self.package}.handler.handler"
+
+    def kind(self, name: str) -> EntityKind | None:
+        return next((k for k in self.entity_kinds if k.name == name), None)
+
+    @property
+    def role_needs(self) -> Needs:
+        """What the function's role is granted: the declared needs, plus change requests for change routes."""
+        if not self.change_routes:
+            return self.needs
+        tables = (*self.needs.tables_write, *CHANGE_TABLES_WRITE)
+        kinds = tuple(k.table for k in self.entity_kinds)
+        return replace(self.needs, tables_write=tuple(dict.fromkeys((*tables, *kinds))))
