@@ -21,6 +21,7 @@ run: $(STAMP)
 	$(BIN)/choju local
 
 test: $(STAMP)
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)

@@ -18,15 +18,15 @@ from pathlib import Path
 os.environ.setdefault("AWS_ACCESS_KEY_ID", "bench")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "bench")
 
-from moto import mock_aws  # noqa: E402
+from moto import mock_aws
 
-from shared.adapters.kms_calls import counting_kms_calls  # noqa: E402
-from shared.config import load_settings  # noqa: E402
-from shared.domain.mynumber import MyNumber, parse_my_number  # noqa: E402
-from shared.local.bootstrap import bootstrap_storage  # noqa: E402
-from shared.local.demo_data import demo_my_number  # noqa: E402
-from shared.local.identity import LOCAL_AUDIENCE, LOCAL_ISSUER, ensure_keys  # noqa: E402
-from shared.runtime import Runtime  # noqa: E402
+from shared.adapters.kms_calls import counting_kms_calls
+from shared.config import load_settings
+from shared.domain.mynumber import MyNumber, parse_my_number
+from shared.local.bootstrap import bootstrap_storage
+from shared.local.demo_data import demo_my_number
+from shared.local.identity import LOCAL_AUDIENCE, LOCAL_ISSUER, ensure_keys
+from shared.runtime import Runtime
 
 
 def _runtime(state: Path) -> Runtime:
@@ -71,7 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'variant':<34}{'KMS calls':>10}{'seconds':>10}")
     print(f"{'baseline: one KMS call per value':<34}{base_calls:>10}{base_s:>10.2f}")
     print(f"{'vault: cached data key (powertools)':<34}{vault_calls:>10}{vault_s:>10.2f}")
-    print(f"KMS calls: {base_calls / max(vault_calls, 1):.0f}x fewer; time ratio vault/baseline: {vault_s / base_s:.2f}")
+    print(f"KMS calls: {base_calls / max(vault_calls, 1):.0f}x fewer; "
+          f"time ratio vault/baseline: {vault_s / base_s:.2f}")
     return 0
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from Pulumi.yaml's main: infra/
 
-from infra.program import build  # noqa: E402
-from infra.settings import load  # noqa: E402
+from infra.program import build
+from infra.settings import load
 
 build(load())

@@ -10,10 +10,10 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from functions.registry import WORKFLOWS
 from infra.documents import assume_role, json_output
 from infra.log_groups import encrypted_log_group
 from infra.settings import StackSettings
-from functions.registry import WORKFLOWS
 
 ACCESS_LOG_FORMAT = {
     "requestId": "$context.requestId", "ip": "$context.identity.sourceIp", "vpce": "$context.identity.vpceId",

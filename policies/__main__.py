@@ -5,9 +5,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pulumi_policy import EnforcementLevel, PolicyPack  # noqa: E402
+from pulumi_policy import EnforcementLevel, PolicyPack
 
-from policies.pack import policies  # noqa: E402
+from policies.pack import policies
 
 PolicyPack(name="choju-controls", enforcement_level=EnforcementLevel.MANDATORY, policies=policies(),
            description="choju: the PIA's technical measures as pre-deployment controls")

@@ -57,7 +57,8 @@ class Account:
         return [v["VpcId"] for v in self.vpcs()]
 
     def functions(self) -> list[dict[str, Any]]:
-        return self.cached("functions", lambda: [f for page in self.c("lambda").get_paginator("list_functions").paginate()
+        return self.cached("functions",
+                           lambda: [f for page in self.c("lambda").get_paginator("list_functions").paginate()
                                                   for f in page["Functions"] if self.mine(f["FunctionName"])])
 
     def tables(self) -> list[dict[str, Any]]:
@@ -123,7 +124,8 @@ def subnets_private(a: Account) -> Findings:
 @check("no_default_routes")
 def no_default_routes(a: Account) -> Findings:
     vpcs = a.vpc_ids()
-    tables = a.c("ec2").describe_route_tables(Filters=[{"Name": "vpc-id", "Values": vpcs}])["RouteTables"] if vpcs else []
+    tables = a.c("ec2").describe_route_tables(Filters=[{"Name": "vpc-id",
+                                                        "Values": vpcs}])["RouteTables"] if vpcs else []
     return [(t["RouteTableId"], f"route to {r.get('DestinationCidrBlock') or r.get('DestinationIpv6CidrBlock')}")
             for t in tables for r in t.get("Routes", [])
             if r.get("DestinationCidrBlock") == "0.0.0.0/0" or r.get("DestinationIpv6CidrBlock") == "::/0"]
@@ -131,7 +133,8 @@ def no_default_routes(a: Account) -> Findings:
 
 def _groups(a: Account) -> list[dict[str, Any]]:
     vpcs = a.vpc_ids()
-    return a.c("ec2").describe_security_groups(Filters=[{"Name": "vpc-id", "Values": vpcs}])["SecurityGroups"] if vpcs else []
+    return a.c("ec2").describe_security_groups(Filters=[{"Name": "vpc-id",
+                                                         "Values": vpcs}])["SecurityGroups"] if vpcs else []
 
 
 @check("security_groups_closed")
@@ -366,7 +369,8 @@ def table_pitr(a: Account) -> Findings:
 
 @check("table_deletion_protection")
 def table_deletion_protection(a: Account) -> Findings:
-    return [(t["TableName"], "deletion protection is off") for t in a.tables() if not t.get("DeletionProtectionEnabled")]
+    return [(t["TableName"],
+             "deletion protection is off") for t in a.tables() if not t.get("DeletionProtectionEnabled")]
 
 
 def _customer_keys(a: Account) -> list[str]:
@@ -493,8 +497,9 @@ def role_boundaries(a: Account) -> Findings:
         version = iam.get_policy(PolicyArn=boundary)["Policy"]["DefaultVersionId"]
         document = iam.get_policy_version(PolicyArn=boundary, VersionId=version)["PolicyVersion"]["Document"]
         document = json.loads(document) if isinstance(document, str) else document
-        if not any(s.get("Effect") == "Deny" and set(as_list(s.get("Condition", {}).get("StringNotEquals", {}).get(
-                "aws:RequestedRegion"))) <= ALLOWED_REGIONS and s.get("Condition") for s in as_list(document.get("Statement"))):
+        denied = [set(as_list(s.get("Condition", {}).get("StringNotEquals", {}).get("aws:RequestedRegion")))
+                  for s in as_list(document.get("Statement")) if s.get("Effect") == "Deny" and s.get("Condition")]
+        if not any(regions <= ALLOWED_REGIONS for regions in denied):
             out.append((role["RoleName"], "the boundary does not deny actions outside Japan"))
     return out
 
@@ -504,7 +509,8 @@ def topics_encrypted(a: Account) -> Findings:
     sns, out = a.c("sns"), []
     for topic in sns.list_topics().get("Topics", []):
         arn = topic["TopicArn"]
-        if a.mine(arn.rsplit(":", 1)[1]) and not sns.get_topic_attributes(TopicArn=arn)["Attributes"].get("KmsMasterKeyId"):
+        if a.mine(arn.rsplit(":",
+                             1)[1]) and not sns.get_topic_attributes(TopicArn=arn)["Attributes"].get("KmsMasterKeyId"):
             out.append((arn, "not encrypted with KMS"))
     return out
 

@@ -64,7 +64,8 @@ def _relevant(control: Control, res: Res) -> bool:
     }
     if control.id.startswith("aws-lambda-function-") and res.type == "aws:lambda/function:Function":
         return True
-    if control.id.startswith("aws-iam-policy") and res.type in ("aws:iam/rolePolicy:RolePolicy", "aws:iam/policy:Policy"):
+    if control.id.startswith("aws-iam-policy") and res.type in ("aws:iam/rolePolicy:RolePolicy",
+                                                                "aws:iam/policy:Policy"):
         return True
     if control.id == "aws-storage-data-classification-tag":
         from policies.pre_checks import STORAGE_TYPES

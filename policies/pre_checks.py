@@ -37,7 +37,8 @@ def region_in_japan(res: Res) -> Violations:
     out = []
     if res.type == "pulumi:providers:aws" and res.get("region") not in ALLOWED_REGIONS:
         out.append(f"provider region {res.get('region')!r} is outside Japan")
-    if res.type != "pulumi:providers:aws" and res.get("region") is not None and res.get("region") not in ALLOWED_REGIONS:
+    region = res.get("region")
+    if res.type != "pulumi:providers:aws" and region is not None and region not in ALLOWED_REGIONS:
         out.append(f"resource region {res.get('region')!r} is outside Japan")
     if res.provider_region is not None and res.provider_region not in ALLOWED_REGIONS:
         out.append(f"its provider's region {res.provider_region!r} is outside Japan")
@@ -82,9 +83,8 @@ def security_group_no_open_ingress(res: Res) -> Violations:
     rules: list[Any] = []
     if res.type == "aws:ec2/securityGroup:SecurityGroup":
         rules = as_list(res.get("ingress"))
-    elif res.type == "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule":
-        rules = [res.props]
-    elif res.type == "aws:ec2/securityGroupRule:SecurityGroupRule" and res.get("type") == "ingress":
+    elif res.type == "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule" or (
+            res.type == "aws:ec2/securityGroupRule:SecurityGroupRule" and res.get("type") == "ingress"):
         rules = [res.props]
     out = []
     for rule in rules:

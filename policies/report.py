@@ -26,7 +26,8 @@ class Report:
 
     def rows(self) -> list[dict[str, Any]]:
         return [{"control": r.control.id, "pia": list(r.control.pia), "severity": r.control.severity,
-                 "result": STATUS_TEXT[r.status], "resources": r.resources[:12] + (["…"] if len(r.resources) > 12 else []),
+                 "result": STATUS_TEXT[r.status],
+                 "resources": r.resources[:12] + (["…"] if len(r.resources) > 12 else []),
                  "findings": [f"{name}: {message}" for name, message in r.findings]} for r in self.results]
 
     def out_of_scope(self) -> list[dict[str, str]]:
@@ -47,8 +48,8 @@ def render_text(report: Report) -> str:
         lines.append(f"{row['result']:<14} {row['control']:<{width}}  {', '.join(row['pia'])}")
         lines += [f"{'':<14}   ↳ {finding}" for finding in row["findings"]]
     passed = sum(r.status == "pass" for r in report.results)
-    lines += ["", f"{passed}/{len(report.results)} controls pass; "
-              f"{len(report.out_of_scope())} organisational measures are outside the software (see --format md)."]
+    lines += ["", (f"{passed}/{len(report.results)} controls pass; "
+                   f"{len(report.out_of_scope())} organisational measures are outside the software (see --format md).")]
     return "\n".join(lines) + "\n"
 
 

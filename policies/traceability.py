@@ -20,7 +20,8 @@ PIA_ID = re.compile(r"PIA-(?:I|II|III|IV)-\d+(?:-[a-z])?")
 APP_FEATURES: dict[str, tuple[str, ...]] = {
     "PIA-I-1-a": ("counter notifications through maker-checker (functions/intake/routes/notifications.py)",
                   "資格確認書 issuance records (functions/intake/services/certificates.py)"),
-    "PIA-I-1-b": ("住基異動 import (functions/intake/services/resident_import.py)", "reaching-75 job (functions/intake/services/reaching_75.py)"),
+    "PIA-I-1-b": ("住基異動 import (functions/intake/services/resident_import.py)",
+                  "reaching-75 job (functions/intake/services/reaching_75.py)"),
     "PIA-I-1-f": ("療養費 applications and documents (functions/intake/routes/ryoyohi.py)",),
     "PIA-II-2-a": ("persons and households (shared/domain/person.py)",),
     "PIA-II-2-b": ("別添1 mapping as data (shared/domain/data/betten1_items.json)",),
@@ -28,9 +29,10 @@ APP_FEATURES: dict[str, tuple[str, ...]] = {
     "PIA-II-6-a": ("region guard on settings and clients (shared/config.py, shared/adapters/aws.py)",),
     "PIA-III-2-a": ("lists and searches without My Number (shared/protection/views.py)",),
     "PIA-III-2-b": ("export filter allow-list (functions/transfer/rules/export_policy.py)",),
-    "PIA-III-2-c": ("My Number reads audited with purpose; periodic self-inspection (functions/platform/rules/inspection.py)",),
-    "PIA-III-2-d": ("registered counterparties and fixed layouts (shared/domain/counterparties.py, "
-                    "functions/intake/rules/resident_changes.py)",),
+    "PIA-III-2-c": ("My Number reads audited with purpose",
+                    "periodic self-inspection (functions/platform/rules/inspection.py)"),
+    "PIA-III-2-d": ("registered counterparties (shared/domain/counterparties.py)",
+                    "fixed layouts (functions/intake/rules/resident_changes.py)"),
     "PIA-III-2-e": ("single-person view returns the number with name, birth date, address",),
     "PIA-III-2-f": ("request models refuse unknown fields",),
     "PIA-III-2-i": ("only registered counterparties' files are accepted",),
@@ -74,15 +76,17 @@ def render() -> str:
              "tests that name a measure; `tests/policies/test_traceability.py` fails when this file is stale.", ""]
     for measure in MEASURES:
         controls = [c.id for c in CONTROLS if measure.id in c.pia]
-        features = list(APP_FEATURES.get(measure.id, ())) + [f for c in CONTROLS if measure.id in c.pia for f in c.features]
+        features = list(APP_FEATURES.get(measure.id,
+                                         ())) + [f for c in CONTROLS if measure.id in c.pia for f in c.features]
         lines.append(f"## {measure.id} ({measure.kind}) — {measure.title}")
         if measure.out_of_scope_reason:
             lines.append(f"- outside the software: {measure.out_of_scope_reason}")
         lines.append(f"- controls: {', '.join(f'`{c}`' for c in controls) or '—'}")
         lines.append(f"- application: {'; '.join(dict.fromkeys(features)) or '—'}")
         named = tests.get(measure.id, [])
-        lines.append(f"- tests ({len(named)}): " + (", ".join(f"`{t}`" for t in named[:8]) +
-                                                    (f", … and {len(named) - 8} more" if len(named) > 8 else "") if named else "—"))
+        more = f", … and {len(named) - 8} more" if len(named) > 8 else ""
+        listed = ", ".join(f"`{t}`" for t in named[:8]) + more if named else "—"
+        lines.append(f"- tests ({len(named)}): {listed}")
         lines.append("")
     return "\n".join(lines)
 

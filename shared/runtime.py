@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -44,7 +44,7 @@ A = TypeVar("A", bound=TableAdapter)
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Runtime:
@@ -102,7 +102,7 @@ class Runtime:
     # --- cross-cutting services -----------------------------------------------------------------------------
     @cached_property
     def audit(self) -> AuditLog:
-        from shared.adapters.audit_log import AuditDigests, AuditLog
+        from shared.adapters.audit_log import AuditLog
 
         return AuditLog(self.clients.client("dynamodb"), self.table_name(AuditLog.TABLE), self.clock)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -28,7 +28,7 @@ class FakeClock:
     """A clock the tests move by hand (idle time-outs, expiries)."""
 
     def __init__(self, start: datetime | None = None) -> None:
-        self.now = start or datetime(2026, 4, 1, 9, 0, tzinfo=timezone.utc)
+        self.now = start or datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
 
     def __call__(self) -> datetime:
         return self.now
@@ -63,7 +63,7 @@ def settings(state_dir: Path) -> Settings:
 
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock(datetime.now(timezone.utc).replace(microsecond=0))
+    return FakeClock(datetime.now(UTC).replace(microsecond=0))
 
 
 @pytest.fixture

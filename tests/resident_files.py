@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functions.intake.rules.resident_changes import COLUMNS
 
-BASE = {c: "" for c in COLUMNS}
+BASE = dict.fromkeys(COLUMNS, "")
 
 
 def row(no: int, code: str, atena: str, **fields: str) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""The assessment workflow, declared (data only): 所得 intake, 賦課 results of record, premium 試算 and 期割 (issue 13)."""
+"""The assessment workflow, declared (data only): 所得 intake, 賦課 results, premium 試算 and 期割 (issue 13)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ __all__ = ["WORKFLOW"]
 
 WORKFLOW = Workflow(
     name="assessment",
-    summary="所得 intake, 賦課 results of record, premium 試算 and 期割 (issue 13)",
+    summary="所得 intake, 賦課 results, premium 試算 and 期割 (issue 13)",
     needs=Needs(tables_read=("persons",)),
     api_prefixes=("assessment",),
 )

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from shared.domain.calendar import JST
@@ -34,7 +34,7 @@ def _verify(runtime: Runtime) -> int:
     if not report.ok:
         print(f"BROKEN at record {report.broken_at}: {report.reason} ({report.count} records verified before it)")
         return 1
-    key = runtime.audit_digests.write(report, runtime.clock().astimezone(timezone.utc))
+    key = runtime.audit_digests.write(report, runtime.clock().astimezone(UTC))
     print(f"OK: {report.count} records, latest hash {report.latest_hash}")
     print(f"digest stored under Object Lock: s3://{runtime.audit_digests.bucket}/{key}")
     return 0

@@ -51,7 +51,8 @@ class ChangeRequestStore:
 
     def decide(self, request_id: str, status: Status, by: str, at: datetime, reason: str | None) -> bool:
         """Decide without touching the record (reject, expire); False when no longer pending."""
-        return if_condition_holds(self._db.update_item, **self.decide_item(request_id, status, by, at, reason)["Update"])
+        return if_condition_holds(self._db.update_item, **self.decide_item(request_id, status, by, at,
+                                                                           reason)["Update"])
 
 
 def _to_values(r: ChangeRequest) -> dict[str, Any]:

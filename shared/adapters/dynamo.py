@@ -46,7 +46,7 @@ def if_condition_holds(call: Callable[..., Any], **kwargs: Any) -> bool:
     """Make a conditional write; False (not an error) when its condition did not hold."""
     try:
         call(**kwargs)
-    except Exception as error:  # noqa: BLE001 - only the conditional failure is expected here
+    except Exception as error:
         if is_conditional_failure(error):
             return False
         raise

@@ -54,9 +54,11 @@ def verify_chain(records: Iterable[Mapping[str, Any]]) -> ChainReport:
     for record in records:
         seq = int(record["seq"])
         if seq != expected_seq:
-            return ChainReport(False, count, prev_hash, expected_seq, f"record {expected_seq} is missing (next is {seq})")
+            return ChainReport(False, count, prev_hash, expected_seq,
+                               f"record {expected_seq} is missing (next is {seq})")
         if record.get("prev_hash") != prev_hash:
-            return ChainReport(False, count, prev_hash, seq, "prev_hash does not match the previous record (reordered or previous record changed)")
+            return ChainReport(False, count, prev_hash, seq,
+                               "prev_hash does not match the previous record (reordered or previous record changed)")
         if record_hash(record) != record.get("hash"):
             return ChainReport(False, count, prev_hash, seq, "content does not match its hash (record edited)")
         prev_hash = record["hash"]

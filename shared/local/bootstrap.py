@@ -136,4 +136,5 @@ def ensure_bucket(runtime: Runtime, spec: BucketSpec) -> None:
                 "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": days}},
             },
         )
-    s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": [{"Key": "data-classification", "Value": spec.data_class.value}]})
+    s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": [{"Key": "data-classification",
+                                                            "Value": spec.data_class.value}]})

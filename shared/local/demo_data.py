@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from shared.adapters.staff_registry import StaffRegistry
-from shared.adapters.persons import PersonRepository
 from shared.adapters.audit_log import AuditEvent
+from shared.adapters.persons import PersonRepository
+from shared.adapters.staff_registry import StaffRegistry
 from shared.domain.mynumber import check_digit, parse_my_number
 from shared.domain.person import derived_fields
 from shared.local.demo_staff import DEMO_STAFF

@@ -20,8 +20,8 @@ from shared.domain.errors import Conflict, Invalid, NotFound, Refused
 from shared.domain.ids import new_id
 from shared.domain.mynumber import parse_my_number
 from shared.domain.person import MY_NUMBER_FIELD, InvalidChange, apply_diff, diff
-from shared.protection.entities import PERSON, EntityKind
 from shared.observability import count
+from shared.protection.entities import PERSON, EntityKind
 from shared.runtime import Runtime
 from shared.workflow import Workflow
 
@@ -81,7 +81,8 @@ class ChangeService:
         sealed: dict[str, str] = {}
         if raw_my_number is not None and operation is not Operation.DELETE:
             number = parse_my_number(raw_my_number)  # InvalidMyNumber is answered by the API layer
-            sealed = {"mynumber_enc": self.rt.vault.encrypt(number), "mynumber_index": self.rt.vault.blind_index(number)}
+            sealed = {"mynumber_enc": self.rt.vault.encrypt(number),
+                      "mynumber_index": self.rt.vault.blind_index(number)}
             if (current or {}).get("mynumber_index") != sealed["mynumber_index"]:
                 changes[MY_NUMBER_FIELD] = {"changed": True}
             else:

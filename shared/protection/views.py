@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared.adapters.persons import PersonRepository
 from shared.adapters.audit_log import AuditEvent
+from shared.adapters.persons import PersonRepository
 from shared.domain.kana import kana_key
 from shared.domain.mynumber import parse_my_number
 from shared.runtime import Runtime
@@ -55,7 +55,8 @@ class PersonViews:
         return detail(record, my_number)
 
     def search_by_kana(self, name_kana: str, birth_date: str | None, staff_id: str, request_id: str) -> list[dict]:
-        found = [summary(r) for r in self.rt.repository(PersonRepository).by_kana_and_birth(kana_key(name_kana), birth_date)]
+        found = [summary(r) for r in self.rt.repository(PersonRepository).by_kana_and_birth(kana_key(name_kana),
+                                                                                            birth_date)]
         self.rt.audit.append(AuditEvent(staff_id, "person.search", "success", target="kana",
                                         request_id=request_id, detail={"results": str(len(found))}))
         return found

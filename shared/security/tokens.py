@@ -74,7 +74,8 @@ class TokenVerifier:
         except jwt.ExpiredSignatureError:
             raise TokenRejected("token-expired", "the token has expired; sign in again") from None
         except jwt.InvalidIssuerError:
-            raise TokenRejected("invalid-token", "the token was not issued by the configured identity provider") from None
+            raise TokenRejected("invalid-token",
+                                "the token was not issued by the configured identity provider") from None
         except jwt.InvalidAudienceError:
             raise TokenRejected("invalid-token", "the token is not meant for this system (audience)") from None
         except jwt.MissingRequiredClaimError as error:

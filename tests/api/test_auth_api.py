@@ -93,7 +93,8 @@ def test_session_records_expire_by_ttl(api: TestClient, auth, runtime, clock) ->
 def test_operators_register_personal_accounts_only(api: TestClient, auth, runtime) -> None:
     new = {"staff_id": "S3001", "name": "新任 職員", "department": "窓口", "roles": ["counter-clerk"]}
     assert api.post("/staff", json=new, headers=auth(OPERATOR)).status_code == 201
-    assert runtime.repository(StaffRegistry).get("S3001") == StaffMember("S3001", "新任 職員", "窓口", frozenset({Role.COUNTER_CLERK}))
+    assert runtime.repository(StaffRegistry).get("S3001") == StaffMember("S3001", "新任 職員", "窓口",
+                                                                         frozenset({Role.COUNTER_CLERK}))
     shared = {**new, "staff_id": "WINDOW02", "shared_account": True}
     r = api.post("/staff", json=shared, headers=auth(OPERATOR))
     assert r.status_code == 422 and r.json()["code"] == "shared-account-refused"

@@ -75,7 +75,8 @@ def test_payload_too_large(api: TestClient, auth, runtime) -> None:
 
 
 def test_unsupported_media_type(api: TestClient, auth) -> None:
-    r = api.post("/audit/search", content=b"action=x", headers={**auth(AUDITOR), "content-type": "application/x-www-form-urlencoded"})
+    r = api.post("/audit/search", content=b"action=x", headers={**auth(AUDITOR),
+                                                                "content-type": "application/x-www-form-urlencoded"})
     assert_problem(r, 415, "unsupported-media-type")
 
 

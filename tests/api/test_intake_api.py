@@ -8,11 +8,11 @@ from datetime import date, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from shared.adapters.transfer_queue import TransferQueue
-from shared.adapters.persons import PersonRepository
-from shared.adapters.change_requests import ChangeRequestStore
-from shared.api.uploads import MAX_DOCUMENT_BYTES
 from functions.intake.services.reaching_75 import run_reaching_75
+from shared.adapters.change_requests import ChangeRequestStore
+from shared.adapters.persons import PersonRepository
+from shared.adapters.transfer_queue import TransferQueue
+from shared.api.uploads import MAX_DOCUMENT_BYTES
 from shared.local.demo_data import demo_my_number
 
 CLERK, MN_CLERK, CHECKER = "S1001", "S1002", "S1003"
@@ -216,11 +216,10 @@ def test_an_invalid_application_is_refused(api: TestClient, auth) -> None:
 
 def test_the_yearly_renewal_follows_the_certificate_rule(runtime, monkeypatch) -> None:
     """資格確認書 (PIA-I-1-a): until 2026-07-31 everyone insured gets one; after that the configured rule decides."""
-    from dataclasses import replace
 
     from functions.intake.batch import annual_certificate_renewal
-    from shared.adapters.dynamo import to_item
     from functions.intake.rules.certificates import receives_certificate
+    from shared.adapters.dynamo import to_item
 
     assert receives_certificate(date(2026, 7, 31), True, "non-holders")  # transition: holders too
     assert not receives_certificate(date(2026, 8, 1), True, "non-holders")

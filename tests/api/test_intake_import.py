@@ -10,11 +10,11 @@ import json
 import pytest
 
 from functions.intake.batch import on_inbound_file
-from shared.adapters.transfer_queue import TransferQueue
-from shared.adapters.persons import PersonRepository
-from shared.domain.counterparties import UnknownCounterparty
 from functions.intake.rules.resident_changes import FileRefused
 from functions.intake.services.resident_import import import_resident_changes
+from shared.adapters.persons import PersonRepository
+from shared.adapters.transfer_queue import TransferQueue
+from shared.domain.counterparties import UnknownCounterparty
 from shared.local.demo_data import demo_my_number
 from tests.resident_files import csv_bytes, move_in, row
 
@@ -107,7 +107,8 @@ def test_an_unregistered_counterparty_is_refused_before_parsing(runtime) -> None
 def test_a_wrongly_encoded_file_is_refused_whole(runtime) -> None:
     with pytest.raises(FileRefused):
         import_resident_changes(runtime, "jyuki-renkei-utf8",
-                                csv_bytes([row(1, "07", "0000000004", name="髙橋 次郎", name_kana="タカハシ")], "cp932"))
+                                csv_bytes([row(1, "07", "0000000004", name="髙橋 次郎", name_kana="タカハシ")],
+                                          "cp932"))
 
 
 def test_a_my_number_from_the_register_is_sealed(runtime) -> None:

@@ -9,12 +9,11 @@ from types import SimpleNamespace
 
 import pytest
 
+from functions.registry import WORKFLOWS as DECLARED
 from shared import runtime as runtime_module
 from shared.local.bootstrap import bootstrap_storage
 from shared.local.demo_data import seed_demo_data
 from tests.conftest import env_for
-
-from functions.registry import WORKFLOWS as DECLARED
 
 WORKFLOWS = [w.name for w in DECLARED]
 

@@ -7,9 +7,9 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
-from shared.adapters.staff_registry import StaffRegistry
-from shared.adapters.persons import PersonRepository
 from shared.adapters.change_requests import ChangeRequestStore
+from shared.adapters.persons import PersonRepository
+from shared.adapters.staff_registry import StaffRegistry
 from shared.domain.roles import Role
 from shared.domain.staff import StaffMember
 from shared.local.demo_data import demo_my_number
@@ -114,7 +114,8 @@ def test_a_change_takes_effect_only_when_another_staff_member_confirms(api: Test
 
 
 def test_confirming_your_own_change_is_refused(api: TestClient, auth, runtime) -> None:
-    runtime.repository(StaffRegistry).register(StaffMember("S2001", "兼務 職員", "資格係", frozenset({Role.COUNTER_CLERK, Role.CHECKER})))
+    runtime.repository(StaffRegistry).register(StaffMember("S2001", "兼務 職員", "資格係",
+                                                           frozenset({Role.COUNTER_CLERK, Role.CHECKER})))
     change = propose(api, auth, "S2001", ADDRESS_CHANGE)
     r = api.post(f"/intake/changes/{change['request_id']}/confirm", headers=auth("S2001"))
     assert r.status_code == 403 and r.json()["code"] == "self-confirmation"
@@ -146,9 +147,9 @@ def test_concurrent_confirmations_apply_once(api: TestClient, auth, runtime) -> 
 
     change = propose(api, auth, CLERK, ADDRESS_CHANGE)
     first, second = ChangeService(runtime, WORKFLOW), ChangeService(runtime, WORKFLOW)
-    still_pending = second._pending(change["request_id"], CHECKER2)  # noqa: SLF001 - read before the race
+    still_pending = second._pending(change["request_id"], CHECKER2)
     first.confirm(change["request_id"], CHECKER, "r1")
-    second._pending = lambda *_: still_pending  # noqa: SLF001 - the second instance read "pending" earlier
+    second._pending = lambda *_: still_pending
     with pytest.raises(Exception) as lost:
         second.confirm(change["request_id"], CHECKER2, "r2")
     assert getattr(lost.value, "code", None) == "change-already-decided"
@@ -171,7 +172,8 @@ def test_pending_changes_expire(api: TestClient, auth, runtime, clock) -> None:
     listed = api.get("/intake/changes", headers=auth(CHECKER)).json()
     assert change["request_id"] in [c["request_id"] for c in listed]
     clock.advance(hours=runtime.settings.change_expiry_hours, seconds=1)
-    assert change["request_id"] not in [c["request_id"] for c in api.get("/intake/changes", headers=auth(CHECKER)).json()]
+    assert change["request_id"] not in [c["request_id"] for c in api.get("/intake/changes",
+                                                                         headers=auth(CHECKER)).json()]
     r = api.post(f"/intake/changes/{change['request_id']}/confirm", headers=auth(CHECKER))
     assert r.status_code == 409 and r.json()["code"] == "change-expired"
 

@@ -88,7 +88,7 @@ def test_every_module_of_a_bundle_ships_as_unchecked_hash_bytecode(bundles: dict
 def test_bytecode_is_compiled_only_by_lambdas_python(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "m.py").write_text("x = 1\n")
     monkeypatch.setattr(sys, "version_info", (3, 12, 0, "final", 0))
-    with pytest.raises(WrongPython, match="3.11"):
+    with pytest.raises(WrongPython, match=r"3\.11"):
         compile_tree(tmp_path)
 
 
@@ -105,7 +105,8 @@ def test_each_handler_answers_from_its_own_bundle_in_a_clean_interpreter(
            "CHOJU_JWKS": str(jwks), "CHOJU_TOKEN_ISSUER": "https://idp", "CHOJU_TOKEN_AUDIENCE": "choju",
            "CHOJU_NAME_PREFIX": "choju-bundle", "AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "x",
            "AWS_DEFAULT_REGION": "ap-northeast-1"}
-    done = subprocess.run([sys.executable, "-S", "-c", SCRIPT, workflow, str(code), str(layer)], env=env, capture_output=True,
+    done = subprocess.run([sys.executable, "-S", "-c", SCRIPT, workflow, str(code), str(layer)], env=env,
+                          capture_output=True,
                           text=True, cwd=tmp_path, timeout=120)
     assert done.returncode == 0, done.stderr[-3000:]
     results = json.loads(done.stdout.strip().splitlines()[-1])

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from infra.settings import StackConfigError
-from shared.storage import STORAGE
 from functions.registry import WORKFLOWS as DECLARED
 from functions.registry import workflow as declared_workflow
+from infra.settings import StackConfigError
+from shared.storage import STORAGE
 from tests.infra.conftest import Declared, run_with
 
 # --- stack configuration: Japan only (PIA-II-6-a) ---------------------------------------------------------
@@ -139,14 +139,16 @@ def test_every_declared_table_is_encrypted_recoverable_and_protected(stack: Decl
     assert set(tables) == {t.name for t in STORAGE.tables}
     for spec in STORAGE.tables:
         table = tables[spec.name]
-        assert table["serverSideEncryption"] == {"enabled": True, "kmsKeyArn": table["serverSideEncryption"]["kmsKeyArn"]}
+        assert table["serverSideEncryption"] == {"enabled": True,
+                                                 "kmsKeyArn": table["serverSideEncryption"]["kmsKeyArn"]}
         assert table["serverSideEncryption"]["kmsKeyArn"].endswith("keys-data")
         assert table["pointInTimeRecovery"] == {"enabled": True}
         assert table["deletionProtectionEnabled"] is True
         assert table["tags"]["data-classification"] == spec.data_class.value
         if spec.ttl_attribute:
             assert table["ttl"] == {"attributeName": spec.ttl_attribute, "enabled": True}
-        assert sorted(i["name"] for i in table.get("globalSecondaryIndexes", [])) == sorted(i.name for i in spec.indexes)
+        assert sorted(i["name"] for i in table.get("globalSecondaryIndexes",
+                                                   [])) == sorted(i.name for i in spec.indexes)
 
 
 def _bucket_parts(stack: Declared, resource: str) -> dict[str, dict]:
@@ -192,7 +194,8 @@ def test_data_stores_are_retained_on_destroy() -> None:
     from infra import storage
 
     assert storage.KEEP == {"retain_on_delete": True}
-    assert "**KEEP" in inspect.getsource(storage.Storage._table) and "**KEEP" in inspect.getsource(storage.Storage._bucket)
+    assert "**KEEP" in inspect.getsource(storage.Storage._table)
+    assert "**KEEP" in inspect.getsource(storage.Storage._bucket)
 
 
 def test_replicas_and_backups_only_in_osaka(stack: Declared) -> None:
@@ -219,7 +222,8 @@ def test_cloudtrail_is_multi_region_validated_encrypted_with_data_events(dev: De
     selectors = {s["name"]: s for s in trail["advancedEventSelectors"]}
     s3 = selectors["S3 data events on buckets with personal data"]["fieldSelectors"]
     arns = next(f["startsWiths"] for f in s3 if f["field"] == "resources.ARN")
-    assert sorted(a.split(":::")[1] for a in arns) == ["choju-dev-audit/", "choju-dev-documents/", "choju-dev-exchange/"]
+    assert sorted(a.split(":::")[1] for a in arns) == ["choju-dev-audit/", "choju-dev-documents/",
+                                                       "choju-dev-exchange/"]
     assert "Lambda invocations" in selectors
 
 
@@ -231,8 +235,8 @@ def test_organisation_provided_monitoring_is_recorded_when_switched_off(dev: Dec
 
 def test_guardduty_has_its_protection_features(dev: Declared) -> None:
     features = {r.inputs["name"]: r.inputs["status"] for r in dev.of("guardduty/detectorFeature:DetectorFeature")}
-    assert features == {f: "ENABLED" for f in ("S3_DATA_EVENTS", "LAMBDA_NETWORK_LOGS", "RUNTIME_MONITORING",
-                                                "EBS_MALWARE_PROTECTION")}
+    assert features == dict.fromkeys(("S3_DATA_EVENTS", "LAMBDA_NETWORK_LOGS", "RUNTIME_MONITORING",
+                                      "EBS_MALWARE_PROTECTION"), "ENABLED")
 
 
 def test_findings_and_tampering_reach_an_encrypted_topic(stack: Declared) -> None:
@@ -241,7 +245,8 @@ def test_findings_and_tampering_reach_an_encrypted_topic(stack: Declared) -> Non
     rules = {r.name: json.loads(r.inputs["eventPattern"]) for r in stack.of("cloudwatch/eventRule:EventRule")
              if "eventPattern" in r.inputs}
     assert rules["monitoring-guardduty-findings"]["detail"]["severity"] == [{"numeric": [">=", 4]}]
-    assert {"StopLogging", "DeleteTrail", "UpdateTrail"} <= set(rules["monitoring-tampering-cloudtrail"]["detail"]["eventName"])
+    assert {"StopLogging", "DeleteTrail",
+            "UpdateTrail"} <= set(rules["monitoring-tampering-cloudtrail"]["detail"]["eventName"])
     assert {"DisableKey", "ScheduleKeyDeletion"} <= set(rules["monitoring-tampering-kms"]["detail"]["eventName"])
     assert rules["monitoring-tampering-ec2"] and rules["monitoring-tampering-iam"]
 
@@ -257,7 +262,7 @@ def test_cis_metric_alarms(dev: Declared) -> None:
 WORKFLOWS = [w.name for w in DECLARED]
 
 
-def _needs(workflow: str):  # noqa: ANN202 - a test helper
+def _needs(workflow: str):
     return declared_workflow(workflow).role_needs
 
 def test_one_function_per_workflow_hardened(stack: Declared) -> None:
@@ -346,7 +351,8 @@ def test_the_api_is_private_and_bound_to_the_endpoint(stack: Declared) -> None:
     deny = next(s for s in statements if s["Effect"] == "Deny")
     assert allow["Condition"] == {"StringEquals": {"aws:SourceVpce": "network-execute-api-id"}}
     assert deny["Condition"] == {"StringNotEquals": {"aws:SourceVpce": "network-execute-api-id"}}
-    paths = sorted(r.inputs["pathPart"] for r in stack.of("apigateway/resource:Resource") if r.inputs["pathPart"] != "{proxy+}")
+    paths = sorted(r.inputs["pathPart"] for r in stack.of("apigateway/resource:Resource")
+                   if r.inputs["pathPart"] != "{proxy+}")
     assert paths == sorted([*WORKFLOWS, "auth", "audit", "staff"])
     routes = {r.name.removeprefix("api-").removesuffix("-lambda"): r.inputs["uri"]
               for r in stack.of("apigateway/integration:Integration")}

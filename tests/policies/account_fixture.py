@@ -44,14 +44,16 @@ def build_compliant_account(clients: AwsClients) -> dict[str, Any]:
                              ("IpPermissionsEgress", ec2.revoke_security_group_egress)):
         if default.get(perm_key):
             revoke(GroupId=default["GroupId"], IpPermissions=default[perm_key])
-    for service, kind in (("s3", "Gateway"), ("dynamodb", "Gateway"), ("execute-api", "Interface"), ("kms", "Interface"),
+    for service, kind in (("s3", "Gateway"), ("dynamodb", "Gateway"), ("execute-api", "Interface"), ("kms",
+                                                                                                     "Interface"),
                           ("logs", "Interface"), ("sts", "Interface"), ("sqs", "Interface")):
         extra = {"RouteTableIds": [ids["route_table"]]} if kind == "Gateway" else {"SubnetIds": [ids["subnet"]]}
         ec2.create_vpc_endpoint(VpcId=vpc, ServiceName=f"com.amazonaws.{REGION}.{service}", VpcEndpointType=kind,
                                 **extra)
     logs.create_log_group(logGroupName=f"/choju/{PREFIX}/flow", kmsKeyId=key)
     logs.put_retention_policy(logGroupName=f"/choju/{PREFIX}/flow", retentionInDays=400)
-    ec2.create_flow_logs(ResourceIds=[vpc], ResourceType="VPC", TrafficType="ALL", LogDestinationType="cloud-watch-logs",
+    ec2.create_flow_logs(ResourceIds=[vpc], ResourceType="VPC", TrafficType="ALL",
+                         LogDestinationType="cloud-watch-logs",
                          LogGroupName=f"/choju/{PREFIX}/flow",
                          DeliverLogsPermissionArn="arn:aws:iam::123456789012:role/flow")
 
@@ -60,9 +62,10 @@ def build_compliant_account(clients: AwsClients) -> dict[str, Any]:
         bucket = f"{PREFIX}-{name}"
         s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION},
                          ObjectLockEnabledForBucket=lock)
-        s3.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration={
-            k: True for k in ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")})
-        sse = {"SSEAlgorithm": "AES256"} if name == "access-logs" else {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key}
+        blocks = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
+        s3.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration=dict.fromkeys(blocks, True))
+        sse = ({"SSEAlgorithm": "AES256"} if name == "access-logs"
+               else {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key})
         s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration={"Rules": [
             {"ApplyServerSideEncryptionByDefault": sse}]})
         s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
@@ -109,7 +112,8 @@ def build_compliant_account(clients: AwsClients) -> dict[str, Any]:
                                "Action": "sts:AssumeRole"}]}))["Role"]
     iam.put_role_policy(RoleName=role["RoleName"], PolicyName="needs", PolicyDocument=json.dumps({
         "Version": "2012-10-17", "Statement": [
-            {"Effect": "Allow", "Action": ["dynamodb:GetItem"], "Resource": f"arn:aws:dynamodb:{REGION}:1:table/{table}"},
+            {"Effect": "Allow", "Action": ["dynamodb:GetItem"],
+             "Resource": f"arn:aws:dynamodb:{REGION}:1:table/{table}"},
             {"Effect": "Allow", "Action": ["xray:PutTraceSegments"], "Resource": "*"}]}))
     ids["role"] = role["RoleName"]
     queue = clients.client("sqs").create_queue(QueueName=f"{PREFIX}-intake-dlq",

@@ -102,7 +102,8 @@ RESOURCE_CASES = [
     ("storage is tagged with its data class (PIA-II-2-b)", "aws-storage-data-classification-tag",
      "aws:dynamodb/table:Table", {"tags": {"data-classification": "personal"}}, {"tags": {"project": "choju"}}),
 ]
-FORBIDDEN_TYPES = ["aws:ec2/internetGateway:InternetGateway", "aws:ec2/egressOnlyInternetGateway:EgressOnlyInternetGateway",
+FORBIDDEN_TYPES = ["aws:ec2/internetGateway:InternetGateway",
+                   "aws:ec2/egressOnlyInternetGateway:EgressOnlyInternetGateway",
                    "aws:ec2/natGateway:NatGateway", "aws:ec2/eip:Eip"]
 
 
@@ -129,7 +130,8 @@ def test_a_resource_whose_provider_is_outside_japan_is_caught() -> None:
 
 def test_a_function_url_is_refused() -> None:
     """PIA-III-2-g: no Lambda endpoint outside the private API."""
-    assert violations_of("aws-lambda-function-no-public-access", resource_args("aws:lambda/functionUrl:FunctionUrl", {}))
+    assert violations_of("aws-lambda-function-no-public-access", resource_args("aws:lambda/functionUrl:FunctionUrl",
+                                                                               {}))
 
 
 def test_an_unknown_value_is_undecidable_never_compliant() -> None:
@@ -139,7 +141,8 @@ def test_an_unknown_value_is_undecidable_never_compliant() -> None:
         violations_of("aws-ec2-subnet-no-public-ip",
                       resource_args("aws:ec2/subnet:Subnet", {"mapPublicIpOnLaunch": UNKNOWN_BOOLEAN_VALUE}))
     with pytest.raises(UnknownValueError):
-        violations_of("aws-provider-region-japan", resource_args("pulumi:providers:aws", {"region": UNKNOWN_STRING_VALUE}))
+        violations_of("aws-provider-region-japan", resource_args("pulumi:providers:aws",
+                                                                 {"region": UNKNOWN_STRING_VALUE}))
 
 
 # --- stack controls: joins across side-by-side resources --------------------------------------------------
@@ -154,15 +157,16 @@ def bucket_set(*, pab: bool = True, sse: str = "aws:kms", key: str | None = "arn
         deps = {"bucket": [bucket]} if by_dependency else {}
         return policy_resource(type_, name, {"bucket": "choju-t-docs" if not by_dependency else "x", **props}, deps)
 
-    policy = [{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}] if tls else []
+    policy = [{"Effect": "Deny", "Principal": "*", "Action": "s3:*",
+               "Condition": {"Bool": {"aws:SecureTransport": "false"}}}] if tls else []
     if vpce:
         policy.append({"Effect": "Deny", "Principal": "*", "Action": "s3:*",
                        "Condition": {"StringNotEquals": {"aws:SourceVpce": ["vpce-s3"]}}})
     parts = [bucket]
     if pab:
         parts.append(attached("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "pab",
-                              {f: True for f in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls",
-                                                 "restrictPublicBuckets")}))
+                              dict.fromkeys(("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls",
+                                             "restrictPublicBuckets"), True)))
     parts.append(attached("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
                           "sse", {"rules": [{"applyServerSideEncryptionByDefault": {
                               "sseAlgorithm": sse, **({"kmsMasterKeyId": key} if key else {})}}]}))
@@ -244,7 +248,8 @@ def monitoring_set(trail: dict | None, detector: bool, provided: tuple[str, ...]
 GOOD_TRAIL = {"isMultiRegionTrail": True, "enableLogFileValidation": True, "kmsKeyId": "arn:k",
               "cloudWatchLogsGroupArn": "arn:lg:*", "advancedEventSelectors": [
                   {"name": "s3", "fieldSelectors": [{"field": "resources.type", "equals": ["AWS::S3::Object"]}]},
-                  {"name": "lambda", "fieldSelectors": [{"field": "resources.type", "equals": ["AWS::Lambda::Function"]}]}]}
+                  {"name": "lambda", "fieldSelectors": [{"field": "resources.type",
+                                                         "equals": ["AWS::Lambda::Function"]}]}]}
 
 
 def test_a_complete_trail_or_the_organisations_is_required() -> None:
@@ -253,7 +258,8 @@ def test_a_complete_trail_or_the_organisations_is_required() -> None:
     assert violations_of("aws-cloudtrail-trail-configured", monitoring_set(None, True, ("cloudtrail",))) == []
     assert violations_of("aws-cloudtrail-trail-configured", monitoring_set(None, True))
     assert violations_of("aws-cloudtrail-trail-configured",
-                         monitoring_set({**GOOD_TRAIL, "isMultiRegionTrail": False, "advancedEventSelectors": []}, True))
+                         monitoring_set({**GOOD_TRAIL, "isMultiRegionTrail": False, "advancedEventSelectors": []},
+                                        True))
 
 
 def test_guardduty_with_its_features_or_the_organisations_is_required() -> None:

@@ -9,7 +9,6 @@ from shared.adapters.dynamo import to_item
 from shared.domain.audit_chain import GENESIS_HASH, record_hash, verify_chain
 
 
-
 def _append(runtime, n: int) -> list[dict[str, Any]]:
     return [runtime.audit.append(AuditEvent(staff_id=f"S{i}", action="test.event", outcome="success",
                                             target=f"P{i}", purpose="unit-test")) for i in range(n)]
@@ -61,7 +60,8 @@ def test_an_edited_record_is_detected(runtime) -> None:
 def test_a_deleted_record_is_detected(runtime) -> None:
     records = _append(runtime, 4)
     target = records[1]["seq"]
-    runtime.clients.client("dynamodb").delete_item(TableName=runtime.table_name("audit-log"), Key=to_item({"chain": "main", "seq": target}))
+    runtime.clients.client("dynamodb").delete_item(TableName=runtime.table_name("audit-log"),
+                                                   Key=to_item({"chain": "main", "seq": target}))
     report = runtime.audit.verify()
     assert not report.ok and report.broken_at == target and "missing" in report.reason
 

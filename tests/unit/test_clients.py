@@ -38,7 +38,8 @@ def test_the_endpoint_url_is_used_in_local_mode() -> None:
 def _creates_clients(path: Path) -> bool:
     tree = ast.parse(path.read_text())
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in {"client", "resource"}:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in {"client",
+                                                                                                      "resource"}:
             target = node.func.value
             if isinstance(target, ast.Name) and target.id == "boto3":
                 return True

@@ -50,13 +50,13 @@ def test_blind_index_is_deterministic_keyed_and_distinct(runtime) -> None:
 def test_the_index_secret_is_stored_only_as_a_kms_ciphertext(runtime) -> None:
     name = STORAGE.parameter("mynumber-index-key").physical_name("choju-test")
     stored = runtime.clients.client("ssm").get_parameter(Name=name)["Parameter"]["Value"]
-    assert runtime.vault._secret().hex() not in stored  # noqa: SLF001 - the point of the test
+    assert runtime.vault._secret().hex() not in stored
 
 
 def test_ciphertext_from_another_context_is_refused(runtime) -> None:
     from aws_lambda_powertools.utilities.data_masking.exceptions import DataMaskingContextMismatchError
 
-    masking = runtime.vault._data_masking()  # noqa: SLF001
+    masking = runtime.vault._data_masking()
     foreign = masking.encrypt("123456789018", purpose="something-else")
     with pytest.raises(DataMaskingContextMismatchError):
         runtime.vault.decrypt(foreign)

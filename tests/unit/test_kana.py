@@ -5,7 +5,8 @@ import pytest
 from shared.domain.kana import kana_key
 
 
-@pytest.mark.parametrize("variant", ["クマモト タロウ", "くまもと たろう", "ｸﾏﾓﾄ ﾀﾛｳ", "クマモト　タロウ", "クマモトタロウ"])
+@pytest.mark.parametrize("variant", ["クマモト タロウ", "くまもと たろう", "ｸﾏﾓﾄ ﾀﾛｳ", "クマモト　タロウ",
+                                     "クマモトタロウ"])
 def test_variants_share_one_key(variant: str) -> None:
     assert kana_key(variant) == "クマモトタロウ"
 

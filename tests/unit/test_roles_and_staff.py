@@ -53,5 +53,6 @@ def test_registry_round_trip_and_refusal(runtime) -> None:
     runtime.repository(StaffRegistry).register(member)
     assert runtime.repository(StaffRegistry).get("S2001") == member
     with pytest.raises(SharedAccountRefused):
-        runtime.repository(StaffRegistry).register(StaffMember("SHARED1", "共用", "窓口", frozenset({Role.CHECKER}), shared_account=True))
+        runtime.repository(StaffRegistry).register(StaffMember("SHARED1", "共用", "窓口", frozenset({Role.CHECKER}),
+                                                               shared_account=True))
     assert runtime.repository(StaffRegistry).get("SHARED1") is None

@@ -47,7 +47,8 @@ def test_bootstrap_creates_exactly_the_declared_storage(runtime) -> None:
     assert {b["Name"] for b in s3.list_buckets()["Buckets"]} == {b.physical_name("choju-test") for b in STORAGE.buckets}
     sessions = db.describe_table(TableName="choju-test-sessions")["Table"]
     assert sessions["SSEDescription"]["Status"] == "ENABLED"
-    assert db.describe_time_to_live(TableName="choju-test-sessions")["TimeToLiveDescription"]["AttributeName"] == "expires_at"
+    ttl = db.describe_time_to_live(TableName="choju-test-sessions")["TimeToLiveDescription"]
+    assert ttl["AttributeName"] == "expires_at"
     lock = s3.get_object_lock_configuration(Bucket="choju-test-audit")["ObjectLockConfiguration"]
     assert lock["Rule"]["DefaultRetention"]["Mode"] == "COMPLIANCE"
 
@@ -56,12 +57,13 @@ def test_bootstrap_is_idempotent(runtime) -> None:
     from shared.local.bootstrap import bootstrap_storage
 
     bootstrap_storage(runtime)  # a second run must not fail or duplicate keys
-    aliases = [a["AliasName"] for a in runtime.clients.client("kms").list_aliases()["Aliases"] if "choju-test" in a["AliasName"]]
+    aliases = [a["AliasName"] for a in runtime.clients.client("kms").list_aliases()["Aliases"]
+               if "choju-test" in a["AliasName"]]
     assert sorted(aliases) == sorted(k.alias("choju-test") for k in STORAGE.keys)
 
 
 LOGICAL = [t.name for t in STORAGE.tables] + [b.name for b in STORAGE.buckets]
-PHYSICAL = re.compile(r"""["']choju-[a-z]+-(%s)["']""" % "|".join(map(re.escape, LOGICAL)))
+PHYSICAL = re.compile(r"""["']choju-[a-z]+-({})["']""".format("|".join(map(re.escape, LOGICAL))))
 LITERAL_ARGUMENT = re.compile(r"""\b(TableName|Bucket)=["']""")
 
 
@@ -76,7 +78,8 @@ def _literal_physical_names(paths: list[Path]) -> list[str]:
 
 
 def test_no_table_or_bucket_name_is_written_outside_the_declaration() -> None:
-    paths = [p for f in ("shared", "functions", "infra", "policies") for p in (ROOT / f).rglob("*.py") if p.name != "storage.py"]
+    paths = [p for f in ("shared", "functions", "infra",
+                         "policies") for p in (ROOT / f).rglob("*.py") if p.name != "storage.py"]
     assert _literal_physical_names(paths) == []
 
 

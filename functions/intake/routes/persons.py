@@ -44,7 +44,8 @@ class Suspension(BaseModel):
 def search(body: KanaSearch, principal: Annotated[Principal, Depends(require(Permission.PERSON_SEARCH))],
            runtime: RuntimeDep) -> dict[str, Any]:
     """Search by kana name and birth date; results never carry a My Number (PIA-III-2-a)."""
-    found = PersonViews(runtime).search_by_kana(body.name_kana, body.birth_date.isoformat() if body.birth_date else None,
+    found = PersonViews(runtime).search_by_kana(body.name_kana,
+                                                body.birth_date.isoformat() if body.birth_date else None,
                                                 principal.staff.staff_id, principal.request_id)
     return {"results": found, "count": len(found)}
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from shared.adapters.audit_log import AuditEvent
 from functions.intake.rules.certificates import Reason, receives_certificate, valid_until
+from shared.adapters.audit_log import AuditEvent
 from shared.domain.counterparties import COUNTERPARTIES, KOUIKI_RENGO
 from shared.domain.ids import new_id
 from shared.runtime import Runtime

@@ -12,19 +12,26 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from shared.adapters.transfer_queue import TransferQueue
-from shared.adapters.persons import PersonRepository
-from shared.adapters.change_requests import ChangeRequestStore
+from functions.intake.rules.eligibility import (
+    DISABILITY_MIN_AGE,
+    Acquisition,
+    Loss,
+    acquisition_date,
+    age_on,
+    loss_date,
+)
+from functions.intake.services.certificates import certificate_values
+from functions.intake.workflow import CERTIFICATE
 from shared.adapters.audit_log import AuditEvent
+from shared.adapters.change_requests import ChangeRequestStore
+from shared.adapters.persons import PersonRepository
+from shared.adapters.transfer_queue import TransferQueue
 from shared.domain.changes import ChangeRequest, Operation
-from functions.intake.rules.eligibility import DISABILITY_MIN_AGE, Acquisition, Loss, acquisition_date, age_on, loss_date
+from shared.domain.counterparties import KOUIKI_RENGO
+from shared.domain.errors import Invalid, NotFound
 from shared.domain.ids import new_id
 from shared.domain.kana import kana_key
 from shared.domain.mynumber import parse_my_number
-from functions.intake.services.certificates import certificate_values
-from functions.intake.workflow import CERTIFICATE
-from shared.domain.counterparties import KOUIKI_RENGO
-from shared.domain.errors import Invalid, NotFound
 from shared.observability import count
 from shared.protection.changes import ChangeService, follow_up_queue_id
 from shared.protection.entities import PERSON
@@ -73,7 +80,8 @@ def _eligibility(kind: str, details: dict[str, Any], person: dict[str, Any]) -> 
                           title="The change is not valid")
         return {"disability_certified_on": day.isoformat(), "disability_certificate": details.get("certificate"),
                 "eligibility_status": "insured", "eligibility_acquired_on": day.isoformat(),
-                "eligibility_changed_on": day.isoformat(), "eligibility_change_reason": Acquisition.DISABILITY_CERTIFIED.value}
+                "eligibility_changed_on": day.isoformat(),
+                "eligibility_change_reason": Acquisition.DISABILITY_CERTIFIED.value}
     if kind == "disability-withdrawal":
         lost = loss_date(Loss.DISABILITY_WITHDRAWN, day)
         return {"disability_withdrawn_on": day.isoformat(), "eligibility_status": "lost",
@@ -98,7 +106,8 @@ def submit_notification(rt: Runtime, service: ChangeService, *, staff_id: str, r
         applicant_record["proxy_person_id"] = verify_proxy(rt, applicant["proxy_name_kana"],
                                                            applicant["proxy_my_number"])
     notification_id = new_id("NT")
-    follow_up = {"transfer": {"kind": f"notification:{kind}", "counterparty": KOUIKI_RENGO, "reference": notification_id,
+    follow_up = {"transfer": {"kind": f"notification:{kind}", "counterparty": KOUIKI_RENGO,
+                              "reference": notification_id,
                               "summary": {"notification": KINDS[kind]}}}
     if kind == "certificate-reissue":
         change = service.propose(maker=staff_id, operation=Operation.CREATE, person_id=None,

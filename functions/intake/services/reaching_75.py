@@ -6,17 +6,21 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from shared.adapters.transfer_queue import TransferQueue
-from shared.adapters.persons import PersonRepository
-from shared.adapters.audit_log import AuditEvent
 from functions.intake.rules.certificates import mailing_month
-from functions.intake.rules.eligibility import Facts, birth_months_to_search, is_insured_on, reaches_75_between, \
-    seventy_fifth_birthday
+from functions.intake.rules.eligibility import (
+    Facts,
+    birth_months_to_search,
+    is_insured_on,
+    reaches_75_between,
+    seventy_fifth_birthday,
+)
 from functions.intake.services.certificates import issue_once
-from shared.protection.views import summary
+from shared.adapters.audit_log import AuditEvent
+from shared.adapters.persons import PersonRepository
+from shared.adapters.transfer_queue import TransferQueue
 from shared.domain.counterparties import KOUIKI_RENGO
+from shared.protection.views import summary
 from shared.runtime import Runtime
-
 
 
 def _facts(person: dict[str, Any]) -> Facts:

@@ -18,14 +18,14 @@ import io
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from shared.adapters.transfer_queue import TransferQueue
-from shared.adapters.persons import PersonRepository
+from functions.intake.rules.eligibility_events import eligibility_update
+from functions.intake.rules.resident_changes import ParsedFile, Reject, ResidentChange, parse_file
 from shared.adapters.audit_log import AuditEvent
+from shared.adapters.persons import PersonRepository
+from shared.adapters.transfer_queue import TransferQueue
 from shared.domain.counterparties import KOUIKI_RENGO, registered
 from shared.domain.mynumber import parse_my_number
 from shared.domain.person import derived_fields, validate_values
-from functions.intake.rules.resident_changes import ParsedFile, Reject, ResidentChange, parse_file
-from functions.intake.rules.eligibility_events import eligibility_update
 from shared.observability import count
 from shared.runtime import Runtime
 

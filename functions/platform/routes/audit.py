@@ -51,7 +51,8 @@ def audit_inspection(since: Annotated[datetime, Query(alias="from")], until: Ann
     if until <= since:
         raise Problem(422, "invalid-period", "Invalid period", "'to' must be after 'from'")
     if since.tzinfo is None or until.tzinfo is None:
-        raise Problem(422, "invalid-period", "Invalid period", "give times with a UTC offset, e.g. 2026-11-01T00:00+09:00")
+        raise Problem(422, "invalid-period", "Invalid period",
+                      "give times with a UTC offset, e.g. 2026-11-01T00:00+09:00")
     report = inspect(runtime.audit.records(), since, until)
     _inspected(runtime, principal, "inspection")
     return report.as_dict()

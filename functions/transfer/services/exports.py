@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from shared.adapters.persons import PersonRepository
-from shared.adapters.audit_log import AuditEvent
 from functions.transfer.rules.export_policy import filter_rows
+from shared.adapters.audit_log import AuditEvent
+from shared.adapters.persons import PersonRepository
 from shared.domain.ids import new_id
 from shared.runtime import Runtime
 
