@@ -73,18 +73,22 @@ def count(metric: str, value: int = 1) -> None:
 def instrumented(handler: Callable[..., Any]) -> Callable[..., Any]:
     """Wrap a Lambda handler: one trace per invocation, and the business counts flushed when it returns.
 
-    Responses and errors are kept out of the trace: they may hold personal data (design rule 5)."""
+    The tracer (and the X-Ray SDK it patches into botocore) is set up on the first invocation rather than at
+    import, which keeps it out of the import phase of a cold start. Responses and errors are kept out of the
+    trace: they may hold personal data (design rule 5)."""
 
     def invoke(event: Any, context: Any, **kwargs: Any) -> Any:
         return handler(event, context, **kwargs)
 
     invoke.__name__ = getattr(handler, "__name__", type(handler).__name__)
-    traced = get_tracer().capture_lambda_handler(invoke, capture_response=False, capture_error=False)
+    traced: list[Callable[..., Any]] = []
 
     @functools.wraps(invoke)
     def run(event: Any, context: Any, **kwargs: Any) -> Any:
+        if not traced:
+            traced.append(get_tracer().capture_lambda_handler(invoke, capture_response=False, capture_error=False))
         try:
-            return traced(event, context, **kwargs)
+            return traced[0](event, context, **kwargs)
         finally:
             metrics = get_metrics()
             if metrics.metric_set:

@@ -7,9 +7,8 @@ anywhere else. Physical names are `<prefix>-<logical name>`, the prefix coming f
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import Enum
-from typing import Literal
+from typing import Literal, NamedTuple
 
 KeyType = Literal["S", "N"]
 
@@ -24,8 +23,7 @@ class DataClass(str, Enum):
     OPERATIONAL = "operational"  # idempotency records, job state
 
 
-@dataclass(frozen=True)
-class RetentionClass:
+class RetentionClass(NamedTuple):
     """How long data of one kind is kept, and why."""
 
     name: str
@@ -57,15 +55,13 @@ RETENTION_CLASSES: dict[str, RetentionClass] = {
 }
 
 
-@dataclass(frozen=True)
-class Index:
+class Index(NamedTuple):
     name: str
     partition_key: tuple[str, KeyType]
     sort_key: tuple[str, KeyType] | None = None
 
 
-@dataclass(frozen=True)
-class TableSpec:
+class TableSpec(NamedTuple):
     name: str
     purpose: str
     partition_key: tuple[str, KeyType]
@@ -79,8 +75,7 @@ class TableSpec:
         return f"{prefix}-{self.name}"
 
 
-@dataclass(frozen=True)
-class BucketSpec:
+class BucketSpec(NamedTuple):
     name: str
     purpose: str
     data_class: DataClass
@@ -93,8 +88,7 @@ class BucketSpec:
         return f"{prefix}-{self.name}"
 
 
-@dataclass(frozen=True)
-class KeySpec:
+class KeySpec(NamedTuple):
     name: str
     purpose: str
 
@@ -102,8 +96,7 @@ class KeySpec:
         return f"alias/{prefix}-{self.name}"
 
 
-@dataclass(frozen=True)
-class ParameterSpec:
+class ParameterSpec(NamedTuple):
     """An SSM parameter whose value is a KMS ciphertext (never a plaintext secret)."""
 
     name: str
@@ -114,12 +107,11 @@ class ParameterSpec:
         return f"/{prefix}/{self.name}"
 
 
-@dataclass(frozen=True)
-class StorageDeclaration:
+class StorageDeclaration(NamedTuple):
     tables: tuple[TableSpec, ...]
     buckets: tuple[BucketSpec, ...]
-    keys: tuple[KeySpec, ...] = field(default_factory=tuple)
-    parameters: tuple[ParameterSpec, ...] = field(default_factory=tuple)
+    keys: tuple[KeySpec, ...] = ()
+    parameters: tuple[ParameterSpec, ...] = ()
 
     def table(self, name: str) -> TableSpec:
         return _find(self.tables, name, "table")

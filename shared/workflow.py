@@ -8,13 +8,13 @@ The Pulumi program, local mode and the CLI read these declarations through `func
 
 from __future__ import annotations
 
-import argparse
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
+    import argparse
+
     from shared.protection.entities import EntityKind
     from shared.runtime import Runtime
 
@@ -27,8 +27,7 @@ COMMON_TABLES_WRITE = ("sessions", "audit-log")
 CHANGE_TABLES_WRITE = ("change-requests",)
 
 
-@dataclass(frozen=True)
-class Needs:
+class Needs(NamedTuple):
     """Tables, object prefixes, keys and parameters a function may use; nothing else is granted."""
 
     tables_read: tuple[str, ...] = ()
@@ -47,28 +46,24 @@ class Needs:
         return tuple(dict.fromkeys((*COMMON_TABLES_WRITE, *self.tables_write)))
 
 
-@dataclass(frozen=True)
-class Schedule:
+class Schedule(NamedTuple):
     expression: str  # EventBridge schedule expression, in UTC
     description: str
 
 
-@dataclass(frozen=True)
-class BucketEvent:
+class BucketEvent(NamedTuple):
     bucket: str  # logical bucket name from the storage declaration
     prefix: str
 
 
-@dataclass(frozen=True)
-class BatchJob:
+class BatchJob(NamedTuple):
     name: str  # unique across workflows: it names the function, its role and its trigger
     handler: str  # "module:function", inside the workflow's own package
     trigger: Schedule | BucketEvent
     description: str = ""
 
 
-@dataclass(frozen=True)
-class UploadRule:
+class UploadRule(NamedTuple):
     """A route that takes a file instead of JSON: which media types, and how large."""
 
     path: str  # a regular expression matched against the whole request path
@@ -79,8 +74,7 @@ class UploadRule:
         return re.fullmatch(self.path, path) is not None
 
 
-@dataclass(frozen=True)
-class CliCommand:
+class CliCommand(NamedTuple):
     """An operator command of `choju`: `target` names its `Command` ("module:attribute"), loaded when used."""
 
     name: str
@@ -88,8 +82,7 @@ class CliCommand:
     target: str
 
 
-@dataclass(frozen=True)
-class Command:
+class Command(NamedTuple):
     """What an operator command does: `configure` adds its arguments, `run` returns the exit status. `run` gets
     a factory for the runtime so that commands that need no AWS never build one."""
 
@@ -97,8 +90,7 @@ class Command:
     run: Callable[[argparse.Namespace, Callable[[], Runtime]], int]
 
 
-@dataclass(frozen=True)
-class Workflow:
+class Workflow(NamedTuple):
     name: str
     summary: str
     needs: Needs
@@ -129,4 +121,4 @@ class Workflow:
             return self.needs
         tables = (*self.needs.tables_write, *CHANGE_TABLES_WRITE)
         kinds = tuple(k.table for k in self.entity_kinds)
-        return replace(self.needs, tables_write=tuple(dict.fromkeys((*tables, *kinds))))
+        return self.needs._replace(tables_write=tuple(dict.fromkeys((*tables, *kinds))))

@@ -1,8 +1,8 @@
-"""HTTP routes of the assessment workflow (its maker-checker routes come from the app factory)."""
+"""HTTP routes of the assessment workflow: none of its own yet; its health and maker-checker routes come from the app
+factory."""
 
-from fastapi import APIRouter
+from shared.api.routing import Router
 
 __all__ = ["ROUTERS"]
 
-router = APIRouter(prefix="/assessment", tags=["assessment"])
-ROUTERS = (router,)
+ROUTERS: tuple[Router, ...] = ()

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 from pydantic import BaseModel, ConfigDict, Field
 
 from functions.transfer.rules.export_policy import rule_for
 from functions.transfer.services.exports import export_people
 from shared.api.auth import Principal, RuntimeDep, require
+from shared.api.routing import Router
 from shared.domain.roles import Permission
 
 __all__ = ["ROUTERS"]
 
-router = APIRouter(prefix="/transfer", tags=["transfer"])
+router = Router(prefix="/transfer", tags=["transfer"])
 
 
 class ExportRequest(BaseModel):

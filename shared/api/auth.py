@@ -10,18 +10,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request
 
-from shared.adapters.audit_log import AuditEvent
-from shared.adapters.sessions import SessionStore, session_id_for
-from shared.adapters.staff_registry import StaffRegistry
 from shared.api.problems import Problem
 from shared.domain.roles import Permission
-from shared.domain.staff import StaffMember
+from shared.lazy import lazy_module
 from shared.runtime import Runtime
-from shared.security.tokens import TokenRejected, unverified_subject
+
+if TYPE_CHECKING:
+    from shared.domain.staff import StaffMember
+
+# Loaded with the first request that carries a token: health checks and refused bodies never need them.
+audit_log = lazy_module("shared.adapters.audit_log")
+sessions = lazy_module("shared.adapters.sessions")
+staff_registry = lazy_module("shared.adapters.staff_registry")
+tokens = lazy_module("shared.security.tokens")
 
 __all__ = ["Authenticated", "Principal", "RuntimeDep", "authenticate", "forbid", "get_runtime", "require"]
 
@@ -48,7 +53,7 @@ def request_id_of(request: Request) -> str:
 
 def _refuse(runtime: Runtime, request: Request, code: str, detail: str, staff_id: str) -> Problem:
     runtime.audit.append(
-        AuditEvent(staff_id=staff_id, action="auth.refused", outcome="refused",
+        audit_log.AuditEvent(staff_id=staff_id, action="auth.refused", outcome="refused",
                    target=request.url.path, request_id=request_id_of(request), detail={"code": code})
     )
     return Problem(401, code, "Authentication failed", detail, headers=BEARER)
@@ -63,12 +68,12 @@ def authenticate(request: Request, runtime: RuntimeDep) -> Principal:
     token = token.strip()
     try:
         verified = runtime.tokens.verify(token)
-    except TokenRejected as rejected:
-        claimed = unverified_subject(token)
+    except tokens.TokenRejected as rejected:
+        claimed = tokens.unverified_subject(token)
         raise _refuse(runtime, request, rejected.code, rejected.detail,
                       f"unverified:{claimed}" if claimed else "anonymous") from None
 
-    staff = runtime.repository(StaffRegistry).get(verified.subject)
+    staff = runtime.repository(staff_registry.StaffRegistry).get(verified.subject)
     if staff is None:
         raise _refuse(runtime, request, "unknown-staff", "the token's subject is not in the staff registry",
                       f"unverified:{verified.subject}")
@@ -83,15 +88,15 @@ def authenticate(request: Request, runtime: RuntimeDep) -> Principal:
 
 def _session(runtime: Runtime, request: Request, issuer: str, jti: str, staff: StaffMember) -> str:
     """Open the token's session on first use; close it when idle too long (PIA-III-3-e)."""
-    sessions, now = runtime.repository(SessionStore), runtime.clock()
-    session_id = session_id_for(issuer, jti)
-    session = sessions.get(session_id)
+    store, now = runtime.repository(sessions.SessionStore), runtime.clock()
+    session_id = sessions.session_id_for(issuer, jti)
+    session = store.get(session_id)
     if session is None:
-        session = sessions.open(session_id, staff.staff_id, now)
+        session = store.open(session_id, staff.staff_id, now)
         if session is not None:
             _audit(runtime, request, staff.staff_id, "auth.sign-in")
             return session_id
-        session = sessions.get(session_id)
+        session = store.get(session_id)
     if session is None or session.staff_id != staff.staff_id:
         raise _refuse(runtime, request, "invalid-token", "the token does not belong to this session", staff.staff_id)
     if session.status != "open":
@@ -99,19 +104,19 @@ def _session(runtime: Runtime, request: Request, issuer: str, jti: str, staff: S
                       "this session was closed; sign in again for a new token", headers=BEARER)
     idle_limit = timedelta(minutes=runtime.settings.session_idle_minutes)
     if session.idle_for(now) > idle_limit:
-        if sessions.close(session_id, "idle-timeout", now):
+        if store.close(session_id, "idle-timeout", now):
             _audit(runtime, request, staff.staff_id, "auth.idle-logoff")
         raise Problem(401, "session-idle-timeout", "Session timed out",
                       f"no activity for more than {runtime.settings.session_idle_minutes} minutes; sign in again",
                       headers=BEARER)
-    if not sessions.touch(session_id, now):
+    if not store.touch(session_id, now):
         raise Problem(401, "session-closed", "Session closed", "this session was closed; sign in again",
                       headers=BEARER)
     return session_id
 
 
 def _audit(runtime: Runtime, request: Request, staff_id: str, action: str, outcome: str = "success") -> None:
-    runtime.audit.append(AuditEvent(staff_id=staff_id, action=action, outcome=outcome,
+    runtime.audit.append(audit_log.AuditEvent(staff_id=staff_id, action=action, outcome=outcome,
                                     target=request.url.path, request_id=request_id_of(request)))
 
 

@@ -4,28 +4,39 @@ No `from __future__ import annotations` here: FastAPI must see the dependency ty
 `change_router`, which string annotations would hide from it.
 """
 
+import functools
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from shared.api.auth import Principal, RuntimeDep, forbid, require
 from shared.api.fields import MyNumberText, PersonId
-from shared.domain.changes import ChangeRequest, Operation
-from shared.domain.person import PERSON_FIELDS, FieldSpec
+from shared.api.routing import Router
+from shared.domain.changes import Operation
 from shared.domain.roles import Permission
-from shared.protection.changes import ChangeService
+from shared.lazy import lazy_module
 from shared.workflow import Workflow
 
-__all__ = ["ChangeProposal", "ChangeView", "PersonValues", "change_router", "change_view", "changes_of"]
+if TYPE_CHECKING:
+    from shared.domain.changes import ChangeRequest
+    from shared.domain.person import FieldSpec
+    from shared.protection.changes import ChangeService
+
+# The service and the person's field specs load with the first request (or route) that needs them.
+protection_changes = lazy_module("shared.protection.changes")
+person = lazy_module("shared.domain.person")
+PERSON_KIND = "person"  # shared.protection.entities.PERSON.name
+
+__all__ = ["ChangeView", "change_proposal", "change_router", "change_view", "changes_of", "person_values"]
 
 Maker = Annotated[Principal, Depends(require(Permission.CHANGE_REQUEST))]
 Checker = Annotated[Principal, Depends(require(Permission.CHANGE_CONFIRM))]
 Reader = Annotated[Principal, Depends(require(Permission.CHANGE_REQUEST, Permission.CHANGE_CONFIRM))]
 
 
-def _annotation(spec: FieldSpec) -> Any:
+def _annotation(spec: "FieldSpec") -> Any:
     if spec.kind == "date":
         return date | None
     if spec.kind == "bool":
@@ -43,23 +54,32 @@ class _Values(BaseModel):
         return {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
 
 
-# The fields a change may set, generated from the domain's field specs; anything else is refused (PIA-III-2-f).
-PersonValues = create_model(  # type: ignore[call-overload]
-    "PersonValues",
-    __base__=_Values,
-    **{name: (_annotation(spec), Field(None, description=spec.meaning,
-                                       **({"max_length": spec.max_length} if spec.kind == "str" else {})))
-       for name, spec in PERSON_FIELDS.items()},
-    mynumber=(MyNumberText | None, Field(None, description="個人番号; needs mynumber:write")),
-)
+@functools.cache
+def person_values() -> type[_Values]:
+    """The fields a person change may set, generated from the domain's field specs; anything else is refused
+    (PIA-III-2-f). Built on first use: only workflows that change persons pay for its 60 fields."""
+    return create_model(  # type: ignore[no-any-return, call-overload]
+        "PersonValues",
+        __base__=_Values,
+        **{name: (_annotation(spec), Field(None, description=spec.meaning,
+                                           **({"max_length": spec.max_length} if spec.kind == "str" else {})))
+           for name, spec in person.PERSON_FIELDS.items()},
+        mynumber=(MyNumberText | None, Field(None, description="個人番号; needs mynumber:write")),
+    )
 
 
-class ChangeProposal(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    operation: Operation
-    person_id: PersonId | None = None
-    values: PersonValues = Field(default_factory=PersonValues)  # type: ignore[valid-type]
-    reason: str = Field(min_length=1, max_length=500)
+@functools.cache
+def change_proposal() -> type[BaseModel]:
+    """A proposed change to a person: the body of `POST /<workflow>/changes`."""
+    values = person_values()
+    return create_model(  # type: ignore[no-any-return, call-overload]
+        "ChangeProposal",
+        __config__=ConfigDict(extra="forbid"),
+        operation=(Operation, ...),
+        person_id=(PersonId | None, None),
+        values=(values, Field(default_factory=values)),
+        reason=(str, Field(min_length=1, max_length=500)),
+    )
 
 
 class Rejection(BaseModel):
@@ -87,7 +107,7 @@ class ChangeView(BaseModel):
     decision_reason: str | None = None
 
 
-def change_view(r: ChangeRequest) -> ChangeView:
+def change_view(r: "ChangeRequest") -> ChangeView:
     return ChangeView(request_id=r.request_id, workflow=r.workflow, entity=r.entity, entity_id=r.entity_id,
                       operation=r.operation, changes=r.changes, reason=r.reason, maker=r.maker,
                       base_version=r.base_version, status=r.status.value, created_at=r.created_at.isoformat(),
@@ -99,28 +119,32 @@ def change_view(r: ChangeRequest) -> ChangeView:
 def changes_of(workflow: Workflow) -> Any:
     """The dependency type `Annotated[ChangeService, …]` of `workflow`, for routes that propose changes."""
 
-    def service(runtime: RuntimeDep) -> ChangeService:
-        return ChangeService(runtime, workflow)
+    def service(runtime: RuntimeDep) -> "ChangeService":
+        return protection_changes.ChangeService(runtime, workflow)  # type: ignore[no-any-return]
 
     service.__name__ = f"{workflow.name.replace('-', '_')}_changes"
-    return Annotated[ChangeService, Depends(service)]
+    return Annotated["ChangeService", Depends(service)]
 
 
-def change_router(workflow: Workflow) -> APIRouter:
+def change_router(workflow: Workflow) -> Router:
     """The maker-checker routes of one workflow: they see, confirm and reject only its requests, and propose
     changes only to the kinds of record it declares."""
-    router = APIRouter(prefix=f"/{workflow.name}/changes", tags=[f"{workflow.name} changes"])
+    router = Router(prefix=f"/{workflow.name}/changes", tags=[f"{workflow.name} changes"])
     Service = changes_of(workflow)  # noqa: N806 - a type alias
 
-    @router.post("", response_model=ChangeView, status_code=202)
-    def propose(body: ChangeProposal, request: Request, principal: Maker, changes: Service) -> ChangeView:
-        """Propose a change to a person; it takes effect only when another staff member confirms it."""
-        values = body.values.as_values()
-        if "mynumber" in values and not principal.staff.can(Permission.MYNUMBER_WRITE):
-            raise forbid(changes.rt, request, principal, "'mynumber:write'")
-        created = changes.propose(maker=principal.staff.staff_id, operation=body.operation, person_id=body.person_id,
-                                  values=values, reason=body.reason, request_id=principal.request_id)
-        return change_view(created)
+    if workflow.kind(PERSON_KIND) is not None:  # only a workflow that changes persons takes person changes
+        Proposal = change_proposal()  # noqa: N806 - a model class
+
+        @router.post("", response_model=ChangeView, status_code=202)
+        def propose(body: Proposal, request: Request, principal: Maker, changes: Service) -> ChangeView:  # type: ignore[valid-type]
+            """Propose a change to a person; it takes effect only when another staff member confirms it."""
+            values = body.values.as_values()
+            if "mynumber" in values and not principal.staff.can(Permission.MYNUMBER_WRITE):
+                raise forbid(changes.rt, request, principal, "'mynumber:write'")
+            created = changes.propose(maker=principal.staff.staff_id, operation=body.operation,
+                                      person_id=body.person_id, values=values, reason=body.reason,
+                                      request_id=principal.request_id)
+            return change_view(created)
 
     @router.get("", response_model=list[ChangeView])
     def pending(_: Reader, changes: Service) -> list[ChangeView]:

@@ -9,8 +9,7 @@ one mechanism (design rule 6). The person is the kind several workflows share, s
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from shared.domain.ids import new_id
 from shared.domain.person import REQUIRED_ON_CREATE, InvalidChange, validate_values
@@ -23,8 +22,7 @@ def _as_given(values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-@dataclass(frozen=True)
-class EntityKind:
+class EntityKind(NamedTuple):
     name: str
     table: str  # logical table of the storage declaration
     validate: Callable[[dict[str, Any]], None]

@@ -9,9 +9,16 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jwt
+from shared.lazy import lazy_module
+
+if TYPE_CHECKING:
+    import jwt
+
+
+# PyJWT brings `cryptography`, about 40 ms of a cold start that only a request with a token needs.
+jwt = lazy_module("jwt")  # the typed name above is for type checkers only
 
 ALGORITHMS = ["RS256", "ES256"]
 REQUIRED_CLAIMS = ["iss", "aud", "exp", "iat", "jti", "sub"]

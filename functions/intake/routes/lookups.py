@@ -5,16 +5,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 
 from functions.intake.services.reaching_75 import people_reaching_75
 from shared.adapters.transfer_queue import TransferQueue
 from shared.api.auth import Principal, RuntimeDep, require
 from shared.api.problems import Problem
+from shared.api.routing import Router
 from shared.domain.counterparties import KOUIKI_RENGO
 from shared.domain.roles import Permission
 
-router = APIRouter(prefix="/intake", tags=["intake"])
+router = Router(prefix="/intake", tags=["intake"])
 Reader = Annotated[Principal, Depends(require(Permission.PERSON_READ))]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import Depends, Header, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from functions.intake.rules.eligibility import Acquisition, Loss
@@ -13,16 +13,18 @@ from functions.intake.services.notifications import KINDS, notification_view, su
 from functions.intake.workflow import WORKFLOW
 from shared.adapters.idempotency import once
 from shared.api.auth import Principal, RuntimeDep, forbid, require
-from shared.api.change_routes import PersonValues, changes_of
+from shared.api.change_routes import changes_of, person_values
 from shared.api.fields import MyNumberText, PersonId
 from shared.api.problems import Problem
+from shared.api.routing import Router
 from shared.domain.errors import NotFound
 from shared.domain.roles import Permission
 
-router = APIRouter(prefix="/intake/notifications", tags=["intake notifications"])
+router = Router(prefix="/intake/notifications", tags=["intake notifications"])
 IDENTITY_DOCUMENTS = Literal["mynumber-card", "notification-card", "drivers-license", "passport",
                              "health-insurance-certificate", "residence-card", "power-of-attorney", "other"]
 Changes = changes_of(WORKFLOW)
+PersonValues = person_values()
 Clerk = Annotated[Principal, Depends(require(Permission.INTAKE_WRITE))]
 
 

@@ -5,19 +5,20 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from functions.intake.workflow import WORKFLOW
 from shared.api.auth import Principal, RuntimeDep, forbid, require
 from shared.api.change_routes import ChangeView, change_view, changes_of
 from shared.api.fields import MyNumberText
+from shared.api.routing import Router
 from shared.domain.changes import Operation
 from shared.domain.errors import NotFound
 from shared.domain.roles import Permission
 from shared.protection.views import PersonViews
 
-router = APIRouter(prefix="/intake/persons", tags=["intake persons"])
+router = Router(prefix="/intake/persons", tags=["intake persons"])
 PURPOSE = Field(min_length=2, max_length=200, description="why the My Number is needed; recorded in the audit log")
 Changes = changes_of(WORKFLOW)
 

@@ -6,7 +6,7 @@ import secrets
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from functions.intake.rules.ryoyohi import TYPES, my_number_required
@@ -18,6 +18,7 @@ from shared.api.auth import Principal, RuntimeDep, forbid, require
 from shared.api.change_routes import ChangeView, change_view, changes_of
 from shared.api.fields import MyNumberText, PersonId
 from shared.api.problems import Problem
+from shared.api.routing import Router
 from shared.api.uploads import content_matches
 from shared.domain.changes import Operation
 from shared.domain.counterparties import KOUIKI_RENGO
@@ -25,7 +26,7 @@ from shared.domain.errors import NotFound
 from shared.domain.roles import Permission
 from shared.runtime import Runtime
 
-router = APIRouter(prefix="/intake/ryoyohi", tags=["intake 療養費"])
+router = Router(prefix="/intake/ryoyohi", tags=["intake 療養費"])
 Clerk = Annotated[Principal, Depends(require(Permission.INTAKE_WRITE))]
 Changes = changes_of(WORKFLOW)
 

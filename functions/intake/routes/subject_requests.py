@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 from pydantic import BaseModel, ConfigDict, Field
 
 from functions.intake.services import subject_requests as requests
 from shared.api.auth import Principal, RuntimeDep, require
 from shared.api.fields import PersonId
+from shared.api.routing import Router
 from shared.domain.roles import Permission
 
-router = APIRouter(prefix="/intake", tags=["intake requests"])
+router = Router(prefix="/intake", tags=["intake requests"])
 DisclosureOfficer = Annotated[Principal, Depends(require(Permission.DISCLOSURE_HANDLE))]
 InquiryOfficer = Annotated[Principal, Depends(require(Permission.INQUIRY_HANDLE))]
 

@@ -5,18 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from functions.platform.rules.inspection import inspect
 from shared.adapters.audit_log import AuditEvent
 from shared.api.auth import Principal, RuntimeDep, require
 from shared.api.problems import Problem
+from shared.api.routing import Router
 from shared.domain.errors import NotFound
 from shared.domain.roles import Permission
 from shared.runtime import Runtime
 
-router = APIRouter(prefix="/audit", tags=["audit"])
+router = Router(prefix="/audit", tags=["audit"])
 Auditor = Annotated[Principal, Depends(require(Permission.AUDIT_READ))]
 
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
 from pydantic import BaseModel
 
 from shared.adapters.audit_log import AuditEvent
 from shared.adapters.sessions import SessionStore
 from shared.api.auth import Authenticated, RuntimeDep
+from shared.api.routing import Router
 
-router = APIRouter(prefix="/auth", tags=["auth"])
+router = Router(prefix="/auth", tags=["auth"])
 
 
 class Me(BaseModel):

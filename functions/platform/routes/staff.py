@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.adapters.audit_log import AuditEvent
 from shared.adapters.staff_registry import StaffRegistry
 from shared.api.auth import Principal, RuntimeDep, require
+from shared.api.routing import Router
 from shared.domain.errors import NotFound
 from shared.domain.roles import Permission, Role
 from shared.domain.staff import StaffMember
 
-router = APIRouter(prefix="/staff", tags=["staff"])
+router = Router(prefix="/staff", tags=["staff"])
 Admin = Annotated[Principal, Depends(require(Permission.STAFF_ADMIN))]
 
 
