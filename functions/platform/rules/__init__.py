@@ -1,1 +1,3 @@
-"""The platform's pure rules."""
+"""The platform's pure rules: the self-inspection report of the audit log."""
+
+__all__ = ["inspection"]
