@@ -261,7 +261,7 @@ STORAGE = StorageDeclaration(
         ),
         BucketSpec(
             "documents",
-            "scanned application documents (PIA-I-1-f)",
+            "scanned application documents (PIA-I-1-f) and printed notices (design rule 11)",
             DataClass.SPECIFIC_PERSONAL,
             "insurance-record",
             replicate_to_secondary=True,

@@ -1,3 +1,3 @@
 """The intake workflow's services: orchestration of rules over the shared adapters."""
 
-__all__ = ["certificates", "notifications", "reaching_75", "resident_import", "subject_requests"]
+__all__ = ["certificate_print", "certificates", "notifications", "reaching_75", "resident_import", "subject_requests"]
