@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from fastapi import FastAPI
 
 from shared.api.change_routes import change_router
+from shared.api.free_text import FreeTextGuard
 from shared.api.middleware import RequestGuards
 from shared.api.problems import install_problem_handlers
 from shared.api.routing import Router
@@ -56,5 +57,6 @@ def create_app(workflows: Sequence[tuple[Workflow, Sequence[Router]]], runtime: 
             return {"status": "ok", "workflows": [workflow.name for workflow, _ in workflows]}
 
     uploads = tuple(rule for workflow, _ in workflows for rule in workflow.uploads)
+    app.add_middleware(FreeTextGuard)  # inside RequestGuards: the body is already bounded and buffered
     app.add_middleware(RequestGuards, max_body_bytes=runtime.settings.max_body_bytes, uploads=uploads)
     return app
