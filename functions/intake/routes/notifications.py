@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from functions.intake.rules.eligibility import Acquisition, Loss
 from functions.intake.services.notifications import KINDS, notification_view, submit_notification
 from functions.intake.workflow import WORKFLOW
-from shared.adapters.idempotency import once
+from shared.adapters.idempotency import fingerprint, once
 from shared.api.auth import Principal, RuntimeDep, forbid, require
 from shared.api.change_routes import changes_of, person_values
 from shared.api.fields import MyNumberText, PersonId
@@ -81,7 +81,8 @@ def take_notification(body: NotificationIn, request: Request, principal: Clerk, 
             applicant=body.applicant.model_dump(), identity_documents=list(body.identity_documents))
 
     return once(runtime.idempotency, f"notification:{principal.staff.staff_id}", idempotency_key,
-                body.model_dump(mode="json"), work, request.scope.get("aws.context"))
+                fingerprint(runtime.vault.keyed_digest, body.model_dump(mode="json")), work,
+                request.scope.get("aws.context"))
 
 
 @router.get("/{notification_id}")
