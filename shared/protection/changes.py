@@ -109,7 +109,7 @@ class ChangeService:
             raise _invalid(f"{kind.id_field} is required to update or delete")
         current = self.rt.records(kind.table).get(entity_id)
         if current is None:
-            raise NotFound(f"no {kind.name} {entity_id}")
+            raise NotFound(f"there is no such {kind.name}")
         return current
 
     # --- checker -----------------------------------------------------------------------------------------
@@ -117,7 +117,7 @@ class ChangeService:
         """A change request of this workflow; another workflow's request is as good as absent."""
         request = self.requests.get(request_id)
         if request is None or request.workflow != self.workflow.name:
-            raise NotFound(f"no change request {request_id}")
+            raise NotFound("there is no such change request")
         return request
 
     def _pending(self, request_id: str, checker: str) -> ChangeRequest:

@@ -8,6 +8,7 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
+from shared.adapters.persons import PersonRepository
 from shared.domain.mynumber import my_numbers_in
 
 CLERK, MN_CLERK, CHECKER, AUDITOR = "S1001", "S1002", "S1003", "S1007"
@@ -113,3 +114,41 @@ def test_without_the_guard_the_number_would_be_stored(runtime, auth) -> None:
     assert r.status_code == 201
     with pytest.raises(AssertionError):
         _no_trace(runtime)
+
+
+# --- control and bidirectional-override characters --------------------------------------------------------
+
+INVISIBLE = {"NUL": "熊本\x00太郎", "ESC": "熊本\x1b[31m太郎", "right-to-left override": "熊本\u202e郎太",
+             "isolate": "\u2067熊本 太郎\u2069", "right-to-left mark": "熊本\u200f太郎"}
+
+
+@pytest.mark.parametrize("name", INVISIBLE.values(), ids=INVISIBLE)
+def test_a_name_with_control_or_bidi_characters_is_refused(api: TestClient, auth, runtime, name: str) -> None:
+    r = api.post("/intake/changes", json={"operation": "update", "person_id": JIRO, "values": {"name": name},
+                                          "reason": "氏名変更届"}, headers=auth(CLERK))
+    assert r.status_code == 422 and r.json()["code"] == "forbidden-characters"
+    assert r.json()["errors"][0]["field"] == "body.values.name"
+    assert not runtime.repository(PersonRepository).get(JIRO).get("name", "").count("\u202e")
+
+
+def test_tabs_and_line_breaks_are_text(api: TestClient, auth) -> None:
+    """The twin: ordinary layout characters in a long answer are accepted."""
+    r = api.post("/intake/inquiries", json={"person_id": TARO, "channel": "letter",
+                                            "subject": "一行目\n二行目\tタブ\r\n三行目"}, headers=auth(CLERK))
+    assert r.status_code == 201
+
+
+@pytest.mark.parametrize("field, value", [("bank_code", "０１２３"), ("branch_code", "０１２"),
+                                          ("account_number", "１２３４５６７")])
+def test_bank_numbers_are_half_width_digits_only(api: TestClient, auth, field: str, value: str) -> None:
+    bank = {"bank_code": "0123", "branch_code": "012", "account_type": "ordinary", "account_number": "1234567",
+            "holder_kana": "クマモト タロウ", field: value}
+    r = api.post("/intake/ryoyohi", json={"person_id": TARO, "type": "orthosis", "period_from": "2026-04-01",
+                                          "period_to": "2026-04-30", "amount_claimed": 30000, "bank": bank},
+                 headers=auth(CLERK))
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == f"body.bank.{field}"
+    half_width = value.translate(str.maketrans("０１２３４５６７", "01234567"))
+    ok = api.post("/intake/ryoyohi", json={"person_id": TARO, "type": "orthosis", "period_from": "2026-04-01",
+                                           "period_to": "2026-04-30", "amount_claimed": 30000,
+                                           "bank": {**bank, field: half_width}}, headers=auth(CLERK))
+    assert ok.status_code == 202, ok.text

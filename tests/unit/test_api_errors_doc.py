@@ -38,7 +38,8 @@ def codes_in_source(root: Path) -> set[str]:
             if path.is_relative_to(root / "shared" / "local") or path.is_relative_to(root / "shared" / "cli"):
                 continue
             for node in ast.walk(ast.parse(path.read_text())):
-                if isinstance(node, ast.Assign) and any(_name(t) in ("code", "CODE") for t in node.targets):
+                if isinstance(node, ast.Assign) and any((_name(t) or "").lower().endswith("code")
+                                                        for t in node.targets):
                     found.add(_literal(node.value) or "")
                 elif isinstance(node, ast.Call):
                     position = CODE_ARGUMENT.get(_name(node.func) or "")

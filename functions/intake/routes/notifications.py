@@ -91,5 +91,5 @@ def notification(notification_id: str, _: Annotated[Principal, Depends(require(P
     """The notification, its maker-checker status, and when it was queued for the 広域連合."""
     record = runtime.records("notifications").get(notification_id)
     if record is None:
-        raise NotFound(f"no notification {notification_id}")
+        raise NotFound("there is no such notification")
     return notification_view(runtime, record)

@@ -74,7 +74,7 @@ def view(person_id: str, request: Request, principal: Annotated[Principal, Depen
         raise forbid(runtime, request, principal, "'mynumber:read'")
     found = PersonViews(runtime).view(person_id, principal.staff.staff_id, principal.request_id, purpose)
     if found is None:
-        raise NotFound(f"no person {person_id}")
+        raise NotFound("there is no such person")
     return found
 
 

@@ -33,10 +33,11 @@ Changes = changes_of(WORKFLOW)
 
 class BankAccount(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    bank_code: str = Field(pattern=r"^\d{4}$")
-    branch_code: str = Field(pattern=r"^\d{3}$")
+    # [0-9], not \d: the API's regular expressions treat ０１２３ as digits too, and banks do not.
+    bank_code: str = Field(pattern=r"^[0-9]{4}$")
+    branch_code: str = Field(pattern=r"^[0-9]{3}$")
     account_type: Literal["ordinary", "current"]
-    account_number: str = Field(pattern=r"^\d{7}$")
+    account_number: str = Field(pattern=r"^[0-9]{7}$")
     holder_kana: str = Field(min_length=1, max_length=60)
 
 
@@ -60,7 +61,7 @@ def apply(body: RyoyohiIn, request: Request, principal: Clerk, runtime: RuntimeD
     if body.my_number and not principal.staff.can(Permission.MYNUMBER_WRITE):
         raise forbid(runtime, request, principal, "'mynumber:write'")
     if runtime.repository(PersonRepository).get(body.person_id) is None:
-        raise NotFound(f"no person {body.person_id}")
+        raise NotFound("there is no such person")
     values: dict[str, Any] = {**body.model_dump(mode="json", exclude={"my_number"}),
                               "received_on": runtime.clock().date().isoformat(), "status": "received"}
     if body.my_number:
@@ -83,7 +84,7 @@ def _application_exists(runtime: Runtime, application_id: str) -> bool:
 async def upload(application_id: str, request: Request, principal: Clerk, runtime: RuntimeDep) -> dict[str, Any]:
     """Attach a scanned document (PDF, JPEG, PNG, TIFF; 4 MiB at most), stored SSE-KMS under an unguessable key."""
     if not _application_exists(runtime, application_id):
-        raise NotFound(f"no 療養費 application {application_id}")
+        raise NotFound("there is no such 療養費 application")
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     body = await request.body()
     if not body or not content_matches(media_type, body):
@@ -102,6 +103,8 @@ async def upload(application_id: str, request: Request, principal: Clerk, runtim
 @router.get("/{application_id}/documents")
 def documents(application_id: str, _: Annotated[Principal, Depends(require(Permission.PERSON_READ))],
               runtime: RuntimeDep) -> dict[str, Any]:
+    if not _application_exists(runtime, application_id):
+        raise NotFound("there is no such 療養費 application")
     listed = runtime.objects("documents").list(f"ryoyohi/{application_id}/")
     return {"application_id": application_id,
             "documents": [{"document_id": o.key.rsplit("/", 1)[1], "bytes": o.size} for o in listed]}

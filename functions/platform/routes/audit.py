@@ -40,7 +40,7 @@ def audit_records(principal: Auditor, runtime: RuntimeDep,
 def audit_record(seq: int, principal: Auditor, runtime: RuntimeDep) -> dict[str, Any]:
     record = runtime.audit.get(seq)
     if record is None:
-        raise NotFound(f"there is no audit record {seq}")
+        raise NotFound("there is no such audit record")
     _inspected(runtime, principal, f"seq:{seq}")
     return record
 

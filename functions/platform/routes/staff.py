@@ -65,7 +65,7 @@ def register_staff(body: StaffIn, principal: Admin, runtime: RuntimeDep) -> Staf
 def update_staff(staff_id: str, body: StaffPatch, principal: Admin, runtime: RuntimeDep) -> StaffOut:
     member = runtime.repository(StaffRegistry).get(staff_id)
     if member is None:
-        raise NotFound(f"no staff member {staff_id}")
+        raise NotFound("there is no such staff member")
     runtime.repository(StaffRegistry).set_active(staff_id, body.active)
     runtime.audit.append(AuditEvent(principal.staff.staff_id, "staff.enable" if body.active else "staff.disable",
                                     "success", target=staff_id, request_id=principal.request_id))
