@@ -31,9 +31,6 @@ PERSON_KIND = "person"  # shared.protection.entities.PERSON.name
 
 __all__ = ["ChangeView", "change_proposal", "change_router", "change_view", "changes_of", "person_values"]
 
-Maker = Annotated[Principal, Depends(require(Permission.CHANGE_REQUEST))]
-Checker = Annotated[Principal, Depends(require(Permission.CHANGE_CONFIRM))]
-Reader = Annotated[Principal, Depends(require(Permission.CHANGE_REQUEST, Permission.CHANGE_CONFIRM))]
 
 
 def _annotation(spec: "FieldSpec") -> Any:
@@ -131,6 +128,10 @@ def change_router(workflow: Workflow) -> Router:
     changes only to the kinds of record it declares."""
     router = Router(prefix=f"/{workflow.name}/changes", tags=[f"{workflow.name} changes"])
     Service = changes_of(workflow)  # noqa: N806 - a type alias
+    maker, checker = (Permission(p) for p in workflow.change_permissions)
+    Maker = Annotated[Principal, Depends(require(maker))]  # noqa: N806
+    Checker = Annotated[Principal, Depends(require(checker))]  # noqa: N806
+    Reader = Annotated[Principal, Depends(require(maker, checker))]  # noqa: N806
 
     if workflow.kind(PERSON_KIND) is not None:  # only a workflow that changes persons takes person changes
         Proposal = change_proposal()  # noqa: N806 - a model class

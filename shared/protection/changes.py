@@ -73,7 +73,8 @@ class ChangeService:
             kind.validate(values)
             if operation is Operation.CREATE:
                 values = kind.defaults_on_create(values)
-                person_id = kind.new_id()
+                if not (kind.given_id and person_id):
+                    person_id = kind.new_id()
         except InvalidChange as invalid:
             raise _invalid(str(invalid)) from None
         assert person_id is not None
@@ -147,6 +148,8 @@ class ChangeService:
             record.update(request.sealed)
             record.update({kind.id_field: request.entity_id, "version": request.base_version + 1,
                            "updated_at": now.isoformat()})
+        if kind.guard is not None:
+            kind.guard(self.rt, current, record)
         items = [
             self.requests.decide_item(request_id, Status.CONFIRMED, checker, now, None),
             repository.write_item(record, request.entity_id, request.base_version),
