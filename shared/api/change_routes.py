@@ -12,7 +12,7 @@ from fastapi import Depends, Request
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from shared.api.auth import Principal, RuntimeDep, forbid, require
-from shared.api.fields import MyNumberText, PersonId
+from shared.api.fields import Day, MyNumberText, PersonId
 from shared.api.routing import Router
 from shared.domain.changes import Operation
 from shared.domain.roles import Permission
@@ -35,7 +35,7 @@ __all__ = ["ChangeView", "change_proposal", "change_router", "change_view", "cha
 
 def _annotation(spec: "FieldSpec") -> Any:
     if spec.kind == "date":
-        return date | None
+        return Day | None
     if spec.kind == "bool":
         return bool | None
     if spec.kind == "code":

@@ -37,6 +37,7 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
         (405, "The route does not take this method"),
         (409, "The record changed or was decided meanwhile"),
         (413, "The body is too large"),
+        (414, "The path is too long"),
         (415, "The body is not of an accepted media type"),
         (422, "The request breaks a rule (fields, My Numbers in free text, …)"),
         (500, "A fault; quote the request id"),

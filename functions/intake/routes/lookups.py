@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Depends, Query
@@ -11,6 +10,7 @@ from functions.intake.services.reaching_75 import people_reaching_75
 from shared.adapters.persons import PersonRepository
 from shared.adapters.transfer_queue import TransferQueue
 from shared.api.auth import Principal, RuntimeDep, require
+from shared.api.fields import Day
 from shared.api.problems import Problem
 from shared.api.routing import Router
 from shared.domain.counterparties import KOUIKI_RENGO
@@ -22,7 +22,7 @@ Reader = Annotated[Principal, Depends(require(Permission.PERSON_READ))]
 
 
 @router.get("/reaching-75")
-def reaching_75(first: Annotated[date, Query(alias="from")], last: Annotated[date, Query(alias="to")], _: Reader,
+def reaching_75(first: Annotated[Day, Query(alias="from")], last: Annotated[Day, Query(alias="to")], _: Reader,
                 runtime: RuntimeDep) -> dict[str, Any]:
     """People who reach 75 in the period, with the month their 資格確認書 is mailed (PIA-I-1-b)."""
     if last < first or (last - first).days > 366:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Header, Request
@@ -14,7 +13,7 @@ from functions.intake.workflow import WORKFLOW
 from shared.adapters.idempotency import fingerprint, once
 from shared.api.auth import Principal, RuntimeDep, forbid, require
 from shared.api.change_routes import changes_of, person_values
-from shared.api.fields import MyNumberText, PersonId
+from shared.api.fields import Day, MyNumberText, PersonId
 from shared.api.problems import Problem
 from shared.api.routing import Router
 from shared.domain.errors import NotFound
@@ -42,7 +41,7 @@ class NotificationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     kind: Literal[tuple(KINDS)]  # type: ignore[valid-type]
     person_id: PersonId
-    event_date: date = Field(description="the day of the event: move, death, 認定, change")
+    event_date: Day = Field(description="the day of the event: move, death, 認定, change")
     acquisition_reason: Acquisition | None = None
     loss_reason: Loss | None = None
     insured_elsewhere_same_day: bool = False

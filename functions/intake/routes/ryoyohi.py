@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Request
@@ -16,7 +15,7 @@ from shared.adapters.change_requests import ChangeRequestStore
 from shared.adapters.persons import PersonRepository
 from shared.api.auth import Principal, RuntimeDep, forbid, require
 from shared.api.change_routes import ChangeView, change_view, changes_of
-from shared.api.fields import MyNumberText, PersonId
+from shared.api.fields import Day, MyNumberText, PersonId
 from shared.api.problems import Problem
 from shared.api.routing import Router
 from shared.api.uploads import content_matches
@@ -45,8 +44,8 @@ class RyoyohiIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     person_id: PersonId
     type: Literal[tuple(TYPES)]  # type: ignore[valid-type]
-    period_from: date
-    period_to: date
+    period_from: Day
+    period_to: Day
     amount_claimed: int = Field(gt=0, le=100_000_000, description="yen")
     bank: BankAccount
     my_number: MyNumberText | None = Field(None, description="required for 移送費 only")
