@@ -249,7 +249,6 @@ def test_the_kouiki_file_carries_the_number_only_because_its_entry_allows_it(api
     assert exported_rows(runtime, r.json()["key"])[0]["my_number"] == TARO_NUMBER
 
 
-@pytest.mark.parametrize("counterparty, purpose", [("unknown-dept", "eligibility"), ("kouiki-rengo", "marketing")])
 def _key_of(runtime, key: str) -> str:
     head = runtime.clients.client("s3").head_object(Bucket=runtime.bucket_name("exchange"), Key=key)
     return runtime.clients.client("kms").describe_key(KeyId=head["SSEKMSKeyId"])["KeyMetadata"]["KeyId"]
@@ -268,6 +267,7 @@ def test_a_file_with_my_numbers_is_encrypted_under_the_my_number_key(api: TestCl
     assert _key_of(runtime, without) == _key_id(runtime, "data") != _key_id(runtime, "mynumber")
 
 
+@pytest.mark.parametrize("counterparty, purpose", [("unknown-dept", "eligibility"), ("kouiki-rengo", "marketing")])
 def test_an_unknown_counterparty_or_purpose_is_refused(api: TestClient, auth, counterparty, purpose) -> None:
     r = export(api, auth, counterparty, purpose, [TARO])
     assert r.status_code == 422 and r.json()["code"] == "export-not-allowed"
