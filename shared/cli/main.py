@@ -195,8 +195,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _one_line(error: Exception) -> tuple[int, str]:
-    from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
-
+    from shared.adapters.aws import aws_failure
     from shared.domain.errors import DomainError
 
     if isinstance(error, UsageError):
@@ -205,10 +204,8 @@ def _one_line(error: Exception) -> tuple[int, str]:
         return 2, f"configuration error: {error}"
     if isinstance(error, DomainError):
         return 2, f"refused ({error.code}): {error.detail}"
-    if isinstance(error, NoCredentialsError):
-        return 2, "no AWS credentials: run while `choju local` runs, or configure credentials for the stack"
-    if isinstance(error, ClientError | BotoCoreError):
-        return 2, f"AWS refused or could not be reached: {error}"
+    if (described := aws_failure(error)) is not None:
+        return 2, described
     if isinstance(error, OSError):
         return 2, f"{error.strerror or error}: {error.filename}" if error.filename else str(error)
     return 1, f"internal error ({type(error).__name__}): {error}; rerun with CHOJU_DEBUG=1 for details"
