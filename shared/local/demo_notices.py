@@ -12,13 +12,17 @@ from datetime import date
 from typing import Any
 
 from shared.notices.disposal_certificate import DisposalCertificate, ErasedItem
+from shared.notices.document import Context, document_number
 from shared.notices.dunning_notice import DunningLine, DunningNotice
+from shared.notices.issuer import Issuer
+from shared.notices.kinds import kind as notice_kind
 from shared.notices.parts import Recipient
 from shared.notices.payment_slip import PaymentSlips, Slip
 from shared.notices.premium_notice import Instalment, PremiumDecision
+from shared.notices.printing import Notice
 from shared.notices.refund_notice import OffsetLine, RefundNotice
 
-__all__ = ["SAMPLE_DUE_DATES", "SAMPLE_ISSUED_ON", "sample_data"]
+__all__ = ["SAMPLE_DUE_DATES", "SAMPLE_ISSUED_ON", "sample_data", "sample_notice"]
 
 FISCAL_YEAR = 2025
 SAMPLE_DUE_DATES = (date(2025, 7, 31), date(2025, 9, 1), date(2025, 9, 30), date(2025, 10, 31), date(2025, 12, 1),
@@ -66,3 +70,11 @@ def sample_data(kind: str, person: dict[str, Any]) -> Any:
                         date(2026, 3, 2))),
             complete_on=date(2026, 4, 1), performed_by="S1006", confirmed_by="S1003")
     raise KeyError(f"no sample for {kind!r}")
+
+
+def sample_notice(kind: str, person: dict[str, Any], issuer: Issuer) -> Notice:
+    """A notice of `kind` from the sample figures, addressed to `person`, marked 見本."""
+    template = notice_kind(kind).template
+    issued_on = SAMPLE_ISSUED_ON[kind]
+    number = document_number(template, f"sample-{person['person_id']}", issued_on)
+    return Notice(template, sample_data(kind, person), Context(issuer, number, issued_on, sample=True))

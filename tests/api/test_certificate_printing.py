@@ -54,7 +54,7 @@ def test_the_run_prints_its_cards_into_the_documents_bucket_and_a_rerun_writes_t
         august_birthdays) -> None:
     rt = august_birthdays
     result = run_reaching_75(rt, *AUGUST, MADE_ON)
-    key = "notices/certificates/reaching-75-20270801-20270831/0000.pdf"
+    key = "notices/certificate/reaching-75-20270801-20270831/0000.pdf"
     assert result["files"] == [key]
     pdf = rt.objects("documents").get(key)
     lines = text_lines(pdf)
@@ -68,7 +68,7 @@ def test_the_run_prints_its_cards_into_the_documents_bucket_and_a_rerun_writes_t
     assert again["certificates_issued"] == 0 and again["files"] == [key]
     assert rt.objects("documents").get(key) == pdf
     runs = [r for r in rt.audit.records() if r["action"] == "notice.print-run"]
-    assert [(r["target"], r["detail"]["cards"], r["detail"]["files"]) for r in runs] == \
+    assert [(r["target"], r["detail"]["notices"], r["detail"]["files"]) for r in runs] == \
         [("reaching-75-20270801-20270831", "2", "1")] * 2
 
 
@@ -76,7 +76,7 @@ def test_a_run_is_cut_into_one_file_per_chunk(august_birthdays) -> None:
     rt = august_birthdays
     run_reaching_75(rt, *AUGUST, MADE_ON)
     keys = print_run(rt, "chunked", [f"QC-{HARUKO}-2027-08-01", f"QC-{KEN}-2027-08-15"], chunk=1)
-    assert keys == ["notices/certificates/chunked/0000.pdf", "notices/certificates/chunked/0001.pdf"]
+    assert keys == ["notices/certificate/chunked/0000.pdf", "notices/certificate/chunked/0001.pdf"]
     first, second = (rt.objects("documents").get(k) for k in keys)
     assert "宇土 春子（ウト ハルコ）" in text(first) and "八代" not in text(first)
     assert "八代 健（ヤツシロ ケン）" in text(second) and len(page_sizes_mm(second)) == 1
