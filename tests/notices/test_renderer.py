@@ -122,3 +122,14 @@ def test_a_page_renders_to_an_image() -> None:
     image = pdfium.PdfDocument(render(CERTIFICATE, CARD_DATA, context()))[0].render(scale=300 / 72).to_pil()
     assert image.size == (1016, 638)
     assert image.convert("L").getextrema()[0] < 100
+
+
+def test_dates_across_the_era_boundary_read_back_from_the_pdf() -> None:
+    """平成 ended on 2019-04-30 and 令和 began on 2019-05-01 (平成31年政令第143号); its first year is 元年."""
+    from dataclasses import replace
+
+    card = replace(CARD_DATA, valid_from=date(2019, 4, 30), valid_until=date(2019, 7, 31),
+                   acquired_on=date(1989, 1, 7))  # 昭和64年1月7日, the last day of 昭和
+    lines = text_lines(render(CERTIFICATE, card, context(issued_on=date(2019, 5, 1))))
+    assert "平成31年4月30日" in lines and "令和元年7月31日" in lines and "令和元年5月1日" in lines
+    assert "昭和64年1月7日" in lines
