@@ -133,3 +133,17 @@ def test_dates_across_the_era_boundary_read_back_from_the_pdf() -> None:
     lines = text_lines(render(CERTIFICATE, card, context(issued_on=date(2019, 5, 1))))
     assert "平成31年4月30日" in lines and "令和元年7月31日" in lines and "令和元年5月1日" in lines
     assert "昭和64年1月7日" in lines
+
+
+def test_the_read_back_scan_finds_a_my_number_that_got_onto_paper(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The twin of every `no_my_number(pdf)` check in these tests: with the guard switched off, a number in the
+    address reaches the PDF, and the scan of the text read back finds it (in half-width and full-width digits)."""
+    from dataclasses import replace
+
+    from tests.notices.pdf import no_my_number
+
+    monkeypatch.setattr("shared.notices.sheet.check_text", lambda text, kind: text)
+    for printed in (VALID_MY_NUMBER, "１２３４ ５６７８ ９０１８"):
+        pdf = render(CERTIFICATE, replace(CARD_DATA, address=f"熊本市 {printed}"), context())
+        assert not no_my_number(pdf), printed
+    assert no_my_number(render(CERTIFICATE, CARD_DATA, context()))
