@@ -122,3 +122,22 @@ def test_printing_needs_a_purpose_the_permission_and_a_record_of_that_person(api
     missing = f"/intake/persons/{TARO}/certificates/QC-nothing/pdf"
     assert_problem(api.get(missing, params={"purpose": "再交付"}, headers=auth(CLERK)), 404, "not-found")
     assert not [e for e in runtime.audit.records() if e["action"] == "notice.print"]
+
+
+def test_choju_reaching_75_apply_names_the_files_it_printed(runtime, state_dir, monkeypatch, capsys) -> None:
+    from datetime import timedelta
+
+    from shared.cli.main import main
+    from tests.conftest import env_for
+
+    for key, value in env_for(state_dir).items():
+        monkeypatch.setenv(key, value)
+    today = runtime.clock().date()
+    first = (today.replace(day=1) + timedelta(days=32)).replace(day=1)  # the demo's two birthdays are next month
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    assert main(["reaching-75", "--from", first.isoformat(), "--to", last.isoformat(), "--apply"]) == 0
+    key = f"notices/certificate/reaching-75-{first:%Y%m%d}-{last:%Y%m%d}/0000.pdf"
+    out = capsys.readouterr().out
+    assert "queued 2 events, issued 2 certificates" in out
+    assert f"printed: s3://{runtime.bucket_name('documents')}/{key}" in out.splitlines()
+    assert "宇土 春子" in text(runtime.objects("documents").get(key))
