@@ -12,14 +12,13 @@ from datetime import date
 from typing import Any
 
 from shared.notices.disposal_certificate import DisposalCertificate, ErasedItem
-from shared.notices.document import Context, document_number
+from shared.notices.document import Context, Notice, document_number
 from shared.notices.dunning_notice import DunningLine, DunningNotice
 from shared.notices.issuer import Issuer
 from shared.notices.kinds import kind as notice_kind
 from shared.notices.parts import Recipient
 from shared.notices.payment_slip import PaymentSlips, Slip
 from shared.notices.premium_notice import Instalment, PremiumDecision
-from shared.notices.printing import Notice
 from shared.notices.refund_notice import OffsetLine, RefundNotice
 
 __all__ = ["SAMPLE_DUE_DATES", "SAMPLE_ISSUED_ON", "sample_data", "sample_notice"]

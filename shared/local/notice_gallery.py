@@ -17,10 +17,9 @@ from typing import Any
 from shared.local.demo_data import DEMO_PERSONS
 from shared.local.demo_notices import sample_notice
 from shared.notices.certificate import CERTIFICATE, card_from_records
-from shared.notices.document import Context, document_number, render
+from shared.notices.document import Context, Notice, document_number, render
 from shared.notices.issuer import Issuer
 from shared.notices.kinds import KINDS
-from shared.notices.printing import Notice
 
 __all__ = ["DPI", "gallery_notice", "main", "page_png"]
 

@@ -19,7 +19,7 @@ from shared.notices.fonts import register_fonts
 from shared.notices.issuer import Issuer
 from shared.notices.sheet import MM, Sheet
 
-__all__ = ["A4", "CARD", "Context", "NoticeWriter", "PageSize", "Template", "document_number", "render"]
+__all__ = ["A4", "CARD", "Context", "Notice", "NoticeWriter", "PageSize", "Template", "document_number", "render"]
 
 D = TypeVar("D")
 
@@ -52,6 +52,14 @@ class Template(Generic[D]):
     size: PageSize
     draw: Callable[[Sheet, D, Context], None]
     code: str  # two letters that open its document numbers
+
+
+class Notice(NamedTuple):
+    """One notice to print: its template, the template's data, and its context."""
+
+    template: Template[Any]
+    data: Any
+    context: Context
 
 
 _LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"  # no I or O; letters only, so a number never looks like a My Number

@@ -20,22 +20,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from itertools import islice
-from typing import Any, NamedTuple
 
 from shared.adapters.audit_log import AuditEvent
-from shared.notices.document import Context, NoticeWriter, Template, render
+from shared.notices.document import Notice, NoticeWriter, render
 from shared.notices.kinds import kind as notice_kind
 from shared.runtime import Runtime
 
 __all__ = ["CHUNK", "Notice", "print_one", "print_run", "run_prefix"]
 
 CHUNK = 500  # notices per file: a few MB of PDF and seconds of rendering at most, well inside Lambda's limits
-
-
-class Notice(NamedTuple):
-    template: Template[Any]
-    data: Any  # the template's data type
-    context: Context
 
 
 def run_prefix(kind: str) -> str:
