@@ -154,12 +154,16 @@ STORAGE = StorageDeclaration(
         ),
         TableSpec(
             "audit-log",
-            "append-only hash-chained audit trail (PIA-III-2-c, III-3-f, III-8)",
-            ("chain", "S"),
-            ("seq", "N"),
+            "append-only audit trail: one item per event, sealed into a hash chain (PIA-III-2-c, III-3-f, III-8)",
+            ("day_shard", "S"),  # "<UTC day>#<shard>": a day's writes spread over shards, a window is a key range
+            ("event_id", "S"),  # time-ordered and unique (shared/domain/audit_events.py)
             DataClass.AUDIT,
             "audit",
-            indexes=(Index("by-target", ("target", "S"), ("seq", "N")),),
+            indexes=(
+                Index("by-target", ("target", "S"), ("event_id", "S")),  # a person's access history
+                Index("by-seq", ("chain", "S"), ("seq", "N")),  # the sealed chain, in order (sparse)
+                Index("unsealed", ("pending", "S"), ("event_id", "S")),  # what the sealer has still to link (sparse)
+            ),
         ),
         TableSpec(
             "persons",
