@@ -1,0 +1,1 @@
+"""The platform's orchestration over shared adapters: sealing and verifying the audit log."""
