@@ -21,15 +21,10 @@ from typing import Any
 
 import pulumi
 
-from shared.domain.audit_events import EVENT_ATTRIBUTES, HEAD_ATTRIBUTES, KEY_ATTRIBUTES, SEAL_ATTRIBUTES
+from shared.domain.audit_events import APPEND_ATTRIBUTES, EVENT_PARTITION_PATTERN, SEAL_UPDATE_ATTRIBUTES
 
-__all__ = ["APPEND_ATTRIBUTES", "DENIED_TO_ALL", "EVENT_PARTITIONS", "SEAL_UPDATE_ATTRIBUTES", "append_statement",
-           "read_statement", "resource_policy", "seal_statements"]
+__all__ = ["DENIED_TO_ALL", "append_statement", "read_statement", "resource_policy", "seal_statements"]
 
-# "2026-04-01#3": a day and a shard, never "chain#main" (the sealer's head).
-EVENT_PARTITIONS = ["????-??-??#?"]
-APPEND_ATTRIBUTES = sorted({*KEY_ATTRIBUTES, *EVENT_ATTRIBUTES})
-SEAL_UPDATE_ATTRIBUTES = sorted({*KEY_ATTRIBUTES, *SEAL_ATTRIBUTES, *HEAD_ATTRIBUTES})
 DENIED_TO_ALL = ["dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:PartiQLDelete",
                  "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate"]
 
@@ -41,8 +36,8 @@ def _with_indexes(table_arn: Any) -> list[Any]:
 def append_statement(table_arn: Any) -> dict[str, Any]:
     """Every function: put a new event, nothing else."""
     return {"Sid": "AppendAuditEvents", "Effect": "Allow", "Action": ["dynamodb:PutItem"], "Resource": table_arn,
-            "Condition": {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": EVENT_PARTITIONS},
-                          "ForAllValues:StringEquals": {"dynamodb:Attributes": APPEND_ATTRIBUTES},
+            "Condition": {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": [EVENT_PARTITION_PATTERN]},
+                          "ForAllValues:StringEquals": {"dynamodb:Attributes": list(APPEND_ATTRIBUTES)},
                           "StringEqualsIfExists": {"dynamodb:ReturnValues": "NONE"}}}
 
 
@@ -58,7 +53,7 @@ def seal_statements(table_arn: Any, bucket_arn: Any) -> list[dict[str, Any]]:
         {"Sid": "ReadAuditLog", "Effect": "Allow", "Action": ["dynamodb:GetItem", "dynamodb:Query"],
          "Resource": _with_indexes(table_arn)},
         {"Sid": "SealAuditEvents", "Effect": "Allow", "Action": ["dynamodb:UpdateItem"], "Resource": table_arn,
-         "Condition": {"ForAllValues:StringEquals": {"dynamodb:Attributes": SEAL_UPDATE_ATTRIBUTES},
+         "Condition": {"ForAllValues:StringEquals": {"dynamodb:Attributes": list(SEAL_UPDATE_ATTRIBUTES)},
                        "ForAnyValue:StringEquals": {"dynamodb:EnclosingOperation": ["TransactWriteItems"]},
                        "StringEqualsIfExists": {"dynamodb:ReturnValues": "NONE"}}},
         {"Sid": "AnchorAuditDigests", "Effect": "Allow", "Action": ["s3:PutObject", "s3:PutObjectRetention"],

@@ -23,11 +23,12 @@ from typing import Any
 
 from shared.security.redaction import redact_my_numbers
 
-__all__ = ["CHAIN", "CONTENT_ATTRIBUTES", "EVENT_ATTRIBUTES", "HEAD_ATTRIBUTES", "HEAD_KEY", "KEY_ATTRIBUTES",
-           "LIMITS", "SEALED_ATTRIBUTES", "SEAL_ATTRIBUTES", "SHARDS", "AuditEvent", "bounded", "canonical_json",
-           "day_shard", "event_id", "event_item", "id_floor", "shard_of"]
+__all__ = ["APPEND_ATTRIBUTES", "CHAIN", "CONTENT_ATTRIBUTES", "EVENT_ATTRIBUTES", "EVENT_PARTITION_PATTERN",
+           "HEAD_ATTRIBUTES", "HEAD_KEY", "KEY_ATTRIBUTES", "LIMITS", "SEALED_ATTRIBUTES", "SEAL_ATTRIBUTES",
+           "SEAL_UPDATE_ATTRIBUTES", "SHARDS", "AuditEvent", "bounded", "canonical_json", "day_shard", "event_id",
+           "event_item", "id_floor", "shard_of"]
 
-SHARDS = 4  # partitions per day: each takes 1,000 writes a second, so a day takes 4,000
+SHARDS = 4  # partitions per day: each takes 1,000 writes a second, so a day takes 4,000 (at most 10: one digit)
 CHAIN = "main"
 # The sealer's own item: the chain's head, in a partition no event id can name.
 HEAD_KEY = {"day_shard": f"chain#{CHAIN}", "event_id": "head"}
@@ -42,6 +43,12 @@ SEAL_ATTRIBUTES = ("chain", "seq", "prev_hash", "sealed_at", "hash")
 HEAD_ATTRIBUTES = ("head_seq", "head_hash", "sealed_at")
 # A sealed event has exactly these; any other attribute is a verification failure.
 SEALED_ATTRIBUTES = frozenset(("day_shard", "event_id", *CONTENT_ATTRIBUTES, *SEAL_ATTRIBUTES))
+# What IAM lets a role name (infra/audit_log.py, checked by policies): IAM wants every key attribute listed, so a put
+# may name `seq` and `chain` but never `hash`, `prev_hash` or `sealed_at`; the sealer names the seal and the head.
+APPEND_ATTRIBUTES = tuple(sorted({*KEY_ATTRIBUTES, *EVENT_ATTRIBUTES}))
+SEAL_UPDATE_ATTRIBUTES = tuple(sorted({*KEY_ATTRIBUTES, *SEAL_ATTRIBUTES, *HEAD_ATTRIBUTES}))
+# The partitions events are written to, as an IAM pattern: "2026-04-01#3", never the head's "chain#main".
+EVENT_PARTITION_PATTERN = "????-??-??#?"
 
 # Longest stored value of each field, in characters (a 2 KB path must never fail the write).
 LIMITS = {"staff_id": 128, "action": 96, "outcome": 16, "target": 256, "purpose": 256, "request_id": 128}
