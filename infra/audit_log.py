@@ -8,8 +8,8 @@ only" is enforced as far as IAM reaches, and the rest is detected:
   (`dynamodb:Attributes`: never `hash`, `prev_hash`, `sealed_at`, so it cannot forge a sealed record), and never
   reading an old item back (`dynamodb:ReturnValues` NONE). A put that replaced a sealed event would remove its
   seq and hash, which `verify` reports as a deleted record.
-- the sealer: UpdateItem of the seal attributes only, and only inside TransactWriteItems
-  (`dynamodb:EnclosingOperation`); no PutItem, no DeleteItem; digests: PutObject with retention, never delete.
+- the sealer: UpdateItem of the seal and head attributes only (`dynamodb:Attributes`), never reading an old item
+  back; no PutItem, no DeleteItem; digests: PutObject with retention, never delete.
 - the table's resource policy denies deleting items to every principal, and updating them to all but the sealer.
 IAM requires `dynamodb:Attributes` lists to name every key attribute of the table and its indexes, so `target`,
 `seq` and `chain` appear in both lists; changing them breaks a sealed record's hash.
@@ -48,13 +48,13 @@ def read_statement(table_arn: Any) -> dict[str, Any]:
 
 
 def seal_statements(table_arn: Any, bucket_arn: Any) -> list[dict[str, Any]]:
-    """The sealer: read what is pending, update the seal attributes in transactions, anchor digests."""
+    """The sealer: find and re-read what is pending, update the seal and head attributes, anchor digests."""
     return [
-        {"Sid": "ReadAuditLog", "Effect": "Allow", "Action": ["dynamodb:GetItem", "dynamodb:Query"],
+        {"Sid": "ReadAuditLog", "Effect": "Allow",
+         "Action": ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"],
          "Resource": _with_indexes(table_arn)},
         {"Sid": "SealAuditEvents", "Effect": "Allow", "Action": ["dynamodb:UpdateItem"], "Resource": table_arn,
          "Condition": {"ForAllValues:StringEquals": {"dynamodb:Attributes": list(SEAL_UPDATE_ATTRIBUTES)},
-                       "ForAnyValue:StringEquals": {"dynamodb:EnclosingOperation": ["TransactWriteItems"]},
                        "StringEqualsIfExists": {"dynamodb:ReturnValues": "NONE"}}},
         {"Sid": "AnchorAuditDigests", "Effect": "Allow", "Action": ["s3:PutObject", "s3:PutObjectRetention"],
          "Resource": pulumi.Output.concat(bucket_arn, "/digests/*")},

@@ -59,6 +59,7 @@ class Index(NamedTuple):
     name: str
     partition_key: tuple[str, KeyType]
     sort_key: tuple[str, KeyType] | None = None
+    projection: Literal["ALL", "KEYS_ONLY"] = "ALL"  # KEYS_ONLY: an index that only finds items, read after
 
 
 class TableSpec(NamedTuple):
@@ -162,7 +163,7 @@ STORAGE = StorageDeclaration(
             indexes=(
                 Index("by-target", ("target", "S"), ("event_id", "S")),  # a person's access history
                 Index("by-seq", ("chain", "S"), ("seq", "N")),  # the sealed chain, in order (sparse)
-                Index("unsealed", ("pending", "S"), ("event_id", "S")),  # what the sealer has still to link (sparse)
+                Index("unsealed", ("pending", "S"), ("event_id", "S"), "KEYS_ONLY"),  # what is still to seal (sparse)
             ),
         ),
         TableSpec(

@@ -5,8 +5,8 @@ Staff administration and the audit log are not a workflow of the 事務; they si
 role can write the staff registry (PIA-III-3-c, III-3-d). The sealer links written audit events into the hash
 chain and anchors digests (PIA-III-2-c, III-8). It runs every minute on a schedule rather than on the table's
 stream: a schedule is the same in production, in local mode (`choju audit-log seal`) and in tests, one run seals
-whatever arrived since the last one in a handful of transactions, and reserved concurrency 1 keeps it alone —
-a stream would call it per shard of the stream, in parallel, and need a lock for the one head it moves. Each
+whatever arrived since the last one in batches of 100, and reserved concurrency 1 keeps it alone — a stream would
+call it per shard of the stream, in parallel, all contending for the one head it moves. Each
 run makes four passes 15 s apart, so an event is sealed about 15–20 s after it was written (docs/audit-log.md).
 """
 

@@ -40,7 +40,7 @@ CONTENT_ATTRIBUTES = ("at", "staff_id", "action", "outcome", "target", "purpose"
 EVENT_ATTRIBUTES = ("day_shard", "event_id", *CONTENT_ATTRIBUTES, "pending")
 # What the sealer adds (and it removes `pending`); the head item's fields.
 SEAL_ATTRIBUTES = ("chain", "seq", "prev_hash", "sealed_at", "hash")
-HEAD_ATTRIBUTES = ("head_seq", "head_hash", "sealed_at")
+HEAD_ATTRIBUTES = ("head_seq", "head_hash", "sealed_at", "batch")  # batch: a claimed seal not yet finalized
 # A sealed event has exactly these; any other attribute is a verification failure.
 SEALED_ATTRIBUTES = frozenset(("day_shard", "event_id", *CONTENT_ATTRIBUTES, *SEAL_ATTRIBUTES))
 # What IAM lets a role name (infra/audit_log.py, checked by policies): IAM wants every key attribute listed, so a put

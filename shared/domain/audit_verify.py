@@ -187,7 +187,7 @@ class _Walk:
                                  f"{digest.hash[:16]}… but the chain has {self.prev_hash[:16]}…: history was "
                                  f"rewritten{since} at or before record {seq}", seq, digest.key))
 
-    def finish(self, head: Head | None) -> None:
+    def finish(self, head: Head | None, in_flight: Head | None, stalled: bool) -> None:
         beyond = [d for d in self.digests if d.seq > self.last]
         if beyond:
             top = max(beyond, key=lambda d: d.seq)
@@ -196,6 +196,15 @@ class _Walk:
                              f"{self.last}: the newest {top.seq - self.last} record(s) were deleted{more}",
                              self.last + 1, top.key))
         if head is None:
+            return
+        if in_flight is not None and head.seq <= self.last <= in_flight.seq:
+            # A claimed seal not finalized yet: its records may be applied in part; the claim says where it ends.
+            if self.last == in_flight.seq and in_flight.hash != self.prev_hash:
+                self.add(Finding("rewritten", f"record {self.last} does not match the seal claimed for it", self.last))
+            if stalled:
+                self.add(Finding("unsealed-overdue", f"the seal of records {head.seq + 1}–{in_flight.seq} was "
+                                 "claimed longer than the sealing delay ago and never finished: the sealer stopped "
+                                 "halfway (its next run finishes it)", head.seq + 1))
             return
         if head.seq > self.last:
             self.add(Finding("truncated", f"the sealer's head is record {head.seq} but the chain ends at record "
@@ -224,10 +233,12 @@ def _groups(records: Iterable[Record]) -> Iterator[tuple[int, list[Record]]]:
 
 
 def verify_chain(records: Iterable[Record], digests: Iterable[Digest] = (), head: Head | None = None,
-                 overdue: tuple[int, str | None] = (0, None), unreadable: Iterable[str] = ()) -> ChainReport:
+                 overdue: tuple[int, str | None] = (0, None), unreadable: Iterable[str] = (),
+                 in_flight: Head | None = None, stalled: bool = False) -> ChainReport:
     """Walk the sealed records in seq order and check them against every digest and the sealer's head.
 
-    `overdue` is (how many events older than the sealing delay are unsealed, the oldest one's id)."""
+    `overdue` is (how many events older than the sealing delay are unsealed, the oldest one's id); `in_flight` the
+    end of a seal claimed but not finalized, `stalled` whether it was claimed longer than the sealing delay ago."""
     all_digests = list(digests)
     distinct = sorted({(d.seq, d.hash, d.key): d for d in all_digests}.values(), key=lambda d: (d.seq, d.key))
     walk = _Walk(list(distinct))
@@ -238,7 +249,7 @@ def verify_chain(records: Iterable[Record], digests: Iterable[Digest] = (), head
         successor_link = following[1][0].get("prev_hash") if following and len(following[1]) == 1 else None
         walk.step(*current, successor_link)
         current = following
-    walk.finish(head)
+    walk.finish(head, in_flight, stalled)
     for key in sorted({d.key for d in all_digests if d.hidden}):
         walk.add(Finding("digest-hidden", f"digest {key} is behind a delete marker: someone tried to delete it "
                          "(Object Lock kept every version, and it was checked)", digest=key))

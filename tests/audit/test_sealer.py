@@ -8,7 +8,7 @@ from datetime import timedelta
 from functions.platform.batch import seal_audit_log
 from functions.platform.services.audit_chain import seal, verify
 from shared.adapters.audit_log import AuditEvent, AuditLog
-from shared.adapters.audit_sealer import AuditSealer
+from shared.adapters.audit_sealer import AuditSealer, SealerState
 from shared.domain.audit_chain import GENESIS
 from tests.audit.conftest import NOW, append
 
@@ -45,19 +45,37 @@ def test_events_younger_than_the_settle_time_wait_for_the_next_run(runtime, cloc
 
 
 def test_two_sealers_at_once_do_not_fork_the_chain(runtime, hook_calls) -> None:
-    """Sealer A read the head before sealer B moved it: A's transaction is refused and A starts again."""
+    """Sealer A read the head before sealer B moved it: A's claim is refused and A starts again from B's head."""
     append(runtime, 4)
     b = AuditSealer(runtime.clients.client("dynamodb"), runtime.table_name("audit-log"), runtime.clock)
     assert b.seal(runtime.clock(), limit=2).sealed == 2
     a = AuditSealer(runtime.clients.client("dynamodb"), runtime.table_name("audit-log"), runtime.clock)
-    stale = iter([GENESIS])
-    real_head = a.head
-    a.head = lambda: next(stale, None) or real_head()  # type: ignore[method-assign]
+    real_state = a.state
+    stale = iter([SealerState(GENESIS, None)])
+    a.state = lambda: next(stale, None) or real_state()  # type: ignore[method-assign]
     assert a.seal(runtime.clock()).sealed == 3
     assert [seq for seq, _ in chain_of(runtime)] == [1, 2, 3, 4, 5]
-    transactions = [c for c in hook_calls() if c[0] == "TransactWriteItems"]
-    assert len(transactions) == 3  # B's, A's refused one, A's second
+    head_writes = [c for c in hook_calls() if c[0] == "UpdateItem"]
+    assert len(head_writes) == 2 * 2 + 5 + 1  # claim + finalize per seal, one update per event, A's lost claim
     assert verify(runtime).ok
+
+
+def test_a_seal_stopped_halfway_is_finished_by_the_next_run(runtime, clock) -> None:
+    """Claimed and half applied, then the sealer died: verify sees a seal in flight, not tampering; after the
+    sealing delay it says the sealer stopped; the next run finishes the claim and the chain verifies."""
+    append(runtime, 3)
+    sealer = runtime.audit_sealer
+    events = sealer._current(list(sealer.unsealed()))
+    claim = sealer._claim(GENESIS, events)
+    assert claim is not None and claim.end.seq == 4
+    sealer._apply(claim._replace(records=claim.records[:2]))  # it stopped after two of four
+    assert verify(runtime).ok
+    clock.advance(minutes=3)
+    report = verify(runtime)
+    assert report.kinds == {"unsealed-overdue"} and "records 1–4 was claimed" in report.findings[0].message
+    assert seal(runtime, NOW).sealed == 0  # nothing new: it only finished the claim
+    assert sealer.state() == SealerState(claim.end, None)
+    assert chain_of(runtime) == [(1, "system"), (2, "S0"), (3, "S1"), (4, "S2")] and verify(runtime).ok
 
 
 def test_the_scheduled_sealer_seals_in_passes_and_anchors_one_digest(runtime) -> None:

@@ -144,7 +144,7 @@ def build_compliant_account(clients: AwsClients) -> dict[str, Any]:
             {"Sid": "SealAuditEvents", "Effect": "Allow", "Action": ["dynamodb:UpdateItem"], "Resource": audit_arn,
              "Condition": {"ForAllValues:StringEquals": {"dynamodb:Attributes": [
                  "day_shard", "event_id", "target", "pending", "chain", "seq", "prev_hash", "sealed_at", "hash",
-                 "head_seq", "head_hash"]}}}]}))
+                 "head_seq", "head_hash", "batch"]}}}]}))
     ids["sealer_role"] = sealer["RoleName"]
     db.put_resource_policy(ResourceArn=audit_arn, Policy=json.dumps({"Version": "2012-10-17", "Statement": [
         {"Effect": "Deny", "Principal": "*", "Action": ["dynamodb:DeleteItem", "dynamodb:BatchWriteItem",

@@ -44,9 +44,13 @@ def seal(rt: Runtime, settle: timedelta = SETTLE, *, anchor_digest: bool = True,
 def verify(rt: Runtime, now: datetime | None = None, delay: timedelta = SEALING_DELAY) -> ChainReport:
     """The whole chain against the sealer's head, every digest, and the events still waiting to be sealed."""
     now = now or rt.clock()
-    head = rt.audit_sealer.head()
+    state = rt.audit_sealer.state()
     listing = rt.audit_digests.listing()
-    waiting = rt.audit_sealer.unsealed(before=now - delay)
+    claimed = {r["event_id"] for r in state.claim.records} if state.claim else set()
+    waiting = (e for e in rt.audit_sealer.unsealed(before=now - delay) if e["event_id"] not in claimed)
     oldest = next(waiting, None)
     overdue = (0, None) if oldest is None else (1 + sum(1 for _ in waiting), str(oldest["event_id"]))
-    return verify_chain(rt.audit.chain(), listing.digests, head, overdue, listing.unreadable)
+    in_flight = state.claim.end if state.claim else None
+    stalled = bool(state.claim and datetime.fromisoformat(state.claim.sealed_at) < now - delay)
+    return verify_chain(rt.audit.chain(), listing.digests, state.head, overdue, listing.unreadable, in_flight,
+                        stalled)
