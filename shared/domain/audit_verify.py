@@ -56,7 +56,7 @@ class Finding:
 
 @dataclass(frozen=True)
 class ChainReport:
-    count: int  # sealed records walked
+    count: int  # the last sequence number the walk reached (the chain's length when nothing is missing)
     latest: Head
     findings: tuple[Finding, ...] = ()
     digests: int = 0  # distinct digests checked
