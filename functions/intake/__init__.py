@@ -1,1 +1,3 @@
 """The intake workflow."""
+
+__all__ = ["batch", "cli", "handler", "routes", "rules", "services", "workflow"]

@@ -6,10 +6,10 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
-from shared.domain.calendar import JST
+from shared.domain.calendar import JST, iso_date
 from shared.runtime import Runtime
 from shared.workflow import Command
 
@@ -24,9 +24,9 @@ def _configure(parser: argparse.ArgumentParser) -> None:
     verify.add_argument("--seal", action=argparse.BooleanOptionalAction, default=None,
                         help="seal written events first (default: in local mode only; in AWS the sealer does it)")
     inspection = commands.add_parser("inspect", help="self-inspection report of My Number access for a period")
-    inspection.add_argument("--from", dest="first", required=True, type=date.fromisoformat,
+    inspection.add_argument("--from", dest="first", required=True, type=iso_date,
                             help="YYYY-MM-DD (Japan time)")
-    inspection.add_argument("--to", dest="last", required=True, type=date.fromisoformat,
+    inspection.add_argument("--to", dest="last", required=True, type=iso_date,
                             help="YYYY-MM-DD, exclusive (Japan time)")
     inspection.add_argument("--format", choices=("md", "json"), default="md")
     inspection.add_argument("--output", type=Path, default=None)

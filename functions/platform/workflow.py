@@ -12,9 +12,42 @@ run makes four passes 15 s apart, so an event is sealed about 15–20 s after it
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from shared.domain.person import InvalidChange
+from shared.domain.roles import UnknownRole, parse_roles
+from shared.protection.entities import EntityKind
 from shared.workflow import BatchJob, CliCommand, Needs, Schedule, Workflow
 
-__all__ = ["SEALER", "WORKFLOW"]
+if TYPE_CHECKING:
+    from shared.runtime import Runtime
+
+__all__ = ["SEALER", "STAFF", "WORKFLOW"]
+STAFF_FIELDS = frozenset({"name", "department", "active", "roles", "shared_account"})
+
+
+def _staff_check(values: dict[str, Any]) -> None:
+    unknown = set(values) - STAFF_FIELDS
+    if unknown:
+        raise InvalidChange(f"a staff change sets only {', '.join(sorted(STAFF_FIELDS))}")
+    if values.get("shared_account"):
+        raise InvalidChange("shared or generic accounts cannot be registered (PIA-III-3-c)")
+    try:
+        if "roles" in values and not parse_roles(values["roles"]):
+            raise InvalidChange("a staff member holds at least one role")
+    except UnknownRole as unknown_role:
+        raise InvalidChange(str(unknown_role)) from None
+
+
+def _staff_guard(runtime: Runtime, current: dict[str, Any] | None, record: dict[str, Any] | None) -> None:
+    from functions.platform.services.staff_admin import guard_staff_change
+
+    guard_staff_change(runtime, current, record)
+
+
+# Granting roles, re-enabling and disabling auditors or operators are maker-checker changes of this kind.
+STAFF = EntityKind(name="staff", table="staff", validate=_staff_check, id_prefix="S", given_id=True,
+                   guard=_staff_guard)
 
 SEALER = BatchJob(
     "audit-sealer", "functions.platform.batch:seal_audit_log", Schedule("rate(1 minute)", "every minute"),
@@ -27,7 +60,9 @@ WORKFLOW = Workflow(
     needs=Needs(tables_read=("audit-log",), tables_write=("staff",)),
     api_prefixes=("platform", "auth", "audit", "staff"),
     batches=(SEALER,),
-    change_routes=False,
+    entity_kinds=(STAFF,),
+    # Staff changes are proposed and confirmed by two different staff administrators, not by data checkers.
+    change_permissions=("staff:admin", "staff:admin"),
     cli=(
         CliCommand("audit-log", "audit-log tools: seal new events, verify the chain, the self-inspection report",
                    "functions.platform.cli:AUDIT_LOG"),

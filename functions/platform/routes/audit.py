@@ -11,7 +11,7 @@ from itertools import islice
 from typing import Annotated, Any
 
 from fastapi import Depends, Path, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from functions.platform.rules.inspection import inspect
 from shared.adapters.audit_log import AuditEvent
@@ -65,13 +65,14 @@ def audit_record(ref: Annotated[str, Path(max_length=64)], principal: Auditor, r
     """One record by its sequence number in the chain, or by its event id (also before it is sealed)."""
     record = runtime.audit.get(int(ref)) if ref.isdigit() and len(ref) <= 12 else runtime.audit.get_event(ref)
     if record is None:
-        raise NotFound(f"there is no audit record {ref}")
+        raise NotFound("there is no such audit record")  # the reference is not echoed (issue 18)
     _inspected(runtime, principal, f"record:{ref}")
     return record
 
 
 @router.get("/inspection")
-def audit_inspection(since: Annotated[datetime, Query(alias="from")], until: Annotated[datetime, Query(alias="to")],
+def audit_inspection(since: Annotated[AwareDatetime, Query(alias="from")],
+                     until: Annotated[AwareDatetime, Query(alias="to")],
                      principal: Auditor, runtime: RuntimeDep) -> dict[str, Any]:
     """The periodic self-inspection (PIA-III-2-c, III-8): My Number access with purposes, refusals, actions."""
     since, until = _window(since, until, runtime.clock())
@@ -88,8 +89,8 @@ class AuditSearch(BaseModel):
     action: str | None = Field(None, max_length=80)
     target: str | None = Field(None, max_length=200)
     outcome: str | None = Field(None, pattern="^(success|refused|failure)$")
-    since: datetime | None = None
-    until: datetime | None = None
+    since: AwareDatetime | None = None  # with a UTC offset: records are compared in absolute time
+    until: AwareDatetime | None = None
     limit: int = Field(100, ge=1, le=1000)
 
 

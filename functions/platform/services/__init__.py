@@ -1,1 +1,4 @@
-"""The platform's orchestration over shared adapters: sealing and verifying the audit log."""
+"""The platform's services: sealing and verifying the audit log; staff administration under separation of
+duties."""
+
+__all__ = ["audit_chain", "staff_admin"]
