@@ -19,6 +19,7 @@ from functions.intake.services.reaching_75 import run_reaching_75
 from shared.adapters.dynamo import to_item
 from shared.adapters.persons import PersonRepository
 from shared.domain.person import derived_fields
+from tests.audit_events import audit_events
 from tests.notices.pdf import has_row, no_my_number, page_sizes_mm, text, text_lines
 
 CLERK, AUDITOR = "S1001", "S1007"
@@ -67,7 +68,7 @@ def test_the_run_prints_its_cards_into_the_documents_bucket_and_a_rerun_writes_t
     again = run_reaching_75(rt, *AUGUST, MADE_ON)
     assert again["certificates_issued"] == 0 and again["files"] == [key]
     assert rt.objects("documents").get(key) == pdf
-    runs = [r for r in rt.audit.records() if r["action"] == "notice.print-run"]
+    runs = audit_events(rt, "notice.print-run")
     assert [(r["target"], r["detail"]["notices"], r["detail"]["files"]) for r in runs] == \
         [("reaching-75-20270801-20270831", "2", "1")] * 2
 
@@ -102,7 +103,7 @@ def test_a_clerk_prints_a_card_at_the_counter_as_an_audited_read(api: TestClient
                 ("発効期日", "令和9年8月1日"), ("有効期限", "令和10年7月31日"), ("被保険者番号", "10000001")):
         assert has_row(lines, row), row
     assert number in lines and no_my_number(r.content)  # 熊本 太郎's record holds a My Number
-    event = [e for e in runtime.audit.records() if e["action"] == "notice.print"][-1]
+    event = audit_events(runtime, "notice.print")[-1]
     assert (event["staff_id"], event["target"], event["purpose"]) == (CLERK, TARO, "再交付（紛失）")
     assert event["detail"] == {"kind": "certificate", "record": certificate_id, "document_number": number}
     again = api.get(f"/intake/persons/{TARO}/certificates/{certificate_id}/pdf", params={"purpose": "再印刷"},
@@ -121,7 +122,7 @@ def test_printing_needs_a_purpose_the_permission_and_a_record_of_that_person(api
     assert_problem(api.get(other, params={"purpose": "再交付"}, headers=auth(CLERK)), 404, "not-found")
     missing = f"/intake/persons/{TARO}/certificates/QC-nothing/pdf"
     assert_problem(api.get(missing, params={"purpose": "再交付"}, headers=auth(CLERK)), 404, "not-found")
-    assert not [e for e in runtime.audit.records() if e["action"] == "notice.print"]
+    assert not audit_events(runtime, "notice.print")
 
 
 def test_choju_reaching_75_apply_names_the_files_it_printed(runtime, state_dir, monkeypatch, capsys) -> None:

@@ -14,6 +14,7 @@ import pytest
 
 from shared.cli.main import main
 from shared.notices.kinds import KINDS
+from tests.audit_events import audit_events
 from tests.conftest import env_for
 from tests.notices.pdf import has_row, no_my_number, text, text_lines
 
@@ -71,7 +72,7 @@ def test_the_certificate_is_the_persons_own_card_when_one_was_issued(operator_en
     assert has_row(lines, ("発効期日", "令和9年8月1日")) and has_row(lines, ("有効期限", "令和10年7月31日"))
     number = document_number(CERTIFICATE, f"QC-{TARO}-renewal-2027", date(2027, 8, 1))
     assert number in lines
-    event = [e for e in operator_env.audit.records() if e["action"] == "notice.print"][-1]
+    event = audit_events(operator_env, "notice.print")[-1]
     assert (event["staff_id"], event["target"], event["purpose"]) == ("operator-cli", TARO, "窓口での再印刷")
     assert event["detail"]["document_number"] == number
 
