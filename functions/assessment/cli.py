@@ -1,4 +1,5 @@
-"""Operator commands of the assessment workflow: `choju premium` (a 試算 from a household file)."""
+"""Operator commands of the assessment workflow: `choju premium` (a 試算 from a household file), `choju
+import-income`, `choju import-assessments` and `choju instalments`."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 from shared.runtime import Runtime
 from shared.workflow import Command
 
-__all__ = ["PREMIUM"]
+__all__ = ["IMPORT_ASSESSMENTS", "IMPORT_INCOME", "INSTALMENTS", "PREMIUM"]
 
 
 def _fail(message: str) -> int:
@@ -52,4 +53,58 @@ def _run_premium(args: argparse.Namespace, runtime: Callable[[], Runtime]) -> in
     return 0
 
 
+def _configure_import(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", type=Path)
+    parser.add_argument("--counterparty", required=True,
+                        help="shiminzei-renkei (CP932) / shiminzei-renkei-utf8 for 所得; kouiki-rengo for 保険料情報")
+
+
+def _importer(kind: str) -> Callable[[argparse.Namespace, Callable[[], Runtime]], int]:
+    def run(args: argparse.Namespace, runtime: Callable[[], Runtime]) -> int:
+        """Print the report (one line, then each reject); 0 when applied, 1 when refused, 2 for bad input."""
+        from functions.assessment.services.income_import import import_income
+        from functions.assessment.services.results_import import import_results
+        from shared.domain.errors import DomainError
+
+        if not args.file.is_file():
+            return _fail(f"no such file: {args.file}")
+        importer = import_income if kind == "income" else import_results
+        try:
+            report = importer(runtime(), args.counterparty, args.file.read_bytes(), "operator-cli")
+        except DomainError as refused:
+            return _fail(f"refused: {refused.detail}")
+        summary = report.public()
+        rejects, details = summary.pop("rejects"), summary.pop("summary")
+        print(" ".join(f"{k}={v}" for k, v in {**summary, **details}.items()))
+        for reject in rejects:
+            print(f"  reject row {reject['row']} {reject['field']}: {reject['reason']}")
+        return 0 if report.status in ("applied", "partially-applied", "already-applied") else 1
+    return run
+
+
+def _configure_instalments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--fiscal-year", required=True, type=int, help="賦課年度")
+    parser.add_argument("--person", required=True, help="宛名番号, e.g. P0000000001")
+
+
+def _run_instalments(args: argparse.Namespace, runtime: Callable[[], Runtime]) -> int:
+    import re
+
+    from functions.assessment.services.views import schedule_view
+    from shared.domain.errors import DomainError
+    from shared.domain.ids import PERSON_ID_PATTERN
+
+    if not re.fullmatch(PERSON_ID_PATTERN, args.person):
+        return _fail(f"{args.person!r} is not a 宛名番号 (P and 4 to 20 digits or capitals)")
+    try:
+        view = schedule_view(runtime(), args.person, args.fiscal_year)
+    except DomainError as refused:
+        return _fail(f"{refused.code}: {refused.detail}")
+    print(json.dumps(view, ensure_ascii=False, indent=2))
+    return 0
+
+
 PREMIUM = Command(_configure_premium, _run_premium)
+IMPORT_INCOME = Command(_configure_import, _importer("income"))
+IMPORT_ASSESSMENTS = Command(_configure_import, _importer("results"))
+INSTALMENTS = Command(_configure_instalments, _run_instalments)

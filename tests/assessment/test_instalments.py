@@ -135,12 +135,13 @@ def test_a_decrease_lowers_the_unpaid_kept_periods_latest_first() -> None:
 
 def test_a_decrease_below_what_was_deducted_leaves_an_overpayment() -> None:
     # 特徴 98,000, deductions of April–August paid (30,000); 更正 9/10 to 20,000. Kept: T04–T08 and October's
-    # (the 停止 cannot reach it) 22,800 = 52,800; 32,800 too much: T10 22,800 → 0 (unpaid first), then paid
-    # T08 10,000 → 0. December and February cancelled. Paid 30,000 − 20,000 = 過誤納 10,000
+    # (the 停止 cannot reach it) 22,800 = 52,800; 32,800 too much: T10 22,800 → 0 (unpaid first; nothing due,
+    # nothing paid: cancelled), then paid T08 10,000 → 0. December and February cancelled.
+    # Paid 30,000 − 20,000 = 過誤納 10,000
     before = paid_until(initial_schedule(2025, 98_000, as_of=JULY, pension=PENSION), date(2025, 9, 10))
     after = corrected_schedule(before, 20_000, corrected_on=date(2025, 9, 10))
-    assert amounts(after) == {"T04": 10_000, "T06": 10_000, "T08": 0, "T10": 0}
-    assert [p.key for p in after.periods if p.status == CANCELLED] == ["T12", "T02"]
+    assert amounts(after) == {"T04": 10_000, "T06": 10_000, "T08": 0}  # T08 stays: 10,000 was posted to it
+    assert [p.key for p in after.periods if p.status == CANCELLED] == ["T10", "T12", "T02"]
     assert (after.overpayment, after.method) == (10_000, "ordinary")
 
 

@@ -259,3 +259,14 @@ def test_a_household_that_cannot_be_assessed_is_refused_by_field(members: list[M
     with pytest.raises(InvalidHousehold) as refused:
         calculate(2025, members)
     assert refused.value.errors[0]["field"] == field  # type: ignore[index]
+
+
+def test_a_spouse_joining_mid_year_is_tested_on_her_own_acquisition_day() -> None:
+    # husband (insured all year) 200万 → 判定 75万; on 4/1 the wife (75 on 2025-11-03) is not insured yet, nor the
+    # head: 1 insured → 5割 line 73.5万 < 75万 → 2割: 46,400 + 51,606 = 98,006 → 98,000.
+    # wife on 11/3: 2 insured → 5割 line 104万 ≥ 75万 → 5割; base 0; November–March: 29,000 × 5/12 = 12,083 → 12,000
+    result = calculate(2025, [Member("h", True, True, OLD, public_pension_receipts=2_000_000),
+                              Member("w", True, False, date(1950, 11, 3), public_pension_receipts=800_000)])
+    assert result.reduction == "20%"
+    assert [(m.reduction, m.months, m.annual_premium) for m in result.members] == [("20%", 12, 98_000),
+                                                                                   ("50%", 5, 12_000)]

@@ -145,7 +145,8 @@ def _split(total: int, slots: int, rule: dict[str, Any]) -> list[int]:
 
 
 def _lower(kept: list[Period], excess: int) -> list[Period]:
-    """Take `excess` off the kept 期: unpaid amounts first, then paid ones; the latest 期 first each time."""
+    """Take `excess` off the kept 期: unpaid amounts first, then paid ones; the latest 期 first each time. A 期
+    left with nothing due and nothing paid is cancelled."""
     amounts = {p.key: p.amount for p in kept}
     latest_first = sorted(kept, key=lambda p: p.due_date, reverse=True)
     for unpaid_only in (True, False):
@@ -155,7 +156,8 @@ def _lower(kept: list[Period], excess: int) -> list[Period]:
             amounts[p.key] -= cut
             excess -= cut
     assert excess == 0
-    return [replace(p, amount=amounts[p.key]) for p in kept]
+    return [replace(p, amount=amounts[p.key], status=CANCELLED if amounts[p.key] == 0 == p.paid else p.status)
+            for p in kept]
 
 
 def _finish(fiscal_year: int, annual: int, kept: list[Period], slots: list[Period], rounding: dict[str, Any],
