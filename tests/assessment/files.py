@@ -40,13 +40,13 @@ def income_file(fiscal_year: int, records: list[str], *, count: int | None = Non
 def result_record(no: int, atena: str, *, insured: str = "10000001", version: int = 0, annual: int,
                   equal: int, income: int = 0, reduction: str = "0", former: bool = False, capped: bool = False,
                   reason: str = "00", decided: date = date(2025, 7, 1), acquired: date | None = None,
-                  lost: date | None = None, months: int = 12, base: int = 0) -> str:
+                  lost: date | None = None, months: int = 12, base: int = 0, exemption: int = 0) -> str:
     # 1 | 2–7 no | 8–17 宛名 | 18–25 被保険者番号 | 26–28 更正回数 | 29–39 年額 | 40–50 均等割 | 51–61 所得割 |
     # 62 軽減 | 63 元被扶養者 | 64 限度額 | 65–66 事由 | 67–74 決定日 | 75–82 取得日 | 83–90 喪失日 | 91–92 月数 |
-    # 93–103 賦課基礎 | 104–120
+    # 93–103 賦課基礎 | 104–114 減免額 | 115–120
     record = ("2" + _n(no, 6) + atena + insured + _n(version, 3) + _n(annual, 11) + _n(equal, 11) + _n(income, 11)
               + reduction + ("1" if former else "0") + ("1" if capped else "0") + reason + _d(decided)
-              + _d(acquired) + _d(lost) + _n(months, 2) + _n(base, 11)).ljust(120)
+              + _d(acquired) + _d(lost) + _n(months, 2) + _n(base, 11) + _n(exemption, 11)).ljust(120)
     assert len(record) == 120
     return record
 

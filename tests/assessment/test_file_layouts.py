@@ -70,23 +70,24 @@ def test_a_file_that_cannot_be_read_whole_is_refused(content: bytes, says: str) 
 
 
 # ---- 保険料情報 --------------------------------------------------------------------------------------------------
-RESULT = result_record(1, "0000000001", insured="10000001", version=0, annual=58_600, equal=29_000, income=29_646,
-                       reduction="2", months=12, base=270_000, acquired=date(2023, 6, 15))
+RESULT = result_record(1, "0000000001", insured="10000001", version=0, annual=58_000, equal=29_000, income=29_646,
+                       reduction="2", months=12, base=270_000, acquired=date(2023, 6, 15), exemption=600)
 
 
 def test_a_results_file_reads_every_field_from_its_position() -> None:
     year, parsed = parse_results_file(results_file(2025, [RESULT]), "utf-8")
     assert year == 2025 and parsed.rejects == []
     assert parsed.rows[0].values() == {
-        "insured_number": "10000001", "version": 0, "annual_premium": 58_600, "equal_share": 29_000,
+        "insured_number": "10000001", "version": 0, "annual_premium": 58_000, "equal_share": 29_000,
         "income_share": 29_646, "reduction": "50%", "former_dependant": False, "capped": False, "reason": "00",
         "reason_name": "当初賦課", "decided_on": "2025-07-01", "acquired_on": "2023-06-15", "lost_on": None,
-        "months": 12, "assessment_base": 270_000}
+        "months": 12, "assessment_base": 270_000, "exemption": 600}
 
 
 @pytest.mark.parametrize(("record", "field"), [
     (result_record(1, "0000000002", annual=58_650, equal=29_000, income=29_650), "annual_premium"),
     (result_record(1, "0000000002", annual=58_700, equal=29_000, income=29_646), "annual_premium"),
+    (result_record(1, "0000000002", annual=58_600, equal=29_000, income=29_646, exemption=100), "annual_premium"),
     (result_record(1, "0000000002", annual=100, equal=100, reduction="4"), "reduction"),
     (result_record(1, "0000000002", annual=100, equal=100, version=1, reason="00"), "reason"),
     (result_record(1, "0000000002", annual=100, equal=100, version=0, reason="01"), "reason"),

@@ -193,3 +193,13 @@ def test_business_days_skip_weekends_holidays_and_the_year_end() -> None:
 def test_a_date_past_the_holiday_data_is_refused() -> None:
     with pytest.raises(BeyondCalendar):
         next_business_day(date(2028, 3, 31) + timedelta(days=1))
+
+
+def test_the_levy_year_of_a_period_is_the_year_its_amount_was_set() -> None:
+    # 調定年度: set in FY2025 by the 本算定; a 過年度 更正 on 2026-05-12 adds 11,400 in a 随時期 levied in FY2026
+    # and leaves the nine 期 of FY2025 as they were
+    first = initial_schedule(2025, 58_600, as_of=JULY)
+    assert {p.levy_year for p in first.periods} == {2025}
+    assert {p.levy_year for p in initial_schedule(2025, 98_000, as_of=JULY, pension=PENSION).periods} == {2025}
+    later = corrected_schedule(first, 70_000, corrected_on=date(2026, 5, 12))
+    assert [(p.key, p.levy_year, p.amount) for p in later.periods if p.levy_year == 2026] == [("Z202606", 2026, 11_400)]

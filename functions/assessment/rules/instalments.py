@@ -30,7 +30,7 @@ from decimal import Decimal
 from typing import Any
 
 from functions.assessment.rules.business_days import next_business_day, previous_business_day
-from functions.assessment.rules.dates import fiscal_year_start, month_index
+from functions.assessment.rules.dates import fiscal_year_of, fiscal_year_start, month_index
 from functions.assessment.rules.parameters import Provenance, collection_plan
 
 __all__ = ["ORDINARY", "SPECIAL", "Pension", "Period", "Schedule", "corrected_schedule", "initial_schedule",
@@ -52,16 +52,17 @@ class Period:
     amount: int
     paid: int = 0  # posted by the collection workflow (消込); never set here
     status: str = OPEN
+    levy_year: int = 0  # 調定年度: the 年度 in which this amount was set (a 過年度 更正 sets it in a later one)
 
     def as_dict(self) -> dict[str, Any]:
         return {"key": self.key, "method": self.method, "stage": self.stage, "number": self.number,
                 "due_date": self.due_date.isoformat(), "amount": self.amount, "paid": self.paid,
-                "status": self.status}
+                "status": self.status, "levy_year": self.levy_year}
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Period:
         return cls(raw["key"], raw["method"], raw["stage"], int(raw["number"]), date.fromisoformat(raw["due_date"]),
-                   int(raw["amount"]), int(raw.get("paid", 0)), raw.get("status", OPEN))
+                   int(raw["amount"]), int(raw.get("paid", 0)), raw.get("status", OPEN), int(raw.get("levy_year", 0)))
 
 
 @dataclass(frozen=True)
@@ -164,6 +165,7 @@ def _finish(fiscal_year: int, annual: int, kept: list[Period], slots: list[Perio
             after: date, method: str, provenance: Provenance, replaced: list[Period] | None = None) -> Schedule:
     """Spread what the kept 期 leave over the slots (a 随時期 if there is none), or lower the kept 期. A
     `replaced` 期 that gets no new amount stays in the schedule as cancelled, so its 納付書 is known void."""
+    kept_before = list(kept)
     rest = annual - sum(p.amount for p in kept if p.status != CANCELLED)
     active = [p for p in kept if p.status != CANCELLED]
     if rest < 0:
@@ -177,7 +179,10 @@ def _finish(fiscal_year: int, annual: int, kept: list[Period], slots: list[Perio
         fresh = [replace(s, amount=a) for s, a in zip(slots, _split(rest, len(slots), rounding), strict=True)]
     fresh = [p for p in fresh if p.amount]
     void = [replace(p, amount=0, status=CANCELLED) for p in replaced or () if p.key not in {f.key for f in fresh}]
-    periods = sorted([*kept, *fresh, *void], key=lambda p: (p.due_date, p.key))
+    unchanged = {(p.key, p.amount, p.status) for p in kept_before if p.levy_year}
+    levy_year = fiscal_year_of(after)  # 調定年度 of every amount set now
+    periods = sorted((p if (p.key, p.amount, p.status) in unchanged else replace(p, levy_year=levy_year)
+                      for p in [*kept, *fresh, *void]), key=lambda p: (p.due_date, p.key))
     paid = sum(p.paid for p in periods)
     return Schedule(fiscal_year, annual, periods, method, max(0, paid - annual), sorted(provenance.provisional))
 

@@ -88,6 +88,8 @@ def _compare(levy: dict[str, Any], computed: MemberPremium) -> list[dict[str, An
         findings.append(reduction)
     for name, label in COMPARED:
         record, mine = levy.get(name), getattr(computed, name)
+        if name == "annual_premium":
+            mine -= int(levy.get("exemption") or 0)  # the record is after the 広域連合's 減免
         if record != mine:
             findings.append({"field": name, "record": record, "computed": mine,
                              "reason": f"{label}が異なる: 広域連合 {record}, 試算 {mine}"})

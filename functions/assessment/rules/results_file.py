@@ -3,8 +3,8 @@ of record for each person, the first one of the 年度 (当初, 更正回数 000
 docs/assessment.md ("保険料情報"); 120-character records, amounts in yen.
 
 The city stores these as they are and never recomputes over them (domain-rules.md §2.1). Checks: the annual
-premium is in whole 100円 and at most 均等割 + 所得割; a 当初 result has 更正事由 00 and a 更正 another one;
-dates are real dates, the 喪失日 after the 取得日, at most 12 months; (person, 更正回数) appears once.
+premium (after any 減免) is in whole 100円 and at most 均等割 + 所得割 − 減免; a 当初 result has 更正事由 00 and a
+更正 another one; dates are real dates, the 喪失日 after the 取得日, at most 12 months; (person, 更正回数) appears once.
 """
 
 from __future__ import annotations
@@ -36,7 +36,8 @@ LAYOUT = Layout(
           Field("version", 26, 3), Field("annual_premium", 29, 11), Field("equal_share", 40, 11),
           Field("income_share", 51, 11), Field("reduction", 62, 1), Field("former_dependant", 63, 1),
           Field("capped", 64, 1), Field("reason", 65, 2), Field("decided_on", 67, 8), Field("acquired_on", 75, 8),
-          Field("lost_on", 83, 8), Field("months", 91, 2), Field("assessment_base", 93, 11)),
+          Field("lost_on", 83, 8), Field("months", 91, 2), Field("assessment_base", 93, 11),
+          Field("exemption", 104, 11)),
     trailer=(Field("kind", 1, 1), Field("count", 2, 6), Field("annual_premium_sum", 8, 13)),
 )
 REDUCTIONS = {"0": None, "1": "70%", "2": "50%", "3": "20%"}  # 軽減区分
@@ -63,6 +64,7 @@ class ResultRow:
     lost_on: date | None
     months: int
     assessment_base: int
+    exemption: int  # 減免額 (the annual premium is after it)
 
     def values(self) -> dict[str, Any]:
         """The result as stored: dates as ISO text, the reason with its name."""
@@ -73,7 +75,7 @@ class ResultRow:
                 "reason_name": CORRECTION_REASONS[self.reason], "decided_on": self.decided_on.isoformat(),
                 "acquired_on": self.acquired_on.isoformat() if self.acquired_on else None,
                 "lost_on": self.lost_on.isoformat() if self.lost_on else None, "months": self.months,
-                "assessment_base": self.assessment_base}
+                "assessment_base": self.assessment_base, "exemption": self.exemption}
 
 
 def _read(position: int, raw: dict[str, str]) -> ResultRow:
@@ -82,11 +84,11 @@ def _read(position: int, raw: dict[str, str]) -> ResultRow:
     if not raw["insured_number"].isdigit():
         raise RowError("insured_number", "被保険者番号 is 8 digits")
     amounts = {name: digits(raw, name) for name in ("record_no", "version", "annual_premium", "equal_share",
-                                                    "income_share", "months", "assessment_base")}
+                                                    "income_share", "months", "assessment_base", "exemption")}
     if amounts["annual_premium"] % 100:
         raise RowError("annual_premium", "the annual premium is in whole 100円 (100円未満切捨て)")
-    if amounts["annual_premium"] > amounts["equal_share"] + amounts["income_share"]:
-        raise RowError("annual_premium", "more than 均等割額 + 所得割額")
+    if amounts["annual_premium"] + amounts["exemption"] > amounts["equal_share"] + amounts["income_share"]:
+        raise RowError("annual_premium", "more than 均等割額 + 所得割額 − 減免額")
     if amounts["months"] > 12:
         raise RowError("months", "at most 12")
     reason = raw["reason"]
@@ -104,7 +106,7 @@ def _read(position: int, raw: dict[str, str]) -> ResultRow:
         amounts["annual_premium"], amounts["equal_share"], amounts["income_share"],
         REDUCTIONS[flag(raw, "reduction", "0123")], flag(raw, "former_dependant", "01") == "1",
         flag(raw, "capped", "01") == "1", reason, decided, acquired, lost, amounts["months"],
-        amounts["assessment_base"])
+        amounts["assessment_base"], amounts["exemption"])
 
 
 def _trailer(trailer: dict[str, str], rows: list[dict[str, str]]) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from functions.assessment.rules.dates import fiscal_year_start
 from functions.assessment.rules.fixed_records import Reject
 from functions.assessment.rules.results_file import ResultRow, parse_results_file
 from functions.assessment.services.inbound import ImportReport, Validated, run_import
@@ -75,8 +76,10 @@ def _try_record(rt: Runtime, fiscal_year: int, row: ResultRow, source: str) -> d
     levies = rt.repository(LevyStore)
     now = rt.clock()
     latest = levies.latest(row.person_id, fiscal_year)
+    start = fiscal_year_start(fiscal_year)
     item = {"person_id": row.person_id, "levy_key": levy_key(fiscal_year, row.version), "fiscal_year": fiscal_year,
-            **row.values(), "source": source, "received_at": now.isoformat()}
+            **row.values(), "assessment_date": max(start, row.acquired_on or start).isoformat(), "source": source,
+            "received_at": now.isoformat()}
     items, written = [], {"results": 1}
     if latest is not None and latest["version"] > row.version:
         item["check"] = '{"status": "superseded"}'

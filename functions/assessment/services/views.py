@@ -14,7 +14,7 @@ __all__ = ["levy_history", "open_discrepancies", "schedule_view"]
 
 SHOWN = ("fiscal_year", "version", "insured_number", "annual_premium", "equal_share", "income_share", "reduction",
          "former_dependant", "capped", "reason", "reason_name", "decided_on", "acquired_on", "lost_on", "months",
-         "assessment_base", "received_at", "check")
+         "assessment_base", "exemption", "assessment_date", "received_at", "check")
 
 
 def _person(rt: Runtime, person_id: str) -> dict[str, Any]:
