@@ -203,3 +203,14 @@ def test_the_levy_year_of_a_period_is_the_year_its_amount_was_set() -> None:
     assert {p.levy_year for p in initial_schedule(2025, 98_000, as_of=JULY, pension=PENSION).periods} == {2025}
     later = corrected_schedule(first, 70_000, corrected_on=date(2026, 5, 12))
     assert [(p.key, p.levy_year, p.amount) for p in later.periods if p.levy_year == 2026] == [("Z202606", 2026, 11_400)]
+
+
+def test_unpaid_amounts_are_lowered_before_paid_ones() -> None:
+    # 58,600 with only August's 6,500 paid; 更正 9/10 to 12,000: kept N07 6,600, N08 6,500, N09 6,500 = 19,600;
+    # 7,600 too much, unpaid first and latest first: N09 6,500 → 0 (cancelled), N07 6,600 → 5,500; the paid N08
+    # stays 6,500 (taking it from N08 instead would leave 1,100 paid above its 期)
+    first = initial_schedule(2025, 58_600, as_of=JULY)
+    paid = replace(first, periods=[replace(p, paid=p.amount) if p.key == "N08" else p for p in first.periods])
+    after = corrected_schedule(paid, 12_000, corrected_on=date(2025, 9, 10))
+    assert amounts(after) == {"N07": 5_500, "N08": 6_500}
+    assert after.overpayment == 0

@@ -270,3 +270,37 @@ def test_a_spouse_joining_mid_year_is_tested_on_her_own_acquisition_day() -> Non
     assert result.reduction == "20%"
     assert [(m.reduction, m.months, m.annual_premium) for m in result.members] == [("20%", 12, 98_000),
                                                                                    ("50%", 5, 12_000)]
+
+
+def test_salary_table_rows_of_betsuhyo_5() -> None:
+    # 所得税法 別表第五: below 551,000 nothing; then 1,000-yen steps − 55万; special rows from 1,619,000;
+    # from 1,628,000 the receipts rounded down to 4,000 × 60% + 10万
+    from functions.assessment.rules.income import salary_income
+    from functions.assessment.rules.parameters import Provenance
+
+    cases = {550_999: 0, 551_000: 1_000, 1_618_999: 1_068_000, 1_619_000: 1_069_000, 1_621_999: 1_070_000,
+             1_627_999: 1_074_000, 1_628_000: 1_076_800, 8_500_000: 6_550_000}
+    assert {r: salary_income(r, 2024, Provenance()) for r in cases} == cases
+
+
+def test_basic_deduction_tapers_above_24_million() -> None:
+    # 43万 up to and including 2,400万; 29万 above it; 15万 above 2,450万; 0 above 2,500万
+    from functions.assessment.rules.income import basic_deduction
+    from functions.assessment.rules.parameters import Provenance, fiscal_year_parameters
+
+    p = fiscal_year_parameters(2025)
+    got = {t: basic_deduction(t, p, Provenance()) for t in (24_000_000, 24_000_001, 24_500_001, 25_000_000,
+                                                            25_000_001)}
+    assert got == {24_000_000: 430_000, 24_000_001: 290_000, 24_500_001: 150_000, 25_000_000: 150_000,
+                   25_000_001: 0}
+
+
+def test_a_29_february_birthday_acquires_on_1_march() -> None:
+    # born 1952-02-29: 75 in 2027, a common year → insured from 2027-03-01 (法第52条): March only in FY2026;
+    # R8 7割: (18,900 + 420) / 12 = 1,610 → 1,600
+    from functions.assessment.rules.dates import seventy_fifth_birthday
+
+    assert seventy_fifth_birthday(date(1952, 2, 29)) == date(2027, 3, 1)
+    assert seventy_fifth_birthday(date(1953, 2, 28)) == date(2028, 2, 28)
+    result = calculate(2026, [Member("a", True, True, date(1952, 2, 29))])
+    assert (result.members[0].months, result.members[0].annual_premium) == (1, 1_600)

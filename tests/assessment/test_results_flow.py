@@ -213,3 +213,13 @@ def test_discrepancies_come_a_page_at_a_time(incomes) -> None:
     second = open_discrepancies(incomes, 2025, 1, first["next_cursor"])
     assert [i["person_id"] for i in first["items"] + second["items"]] == ["P" + TARO, "P" + MITSU]
     assert open_discrepancies(incomes, 2025, 1, second["next_cursor"])["items"] == []
+
+
+def test_an_exemption_is_taken_off_before_the_comparison(incomes) -> None:
+    # 58,600 computed; the 広域連合 granted 600 of 減免: a record of 58,000 with 減免額 600 matches
+    record = result_record(1, MITSU, insured="10000005", annual=58_000, equal=29_000, income=29_646, reduction="2",
+                           base=270_000, exemption=600)
+    assert import_results(incomes, "kouiki-rengo", results_file(2025, [record])).summary["checks_match"] == 1
+    without = result_record(1, TARO, annual=58_000, equal=29_000, income=29_646, reduction="2", base=270_000)
+    plain = import_results(incomes, "kouiki-rengo", results_file(2025, [without]))
+    assert "checks_discrepancy" in plain.summary
