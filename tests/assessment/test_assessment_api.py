@@ -1,5 +1,5 @@
 """The assessment routes and commands over the embedded AWS: who may read and import, problems for bad input,
-and the 口座振替 election through maker-checker (PIA-III-2-l, III-3-d)."""
+and the 口座振替 election through maker-checker (PIA-III-2-l, PIA-III-3-d)."""
 
 from __future__ import annotations
 
@@ -147,8 +147,8 @@ def test_the_import_commands_and_the_instalments_command(operator_env, tmp_path,
 
 @pytest.mark.parametrize(("argv", "says"), [
     (["instalments", "--fiscal-year", "2025", "--person", "nobody"], "is not a 宛名番号"),
-    (["instalments", "--fiscal-year", "2025", "--person", "P0000009999"], "not-found: no person"),
-    (["instalments", "--fiscal-year", "2025", "--person", MITSU], "not-found: no 期割"),
+    (["instalments", "--fiscal-year", "2025", "--person", "P0000009999"], "not-found: there is no such person"),
+    (["instalments", "--fiscal-year", "2025", "--person", MITSU], "not-found: the person has no 期割"),
     (["import-assessments", "/no/such/file", "--counterparty", "kouiki-rengo"], "no such file"),
 ])
 def test_bad_command_input_is_one_line_and_exit_status_2(operator_env, capsys, monkeypatch, argv, says) -> None:

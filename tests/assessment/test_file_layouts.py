@@ -1,5 +1,6 @@
 """The 所得・課税情報 and 保険料情報 layouts: every field read from its documented position, every rule a reject
-naming the record and the field (never the value), and a file that cannot be read as a whole refused."""
+naming the record and the field (never the value), and a file that cannot be read as a whole refused
+(PIA-III-2-d: documented fixed layouts)."""
 
 from __future__ import annotations
 

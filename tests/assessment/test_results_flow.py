@@ -1,5 +1,5 @@
 """Imports against the embedded AWS: 所得 records, 賦課 results of record with every 更正 kept, the 期割 each
-makes or re-makes, the 過誤納 left for collection, and the 突合 list (PIA-I-1-c, I-1-d, II-3-b)."""
+makes or re-makes, the 過誤納 left for collection, and the 突合 list (PIA-I-1-c, PIA-I-1-d, PIA-II-3-b)."""
 
 from __future__ import annotations
 

@@ -41,7 +41,7 @@ class WithdrawalIn(BaseModel):
 def elect(body: ElectionIn, principal: Maker, runtime: RuntimeDep, changes: Changes) -> ChangeView:
     """Propose the election; it is in force (for the 期割 made after) once a checker confirms it."""
     if runtime.repository(PersonRepository).get(body.person_id) is None:
-        raise NotFound(f"no person {body.person_id}")
+        raise NotFound("there is no such person")
     values = {"person_id": body.person_id, "method": body.method, "effective_from": body.effective_from.isoformat(),
               "received_on": runtime.clock().date().isoformat(), "status": "in-force"}
     return change_view(changes.propose(maker=principal.staff.staff_id, operation=Operation.CREATE, person_id=None,

@@ -20,7 +20,7 @@ SHOWN = ("fiscal_year", "version", "insured_number", "annual_premium", "equal_sh
 def _person(rt: Runtime, person_id: str) -> dict[str, Any]:
     person = rt.repository(PersonRepository).get(person_id)
     if person is None:
-        raise NotFound(f"no person {person_id}")
+        raise NotFound("there is no such person")
     return person
 
 
@@ -37,7 +37,7 @@ def schedule_view(rt: Runtime, person_id: str, fiscal_year: int) -> dict[str, An
     _person(rt, person_id)
     schedule, record = load_schedule(rt, person_id, fiscal_year)
     if schedule is None or record is None:
-        raise NotFound(f"no 期割 for {person_id} in fiscal year {fiscal_year}")
+        raise NotFound(f"the person has no 期割 in fiscal year {fiscal_year}")
     overpayments = [{k: o.get(k) for k in ("overpayment_id", "amount", "status", "reason", "created_at")}
                     for o in rt.records(OVERPAYMENTS).query("by-person", "person_id", person_id)
                     if o.get("fiscal_year") == fiscal_year]
