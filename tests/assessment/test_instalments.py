@@ -214,3 +214,13 @@ def test_unpaid_amounts_are_lowered_before_paid_ones() -> None:
     after = corrected_schedule(paid, 12_000, corrected_on=date(2025, 9, 10))
     assert amounts(after) == {"N07": 5_500, "N08": 6_500}
     assert after.overpayment == 0
+
+
+def test_acquiring_on_1_april_is_a_new_entrant_on_ordinary_collection() -> None:
+    # 取得 2025-04-01 is within the 年度: a new entrant, so 普通徴収 from July even with a pension that passes the
+    # tests and a February amount on file (which would otherwise give 仮徴収 3 × 10,000):
+    # 58,600 / 9 = 6,511 → 6,500 × 8 = 52,000; 第1期 6,600
+    s = initial_schedule(2025, 58_600, as_of=JULY, acquired_on=date(2025, 4, 1), pension=PENSION)
+    assert s.method == "ordinary"
+    assert amounts(s) == {"N07": 6_600, "N08": 6_500, "N09": 6_500, "N10": 6_500, "N11": 6_500, "N12": 6_500,
+                          "N01": 6_500, "N02": 6_500, "N03": 6_500}

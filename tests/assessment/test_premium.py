@@ -8,6 +8,7 @@ R6 (2024): same but 5割 29.5万×n, 2割 54.5万×n; 10.80% when base ≤ 58万
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -304,3 +305,48 @@ def test_a_29_february_birthday_acquires_on_1_march() -> None:
     assert seventy_fifth_birthday(date(1953, 2, 28)) == date(2028, 2, 28)
     result = calculate(2026, [Member("a", True, True, date(1952, 2, 29))])
     assert (result.members[0].months, result.members[0].annual_premium) == (1, 1_600)
+
+
+# ---- 給与所得者等: "超" lines, equal is not an earner (令第18条第1項第1号; domain-rules.md §2.3) -----------------
+WIFE = Member("w", True, False, OLD, public_pension_receipts=1_750_000)
+# wife 175万 (> 125万: an earner): 所得 175 − 110 = 65万, 判定 65 − 15 = 50万, base 65 − 43 = 22万 →
+# 所得割 220,000 × 10.98% = 24,156. Between the 7割 lines for one earner (43万) and two (53万):
+# one earner → 5割: 29,000 + 24,156 = 53,156 → 53,100; two → 7割: 17,400 + 24,156 = 41,556 → 41,500
+
+
+def test_salary_of_exactly_55_man_is_not_an_earner() -> None:
+    # husband salary 550,000: 給与所得 0 (別表第五: below 551,000), 55万 is not "55万超" → earners 1 → 5割 29,000
+    at = calculate(2025, [Member("h", True, True, OLD, salary_receipts=550_000), WIFE])
+    assert (at.reduction, [m.annual_premium for m in at.members]) == ("50%", [29_000, 53_100])
+    # 550,001: still 給与所得 0, but an earner → 2 → 7割 line 53万 ≥ 50万 → 7割 17,400
+    above = calculate(2025, [Member("h", True, True, OLD, salary_receipts=550_001), WIFE])
+    assert (above.reduction, [m.annual_premium for m in above.members]) == ("70%", [17_400, 41_500])
+
+
+def test_a_pension_of_exactly_125_man_is_not_an_earner_at_65() -> None:
+    # husband pension 125万: 所得 15万, 判定 0, base 0; not "125万超" → earners 1 → 5割: 29,000 and 53,100
+    at = calculate(2025, [Member("h", True, True, OLD, public_pension_receipts=1_250_000), WIFE])
+    assert (at.reduction, [m.annual_premium for m in at.members]) == ("50%", [29_000, 53_100])
+    # 1,250,001: 所得 150,001, 判定 1 → total 500,001 ≤ 53万 (two earners) → 7割: 17,400 and 41,500
+    above = calculate(2025, [Member("h", True, True, OLD, public_pension_receipts=1_250_001), WIFE])
+    assert (above.reduction, [m.annual_premium for m in above.members]) == ("70%", [17_400, 41_500])
+
+
+def test_a_pension_of_exactly_60_man_is_not_an_earner_under_65() -> None:
+    # uninsured head aged 59 (born 1965-05-05): pension 60万 → 所得 0 (控除 60万, under 65), not "60万超";
+    # mother (the WIFE figures) → earners 1 → 5割 53,100; 600,001 → 所得 1, an earner → 7割 41,500
+    head = Member("son", False, True, date(1965, 5, 5), public_pension_receipts=600_000)
+    mother = replace(WIFE, id="mother")
+    assert calculate(2025, [head, mother]).members[0].annual_premium == 53_100
+    assert calculate(2025, [replace(head, public_pension_receipts=600_001), mother]).members[0].annual_premium == \
+        41_500
+
+
+def test_a_member_lost_on_1_april_is_not_in_the_household_test() -> None:
+    # wife died 3/31 → 喪失 4/1: not insured on 4月1日, so not counted. Husband alone: 判定 75万 (pension 200万)
+    # > 5割 line for one 73.5万, ≤ 99万 → 2割: 46,400 + 51,606 = 98,006 → 98,000 (counting her: 5割 80,600)
+    result = calculate(2025, [Member("h", True, True, OLD, public_pension_receipts=2_000_000),
+                              Member("w", True, False, date(1949, 1, 5), public_pension_receipts=800_000,
+                                     lost_on=date(2025, 4, 1))])
+    assert result.reduction == "20%"
+    assert result.members[0].annual_premium == 98_000
