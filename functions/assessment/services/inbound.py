@@ -8,15 +8,14 @@ otherwise nothing of it is applied and it is `refused`.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from functions.assessment.rules.fixed_records import Reject
 from shared.adapters.audit_log import AuditEvent
+from shared.adapters.objects import put_reject_report
 from shared.domain.counterparties import Counterparty, registered
 from shared.runtime import Runtime
 
@@ -85,10 +84,5 @@ def run_import(rt: Runtime, *, kind: str, counterparty_code: str, content: bytes
 
 
 def _reject_report(rt: Runtime, counterparty: str, file_hash: str, rejects: list[Reject]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["row", "field", "reason"])
-    writer.writerows([r.row, r.field, r.reason] for r in rejects)
-    key = f"reports/{counterparty}/{rt.clock():%Y%m%d}/{file_hash[:16]}-rejects.csv"
-    rt.objects("exchange").put(key, out.getvalue().encode("utf-8"), "text/csv; charset=utf-8")
-    return key
+    return put_reject_report(rt.objects("exchange"), counterparty, rt.clock(), file_hash,
+                             [(r.row, r.field, r.reason) for r in rejects])
