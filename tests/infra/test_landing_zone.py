@@ -294,29 +294,6 @@ def _role_statements(stack: Declared, workflow: str) -> list[dict]:
     return stack.policy(stack.one("iam/rolePolicy:RolePolicy", f"workloads-{workflow}"))["Statement"]
 
 
-NAMED = {"iam/role:Role": "name", "lambda/function:Function": "name", "sqs/queue:Queue": "name",
-         "cloudwatch/logGroup:LogGroup": "name"}
-
-
-def duplicate_physical_names(stack: Declared) -> dict[str, list[str]]:
-    """Physical names two resources of one type share: AWS refuses the second, mocks do not."""
-    found: dict[str, list[str]] = {}
-    for suffix, key in NAMED.items():
-        names = [r.inputs.get(key) for r in stack.of(suffix) if r.inputs.get(key)]
-        found[suffix] = sorted({n for n in names if names.count(n) > 1})
-    return {k: v for k, v in found.items() if v}
-
-
-def test_physical_names_are_unique(stack: Declared) -> None:
-    assert duplicate_physical_names(stack) == {}
-
-
-def test_the_uniqueness_check_catches_a_shared_role_name(dev: Declared) -> None:
-    role = next(r for r in dev.of("iam/role:Role") if r.inputs.get("name", "").endswith("-intake"))
-    twin = Declared([*dev.resources, role])
-    assert duplicate_physical_names(twin) == {"iam/role:Role": [role.inputs["name"]]}
-
-
 def _writes(stack: Declared, label: str) -> set[str]:
     """The tables a function's role may write, by logical name (the mocks' ARNs end in the resource name)."""
     statement = next(s for s in _role_statements(stack, label) if s["Sid"] == "WriteTables")
