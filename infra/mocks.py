@@ -92,11 +92,13 @@ def _arn(typ: str, name: str, inputs: dict[str, Any], account: str) -> str:
 
 
 class RecordingMocks(pulumi.runtime.Mocks):
-    def __init__(self, preview: bool = False, account: str = ACCOUNT) -> None:
+    def __init__(self, preview: bool = False, account: str = ACCOUNT, deployer: str | None = None) -> None:
         self.resources: list[Recorded] = []
         self.stack: Any = None  # the infra.program.Stack the program built
         self.preview = preview
         self.account = account
+        # The role the operator deploys as (the documented practice: the My Number key's administrator).
+        self.deployer = deployer or f"arn:aws:iam::{account}:role/deployer"
         self.calls: list[str] = []
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
@@ -121,11 +123,12 @@ class RecordingMocks(pulumi.runtime.Mocks):
     def call(self, args: pulumi.runtime.MockCallArgs) -> Any:
         self.calls.append(args.token)
         if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
-            return {"accountId": self.account, "arn": f"arn:aws:sts::{self.account}:assumed-role/deployer/ops",
+            role = self.deployer.rsplit("/", 1)[1]
+            return {"accountId": self.account, "arn": f"arn:aws:sts::{self.account}:assumed-role/{role}/ops",
                     "userId": "AROA:ops", "id": self.account}
         if args.token == "aws:iam/getSessionContext:getSessionContext":
-            return {"arn": args.args.get("arn", ""), "issuerArn": f"arn:aws:iam::{self.account}:role/deployer",
-                    "issuerId": "AROA", "issuerName": "deployer", "sessionName": "ops", "id": "ctx"}
+            return {"arn": args.args.get("arn", ""), "issuerArn": self.deployer, "issuerId": "AROA",
+                    "issuerName": self.deployer.rsplit("/", 1)[1], "sessionName": "ops", "id": "ctx"}
         return {}
 
 
@@ -148,14 +151,16 @@ def account_of(values: dict[str, Any]) -> str:
 
 
 def run_program_with_stack(stack: str, config: dict[str, Any] | None = None,
-                           after: Any = None, preview: bool = False) -> RecordingMocks:
+                           after: Any = None, preview: bool = False, deployer: str | None = None) -> RecordingMocks:
     """As run_program, keeping the built Stack; `after(stack)` may declare more resources (test variants).
-    With `preview`, emulate the preview of a first deployment (unknown outputs)."""
+    With `preview`, emulate the preview of a first deployment (unknown outputs). The mocks deploy as
+    `deployer` (default: the stack's key administrator, as docs/operators.md asks)."""
     from infra.program import build
     from infra.settings import load
 
     values = stack_config(stack) if config is None else config
-    mocks = RecordingMocks(preview=preview, account=account_of(values))
+    mocks = RecordingMocks(preview=preview, account=account_of(values),
+                           deployer=deployer or values.get("choju:keyAdminRoleArn"))
     monitor = RecordingMonitor(mocks)
     pulumi.runtime.set_mocks(mocks, project="choju", stack=stack, preview=preview, monitor=monitor)
     pulumi.runtime.set_all_config({k: v if isinstance(v, str) else json.dumps(v) for k, v in values.items()})

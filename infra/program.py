@@ -14,6 +14,7 @@ from infra.documents import json_output, region_scp
 from infra.keys import Keys
 from infra.monitoring import Monitoring
 from infra.network import Network
+from infra.preflight import key_administrator
 from infra.replication import Replication
 from infra.settings import StackSettings
 from infra.storage import Storage
@@ -29,6 +30,7 @@ class Stack:
     monitoring: Monitoring
     workloads: Workloads
     api: PrivateApi
+    settings: StackSettings | None = None
 
 
 def break_glass_role(settings: StackSettings, account_id: Any) -> pulumi.Output[str]:
@@ -47,8 +49,9 @@ def break_glass_role(settings: StackSettings, account_id: Any) -> pulumi.Output[
 
 
 def build(settings: StackSettings) -> Stack:
-    account_id = aws.get_caller_identity_output().account_id
-    keys = Keys("keys", settings, account_id)
+    caller = aws.get_caller_identity_output()
+    account_id = caller.account_id
+    keys = Keys("keys", settings, account_id, key_administrator(settings, caller.arn))
     key_arns = {name: key.arn for name, key in keys.keys.items()}
     network = Network("network", settings, account_id, key_arns["logs"])
     replication_role_arn = pulumi.Output.concat("arn:aws:iam::", account_id, ":role/", settings.name_prefix,
@@ -71,4 +74,4 @@ def build(settings: StackSettings) -> Stack:
     pulumi.export("alerts_topic_arn", monitoring.topic.arn)
     pulumi.export("provided_by_organisation", monitoring.provided_by_organisation)
     pulumi.export("organisation_region_scp", json_output(region_scp()))
-    return Stack(keys, network, storage, replication, monitoring, workloads, api)
+    return Stack(keys, network, storage, replication, monitoring, workloads, api, settings)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +44,7 @@ class StackSettings:
     token_issuer: str
     token_audience: str
     break_glass_role_arn: str | None
+    key_admin_role_arn: str | None = None  # the My Number key's administrator; default: the deploying role
     city_network: CityNetwork = field(default_factory=lambda: CityNetwork("none"))
     tags: dict[str, str] = field(default_factory=dict)
 
@@ -50,6 +52,13 @@ class StackSettings:
 def _bool(config: pulumi.Config, key: str, default: bool) -> bool:
     value = config.get_bool(key)
     return default if value is None else value
+
+
+def _role_arn(config: pulumi.Config, key: str) -> str | None:
+    value = config.get(key)
+    if value is not None and not re.fullmatch(r"arn:aws:iam::\d{12}:role/[\w+=,.@/-]+", value):
+        raise StackConfigError(f"choju:{key} is {value!r}; it names an IAM role: arn:aws:iam::<account>:role/<name>")
+    return value
 
 
 def load(stack: str | None = None) -> StackSettings:
@@ -97,6 +106,7 @@ def load(stack: str | None = None) -> StackSettings:
         token_issuer=config.require("tokenIssuer"),
         token_audience=config.get("tokenAudience") or "choju-counter-api",
         break_glass_role_arn=config.get("breakGlassRoleArn"),
+        key_admin_role_arn=_role_arn(config, "keyAdminRoleArn"),
         city_network=CityNetwork(city.get("kind", "none"), city.get("transitGatewayId"), tuple(city.get("cidrs", []))),
         tags={"project": "choju", "stack": stack, **(config.get_object("tags") or {})},
     )
