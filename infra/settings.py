@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,7 @@ class CityNetwork:
     kind: str  # "none" | "transit-gateway" | "vpn-gateway"
     transit_gateway_id: str | None = None
     cidrs: tuple[str, ...] = ()
+    resolver: bool = False  # a Route 53 Resolver inbound endpoint for the city's DNS servers
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,21 @@ def _bool(config: pulumi.Config, key: str, default: bool) -> bool:
     return default if value is None else value
 
 
+def _city_cidr(cidr: str, vpc_cidr: str) -> None:
+    """A city network is private address space (RFC 1918 or RFC 6598) outside the VPC: anything else would
+    route or admit the internet (0.0.0.0/1 and 128.0.0.0/1 are a default route in two halves)."""
+    try:
+        network = ipaddress.ip_network(cidr)
+    except ValueError:
+        raise StackConfigError(f"choju:cityNetwork.cidrs: {cidr!r} is not a network address") from None
+    shared = ipaddress.ip_network("100.64.0.0/10")
+    if network.version != 4 or not (network.is_private or network.subnet_of(shared)) or network.prefixlen < 8:
+        raise StackConfigError(f"choju:cityNetwork.cidrs: {cidr} is not a private network of the city "
+                               "(RFC 1918 or RFC 6598)")
+    if network.overlaps(ipaddress.ip_network(vpc_cidr)):
+        raise StackConfigError(f"choju:cityNetwork.cidrs: {cidr} overlaps the VPC ({vpc_cidr})")
+
+
 def _role_arn(config: pulumi.Config, key: str) -> str | None:
     value = config.get(key)
     if value is not None and not re.fullmatch(r"arn:aws:iam::\d{12}:role/[\w+=,.@/-]+", value):
@@ -82,6 +99,12 @@ def load(stack: str | None = None) -> StackSettings:
         raise StackConfigError("choju:cityNetwork.kind is none, transit-gateway or vpn-gateway")
     if any(c in ("0.0.0.0/0", "::/0") for c in city.get("cidrs", [])):
         raise StackConfigError("choju:cityNetwork.cidrs must name the city's networks, never a default route")
+    vpc_cidr = config.get("vpcCidr") or "10.20.0.0/16"
+    for cidr in city.get("cidrs", []):
+        _city_cidr(cidr, vpc_cidr)
+    if city.get("kind", "none") == "none" and (city.get("cidrs") or city.get("resolverInbound")):
+        raise StackConfigError("choju:cityNetwork.cidrs and resolverInbound need a link (kind transit-gateway or "
+                               "vpn-gateway): without one no terminal can reach the API")
     architecture = config.get("lambdaArchitecture") or "x86_64"
     if architecture not in ("x86_64", "arm64"):
         raise StackConfigError("choju:lambdaArchitecture is x86_64 or arm64")
@@ -90,7 +113,7 @@ def load(stack: str | None = None) -> StackSettings:
         region=region,
         replica_region=replica,
         name_prefix=config.get("namePrefix") or f"choju-{stack}",
-        vpc_cidr=config.get("vpcCidr") or "10.20.0.0/16",
+        vpc_cidr=vpc_cidr,
         availability_zones=zones,
         log_retention_days=config.get_int("logRetentionDays") or 400,
         audit_lock_days=config.get_int("auditLockDays") or 7 * 365,
@@ -107,6 +130,7 @@ def load(stack: str | None = None) -> StackSettings:
         token_audience=config.get("tokenAudience") or "choju-counter-api",
         break_glass_role_arn=config.get("breakGlassRoleArn"),
         key_admin_role_arn=_role_arn(config, "keyAdminRoleArn"),
-        city_network=CityNetwork(city.get("kind", "none"), city.get("transitGatewayId"), tuple(city.get("cidrs", []))),
+        city_network=CityNetwork(city.get("kind", "none"), city.get("transitGatewayId"), tuple(city.get("cidrs", [])),
+                                 bool(city.get("resolverInbound", False))),
         tags={"project": "choju", "stack": stack, **(config.get_object("tags") or {})},
     )
