@@ -11,6 +11,7 @@ import pulumi_aws as aws
 from infra.api import PrivateApi
 from infra.bundle import build_code, build_layer
 from infra.documents import json_output, region_scp
+from infra.identity_keys import IdentityKeys
 from infra.keys import Keys
 from infra.monitoring import Monitoring
 from infra.network import Network
@@ -60,6 +61,7 @@ def build(settings: StackSettings) -> Stack:
                       [break_glass_role(settings, account_id), replication_role_arn])
     replication = Replication("replication", settings, account_id, storage.buckets, storage.tables, key_arns["data"])
     monitoring = Monitoring("monitoring", settings, account_id, key_arns, storage.buckets, storage.access_logs)
+    identity_keys = IdentityKeys("identity-keys", settings)
     layer = pulumi.FileArchive(str(build_layer(settings.lambda_architecture)))
     workloads = Workloads("workloads", settings, account_id, subnet_ids=network.subnet_ids,
                           security_group_id=network.workload_sg.id, tables=storage.tables, buckets=storage.buckets,
@@ -72,6 +74,8 @@ def build(settings: StackSettings) -> Stack:
     pulumi.export("tables", {name: table.name for name, table in storage.tables.items()})
     pulumi.export("buckets", {name: bucket.bucket for name, bucket in storage.buckets.items()})
     pulumi.export("alerts_topic_arn", monitoring.topic.arn)
+    pulumi.export("identity_keys_parameter", identity_keys.parameter.name)
+    pulumi.export("identity_provider_jwks_url", settings.jwks_url)  # where `choju jwks sync --from` reads
     pulumi.export("provided_by_organisation", monitoring.provided_by_organisation)
     pulumi.export("organisation_region_scp", json_output(region_scp()))
     return Stack(keys, network, storage, replication, monitoring, workloads, api, settings)

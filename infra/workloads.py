@@ -12,7 +12,9 @@ import pulumi
 import pulumi_aws as aws
 
 from functions.registry import WORKFLOWS
+from infra.arns import parameter_arn
 from infra.documents import assume_role, json_output, region_boundary
+from infra.identity_keys import parameter_name
 from infra.log_groups import encrypted_log_group
 from infra.settings import StackSettings
 from shared.storage import STORAGE
@@ -94,6 +96,13 @@ def role_policy(needs: Needs, settings: StackSettings, account_id: Any, tables: 
     return {"Version": "2012-10-17", "Statement": statements}
 
 
+def identity_keys_statement(settings: StackSettings, account_id: Any) -> dict[str, Any]:
+    """API functions read the identity provider's public keys (infra/identity_keys.py); batch jobs verify no
+    tokens and do not get this."""
+    return {"Sid": "IdentityProviderKeys", "Effect": "Allow", "Action": ["ssm:GetParameter"],
+            "Resource": parameter_arn(settings.region, account_id, parameter_name(settings))}
+
+
 class Workloads(pulumi.ComponentResource):
     def __init__(self, name: str, settings: StackSettings, account_id: Any, *, subnet_ids: list[Any],
                  security_group_id: Any, tables: dict[str, aws.dynamodb.Table], buckets: dict[str, aws.s3.Bucket],
@@ -138,9 +147,11 @@ class Workloads(pulumi.ComponentResource):
         role = aws.iam.Role(f"{name}-{label}", name=function_name,
                             assume_role_policy=json_output(assume_role("lambda.amazonaws.com", account_id)),
                             permissions_boundary=self.boundary.arn, tags=settings.tags, opts=child)
-        aws.iam.RolePolicy(f"{name}-{label}", role=role.id, policy=json_output(role_policy(
-            deployed.workflow.role_needs, settings, account_id, tables, buckets, keys, dlq.arn, log_group.arn)),
-            opts=child)
+        document = role_policy(deployed.workflow.role_needs, settings, account_id, tables, buckets, keys, dlq.arn,
+                               log_group.arn)
+        if deployed.job is None:
+            document["Statement"].append(identity_keys_statement(settings, account_id))
+        policy = aws.iam.RolePolicy(f"{name}-{label}", role=role.id, policy=json_output(document), opts=child)
         return aws.lambda_.Function(
             f"{name}-{label}", name=function_name, runtime="python3.11", handler=deployed.handler, code=code,
             layers=[self.layer.arn], role=role.arn, architectures=[settings.lambda_architecture],
@@ -152,12 +163,14 @@ class Workloads(pulumi.ComponentResource):
             logging_config={"log_format": "JSON", "log_group": log_group.name},
             environment={"variables": {
                 "CHOJU_MODE": "aws", "CHOJU_REGION": settings.region, "CHOJU_NAME_PREFIX": settings.name_prefix,
-                "CHOJU_JWKS": settings.jwks_url, "CHOJU_TOKEN_ISSUER": settings.token_issuer,
+                "CHOJU_JWKS": f"ssm:{parameter_name(settings)}", "CHOJU_TOKEN_ISSUER": settings.token_issuer,
                 "CHOJU_TOKEN_AUDIENCE": settings.token_audience, "POWERTOOLS_SERVICE_NAME": "choju",
                 "POWERTOOLS_METRICS_NAMESPACE": "choju",
             }},
             tags={**settings.tags, "choju:workflow": deployed.workflow.name},
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[log_group]))
+            # After the role's policy: CreateFunction with a VPC configuration checks that the role may create
+            # network interfaces, and a function must not run before it may reach its tables.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[log_group, policy]))
     def _trigger(self, name: str, batch: str, trigger: Schedule | BucketEvent, fn: aws.lambda_.Function,
                  buckets: dict[str, aws.s3.Bucket], account_id: Any) -> None:
         child = pulumi.ResourceOptions(parent=self)

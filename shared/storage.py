@@ -97,11 +97,12 @@ class KeySpec(NamedTuple):
 
 
 class ParameterSpec(NamedTuple):
-    """An SSM parameter whose value is a KMS ciphertext (never a plaintext secret)."""
+    """An SSM parameter: a KMS ciphertext (never a plaintext secret), or — with `encrypted_with` None — public
+    data such as the identity provider's public keys."""
 
     name: str
     purpose: str
-    encrypted_with: str  # a KeySpec name
+    encrypted_with: str | None  # a KeySpec name
 
     def physical_name(self, prefix: str) -> str:
         return f"/{prefix}/{self.name}"
@@ -283,6 +284,12 @@ STORAGE = StorageDeclaration(
             "mynumber-index-key",
             "HMAC secret of the My Number blind index, as a KMS ciphertext (design rule 5)",
             "mynumber",
+        ),
+        ParameterSpec(
+            "idp-jwks",
+            "the identity provider's public signing keys (JWKS), written by `choju jwks sync`, read by every API "
+            "function through the SSM endpoint (PIA-III-3-c)",
+            None,
         ),
     ),
 )

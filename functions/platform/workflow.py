@@ -19,5 +19,7 @@ WORKFLOW = Workflow(
     cli=(
         CliCommand("audit-log", "audit-log tools: verify the chain, the self-inspection report",
                    "functions.platform.cli:AUDIT_LOG"),
+        CliCommand("jwks", "the identity provider's public keys inside the account: sync, show",
+                   "functions.platform.jwks_cli:JWKS"),
     ),
 )
