@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
 from infra.api import PrivateApi
+from infra.break_glass import break_glass_role
 from infra.bundle import build_code, build_layer
 from infra.documents import json_output, region_scp
 from infra.identity_keys import IdentityKeys
@@ -34,21 +34,6 @@ class Stack:
     settings: StackSettings | None = None
 
 
-def break_glass_role(settings: StackSettings, account_id: Any) -> pulumi.Output[str]:
-    """The operator's emergency role: the only principal allowed around the endpoint-only bucket policies.
-    Assumable by this account's administrators with MFA; use of it is visible in CloudTrail."""
-    if settings.break_glass_role_arn:
-        return pulumi.Output.from_input(settings.break_glass_role_arn)
-    role = aws.iam.Role("break-glass", name=f"{settings.name_prefix}-break-glass", max_session_duration=3600,
-                        assume_role_policy=json_output({"Version": "2012-10-17", "Statement": [{
-                            "Effect": "Allow",
-                            "Principal": {"AWS": pulumi.Output.concat("arn:aws:iam::", account_id, ":root")},
-                            "Action": "sts:AssumeRole",
-                            "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}]}),
-                        tags={**settings.tags, "choju:role": "break-glass"})
-    return role.arn
-
-
 def build(settings: StackSettings) -> Stack:
     caller = aws.get_caller_identity_output()
     account_id = caller.account_id
@@ -59,7 +44,8 @@ def build(settings: StackSettings) -> Stack:
                                                 "-s3-replication")
     storage = Storage("storage", settings, key_arns["data"], [network.endpoints["s3"].id],
                       [break_glass_role(settings, account_id), replication_role_arn])
-    replication = Replication("replication", settings, account_id, storage.buckets, storage.tables, key_arns["data"])
+    replication = Replication("replication", settings, account_id, storage.buckets, storage.tables, key_arns["data"],
+                              storage.versioning)
     monitoring = Monitoring("monitoring", settings, account_id, key_arns, storage.buckets, storage.access_logs)
     identity_keys = IdentityKeys("identity-keys", settings)
     layer = pulumi.FileArchive(str(build_layer(settings.lambda_architecture)))

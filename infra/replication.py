@@ -17,6 +17,7 @@ from shared.storage import STORAGE
 class Replication(pulumi.ComponentResource):
     def __init__(self, name: str, settings: StackSettings, account_id: Any, buckets: dict[str, aws.s3.Bucket],
                  tables: dict[str, aws.dynamodb.Table], data_key_arn: pulumi.Input[str],
+                 versioning: dict[str, aws.s3.BucketVersioning] | None = None,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("choju:storage:Replication", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
@@ -34,6 +35,7 @@ class Replication(pulumi.ComponentResource):
                                  assume_role_policy=json_output(assume_role("s3.amazonaws.com", account_id)),
                                  tags=settings.tags, opts=child)
         self.replicas: dict[str, aws.s3.Bucket] = {}
+        self.versioning = versioning or {}
         for spec in STORAGE.buckets:
             if spec.replicate_to_secondary:
                 self._replicate(name, settings, spec.name, spec.object_lock, buckets[spec.name], data_key_arn,
@@ -49,7 +51,7 @@ class Replication(pulumi.ComponentResource):
                                 object_lock_enabled=object_lock or None,
                                 tags={**settings.tags, "data-classification": "replica", "choju:replica-of": logical},
                                 opts=pulumi.ResourceOptions(parent=self, provider=self.osaka, **KEEP))
-        harden_bucket(resource, replica, self.osaka_key.arn, in_osaka)
+        replica_versioning = harden_bucket(resource, replica, self.osaka_key.arn, in_osaka)
         aws.s3.BucketPolicy(f"{resource}-policy", bucket=replica.id, policy=json_output({
             "Version": "2012-10-17", "Statement": [
                 {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
@@ -60,7 +62,7 @@ class Replication(pulumi.ComponentResource):
                  "Resource": pulumi.Output.concat(replica.arn, "/*"),
                  "Condition": {"ArnNotEquals": {"aws:PrincipalArn": self.role.arn}}}]}), opts=in_osaka)
         self.replicas[logical] = replica
-        aws.iam.RolePolicy(f"{resource}-replication", role=self.role.id, policy=json_output({
+        permissions = aws.iam.RolePolicy(f"{resource}-replication", role=self.role.id, policy=json_output({
             "Version": "2012-10-17", "Statement": [
                 {"Effect": "Allow", "Action": ["s3:GetReplicationConfiguration", "s3:ListBucket"],
                  "Resource": source.arn},
@@ -80,7 +82,10 @@ class Replication(pulumi.ComponentResource):
             "source_selection_criteria": {"sse_kms_encrypted_objects": {"status": "Enabled"}},
             "destination": {"bucket": replica.arn, "storage_class": "STANDARD",
                             "encryption_configuration": {"replica_kms_key_id": self.osaka_key.arn}},
-        }], opts=child)
+        # S3 refuses a replication configuration until versioning is on at both ends (S3 User Guide,
+        # "Requirements for live replication"), and replication needs its role's permissions.
+        }], opts=pulumi.ResourceOptions(parent=self, depends_on=[
+            replica_versioning, permissions, *([self.versioning[logical]] if logical in self.versioning else [])]))
 
     def _backups(self, name: str, settings: StackSettings, account_id: Any, tables: dict[str, aws.dynamodb.Table],
                  data_key_arn: pulumi.Input[str], child: pulumi.ResourceOptions,

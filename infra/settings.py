@@ -47,6 +47,7 @@ class StackSettings:
     token_audience: str
     break_glass_role_arn: str | None
     key_admin_role_arn: str | None = None  # the My Number key's administrator; default: the deploying role
+    break_glass_trusted_principals: tuple[str, ...] = ()  # role ARN patterns that may assume the break-glass role
     city_network: CityNetwork = field(default_factory=lambda: CityNetwork("none"))
     tags: dict[str, str] = field(default_factory=dict)
 
@@ -69,6 +70,15 @@ def _city_cidr(cidr: str, vpc_cidr: str) -> None:
                                "(RFC 1918 or RFC 6598)")
     if network.overlaps(ipaddress.ip_network(vpc_cidr)):
         raise StackConfigError(f"choju:cityNetwork.cidrs: {cidr} overlaps the VPC ({vpc_cidr})")
+
+
+def _trusted_principals(config: pulumi.Config) -> tuple[str, ...]:
+    values = tuple(config.get_object("breakGlassTrustedPrincipals") or ())
+    for value in values:
+        if not re.fullmatch(r"arn:aws:iam::\d{12}:role/[\w+=,.@/*-]+", str(value)) or str(value).endswith(":role/*"):
+            raise StackConfigError(f"choju:breakGlassTrustedPrincipals: {value!r} must name roles of the account "
+                                   "(a pattern such as .../AWSReservedSSO_ChojuBreakGlass_*), never every role")
+    return values
 
 
 def _role_arn(config: pulumi.Config, key: str) -> str | None:
@@ -130,6 +140,7 @@ def load(stack: str | None = None) -> StackSettings:
         token_audience=config.get("tokenAudience") or "choju-counter-api",
         break_glass_role_arn=config.get("breakGlassRoleArn"),
         key_admin_role_arn=_role_arn(config, "keyAdminRoleArn"),
+        break_glass_trusted_principals=_trusted_principals(config),
         city_network=CityNetwork(city.get("kind", "none"), city.get("transitGatewayId"), tuple(city.get("cidrs", [])),
                                  bool(city.get("resolverInbound", False))),
         tags={"project": "choju", "stack": stack, **(config.get_object("tags") or {})},

@@ -16,9 +16,13 @@ from shared.storage import RETENTION_CLASSES, STORAGE, BucketSpec, TableSpec
 KEEP = {"retain_on_delete": True}
 
 
-# Reading, writing, listing and deleting data; bucket configuration stays with IAM, so the deployment role can
-# still manage the bucket from outside the VPC without being able to read what is in it.
-DATA_ACTIONS = ["s3:GetObject*", "s3:PutObject*", "s3:DeleteObject*", "s3:ListBucket*", "s3:RestoreObject",
+# Reading, writing and deleting data, and listing versions and uploads; bucket configuration stays with IAM, so
+# the deployment role can still manage the bucket from outside the VPC without being able to read what is in it.
+# s3:ListBucket is not among them: it is also the permission of HeadBucket, which Pulumi calls on every refresh
+# and update of a bucket (S3 API Reference, HeadBucket: "you must have the s3:ListBucket permission"); denying
+# it outside the endpoint would lock the deployer out. Object keys (listed with it) carry ids, never personal data.
+DATA_ACTIONS = ["s3:GetObject*", "s3:PutObject*", "s3:DeleteObject*", "s3:ListBucketVersions",
+                "s3:ListBucketMultipartUploads", "s3:ListMultipartUploadParts", "s3:RestoreObject",
                 "s3:ReplicateObject", "s3:ReplicateDelete"]
 
 
@@ -37,19 +41,21 @@ def tls_and_endpoint_policy(bucket_arn: Any, endpoint_ids: list[Any], exempt_rol
 
 
 def harden_bucket(name: str, bucket: aws.s3.Bucket, key_arn: pulumi.Input[str] | None,
-                  child: pulumi.ResourceOptions, sse_algorithm: str = "aws:kms") -> None:
-    """The side-by-side resources every bucket gets (pulumi-aws v7 splits them from the bucket)."""
+                  child: pulumi.ResourceOptions, sse_algorithm: str = "aws:kms") -> aws.s3.BucketVersioning:
+    """The side-by-side resources every bucket gets (pulumi-aws v7 splits them from the bucket); returns the
+    versioning, which replication and Object Lock must wait for."""
     aws.s3.BucketPublicAccessBlock(f"{name}-pab", bucket=bucket.id, block_public_acls=True, block_public_policy=True,
                                    ignore_public_acls=True, restrict_public_buckets=True, opts=child)
     aws.s3.BucketOwnershipControls(f"{name}-ownership", bucket=bucket.id,
                                    rule={"object_ownership": "BucketOwnerEnforced"}, opts=child)
-    aws.s3.BucketVersioning(f"{name}-versioning", bucket=bucket.id,
-                            versioning_configuration={"status": "Enabled"}, opts=child)
+    versioning = aws.s3.BucketVersioning(f"{name}-versioning", bucket=bucket.id,
+                                         versioning_configuration={"status": "Enabled"}, opts=child)
     default = {"sse_algorithm": sse_algorithm, **({"kms_master_key_id": key_arn} if key_arn is not None else {})}
     aws.s3.BucketServerSideEncryptionConfiguration(
         f"{name}-sse", bucket=bucket.id,
         rules=[{"apply_server_side_encryption_by_default": default, "bucket_key_enabled": key_arn is not None}],
         opts=child)
+    return versioning
 
 
 class Storage(pulumi.ComponentResource):
@@ -59,6 +65,7 @@ class Storage(pulumi.ComponentResource):
         super().__init__("choju:storage:Storage", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         self.settings = settings
+        self.versioning: dict[str, aws.s3.BucketVersioning] = {}
         self.tables: dict[str, aws.dynamodb.Table] = {
             spec.name: self._table(name, spec, data_key_arn) for spec in STORAGE.tables}
         self.access_logs = aws.s3.Bucket(f"{name}-access-logs", bucket=f"{settings.name_prefix}-access-logs",
@@ -114,7 +121,7 @@ class Storage(pulumi.ComponentResource):
                                tags={**self.settings.tags, "data-classification": spec.data_class.value,
                                      "retention": spec.retention},
                                opts=pulumi.ResourceOptions(parent=self, **KEEP))
-        harden_bucket(resource, bucket, key_arn, child)
+        self.versioning[spec.name] = harden_bucket(resource, bucket, key_arn, child)
         aws.s3.BucketPolicy(f"{resource}-policy", bucket=bucket.id, policy=json_output(
             tls_and_endpoint_policy(bucket.arn, endpoint_ids, exempt_role_arns)), opts=child)
         aws.s3.BucketLogging(f"{resource}-logging", bucket=bucket.id, target_bucket=self.access_logs.id,
@@ -129,7 +136,8 @@ class Storage(pulumi.ComponentResource):
         if spec.object_lock:
             aws.s3.BucketObjectLockConfiguration(
                 f"{resource}-object-lock", bucket=bucket.id, object_lock_enabled="Enabled",
-                rule={"default_retention": {"mode": "COMPLIANCE", "days": self.settings.audit_lock_days}}, opts=child)
+                rule={"default_retention": {"mode": "COMPLIANCE", "days": self.settings.audit_lock_days}},
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[self.versioning[spec.name]]))
         return bucket
 
     def table_arns(self, names: tuple[str, ...]) -> list[pulumi.Output[str]]:
