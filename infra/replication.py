@@ -9,6 +9,7 @@ import pulumi
 import pulumi_aws as aws
 
 from infra.documents import assume_role, json_output
+from infra.providers import regional_provider
 from infra.settings import StackSettings
 from infra.storage import KEEP, harden_bucket
 from shared.storage import STORAGE
@@ -21,7 +22,7 @@ class Replication(pulumi.ComponentResource):
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("choju:storage:Replication", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        self.osaka = aws.Provider(f"{name}-osaka", region=settings.replica_region, opts=child)
+        self.osaka = regional_provider(f"{name}-osaka", settings, settings.replica_region, opts=child)
         in_osaka = pulumi.ResourceOptions(parent=self, provider=self.osaka)
         root = pulumi.Output.concat("arn:aws:iam::", account_id, ":root")
         self.osaka_key = aws.kms.Key(

@@ -77,7 +77,8 @@ def test_endpoints_cover_every_api_the_functions_call(stack: Declared) -> None:
         assert endpoints[service].inputs["privateDnsEnabled"] is True
     for service in ("s3", "dynamodb", "kms", "sqs"):
         policy = json.loads(endpoints[service].inputs["policy"])
-        assert policy["Statement"][0]["Condition"] == {"StringEquals": {"aws:ResourceAccount": "123456789012"}}
+        account = stack.one("kms/key:Key", "keys-data").inputs["policy"].split("arn:aws:iam::")[1][:12]
+        assert policy["Statement"][0]["Condition"] == {"StringEquals": {"aws:ResourceAccount": account}}
 
 
 def test_endpoints_accept_https_only_from_the_workload(stack: Declared) -> None:
