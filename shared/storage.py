@@ -83,6 +83,7 @@ class BucketSpec(NamedTuple):
     versioning: bool = True
     object_lock: bool = False
     replicate_to_secondary: bool = False
+    receives_files: bool = False  # files from outside (counters, counterparties): scanned for malware (PIA-III-7-c)
 
     def physical_name(self, prefix: str) -> str:
         return f"{prefix}-{self.name}"
@@ -266,12 +267,14 @@ STORAGE = StorageDeclaration(
             DataClass.SPECIFIC_PERSONAL,
             "insurance-record",
             replicate_to_secondary=True,
+            receives_files=True,
         ),
         BucketSpec(
             "exchange",
             "files exchanged with registered counterparties (PIA-III-2-d, III-2-i)",
             DataClass.SPECIFIC_PERSONAL,
             "exchange",
+            receives_files=True,
         ),
     ),
     keys=(
