@@ -42,6 +42,9 @@ KEYS_LIFESPAN_SECONDS = 300.0
 UNKNOWN_KID_REFRESH_SECONDS = 60.0
 PRIVATE_MEMBERS = ("d", "p", "q", "dp", "dq", "qi", "oth", "k")
 
+# A staff token lives at most one working day: a stolen token must not open sessions for weeks (issue 18).
+MAX_LIFETIME_SECONDS = 12 * 3600
+
 KeySource = Callable[[], dict[str, Any]]
 
 
@@ -172,6 +175,9 @@ class TokenVerifier:
             raise TokenRejected("invalid-token", f"the token lacks the required claim {error.claim!r}") from None
         except jwt.PyJWTError as error:
             raise TokenRejected("invalid-token", f"the token could not be verified: {type(error).__name__}") from None
+        if int(claims["exp"]) - int(claims["iat"]) > MAX_LIFETIME_SECONDS:
+            raise TokenRejected("invalid-token", f"the token lives longer than {MAX_LIFETIME_SECONDS // 3600} hours; "
+                                                 "the identity provider must issue shorter ones")
         return VerifiedToken(
             subject=str(claims["sub"]),
             jti=str(claims["jti"]),
