@@ -25,6 +25,9 @@ __all__ = ["break_glass_policy", "break_glass_role", "break_glass_role_name"]
 
 
 def break_glass_role_name(settings: StackSettings) -> str:
+    """The organisation's role (choju:breakGlassRoleArn) or the one this stack creates."""
+    if settings.break_glass_role_arn:
+        return settings.break_glass_role_arn.rsplit("/", 1)[1]
     return f"{settings.name_prefix}-break-glass"
 
 

@@ -76,7 +76,21 @@ def key_policy(name: str, settings: StackSettings, account_id: Any, key_admin: A
             "Principal": {"Service": ["events.amazonaws.com", "cloudwatch.amazonaws.com"]},
             "Action": ["kms:GenerateDataKey*", "kms:Decrypt"], "Resource": "*",
             "Condition": {"StringEquals": {"aws:SourceAccount": account_id}}})
+        if settings.creates("macie"):
+            statements.append(macie_statement(account_id))
     return {"Version": "2012-10-17", "Statement": statements}
+
+
+def macie_statement(account_id: Any) -> dict[str, Any]:
+    """Macie reads objects under the data key with its service-linked role, whose own policy has no KMS
+    permission, so the key policy must allow it (Macie User Guide, "Allowing Macie to use a customer managed
+    AWS KMS key"). The role is created when Macie is enabled, after the key: KMS refuses a policy naming a
+    principal that does not exist yet, so it is matched by aws:PrincipalArn under `*`, limited to this account."""
+    from infra.account_controls import macie_service_role
+
+    return {"Sid": "MacieDiscovery", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:Decrypt",
+            "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalArn": macie_service_role(account_id),
+                                                            "kms:CallerAccount": account_id}}}
 
 
 def cloudtrail_statements(settings: StackSettings, account_id: Any) -> list[dict[str, Any]]:

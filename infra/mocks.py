@@ -100,6 +100,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
         # The role the operator deploys as (the documented practice: the My Number key's administrator).
         self.deployer = deployer or f"arn:aws:iam::{account}:role/deployer"
         self.calls: list[str] = []
+        self.concurrency_quota = 1000  # the account's Lambda concurrent-executions quota (Service Quotas)
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         self.resources.append(Recorded(args.typ, args.name, dict(args.inputs), args.provider, args.name))
@@ -129,6 +130,8 @@ class RecordingMocks(pulumi.runtime.Mocks):
         if args.token == "aws:iam/getSessionContext:getSessionContext":
             return {"arn": args.args.get("arn", ""), "issuerArn": self.deployer, "issuerId": "AROA",
                     "issuerName": self.deployer.rsplit("/", 1)[1], "sessionName": "ops", "id": "ctx"}
+        if args.token == "aws:servicequotas/getServiceQuota:getServiceQuota":
+            return {"value": float(self.concurrency_quota), "adjustable": True, "id": "quota"}
         return {}
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from infra.account_controls import AccountControls, exempt_service_roles
 from infra.api import PrivateApi
 from infra.break_glass import break_glass_role
 from infra.bundle import build_code, build_layer
@@ -15,9 +16,9 @@ from infra.identity_keys import IdentityKeys
 from infra.keys import Keys
 from infra.monitoring import Monitoring
 from infra.network import Network
-from infra.preflight import key_administrator
+from infra.preflight import key_administrator, reserved_concurrency
 from infra.replication import Replication
-from infra.settings import StackSettings
+from infra.settings import CAPABILITIES, StackSettings
 from infra.storage import Storage
 from infra.workloads import Workloads
 
@@ -31,6 +32,7 @@ class Stack:
     monitoring: Monitoring
     workloads: Workloads
     api: PrivateApi
+    account: AccountControls | None = None
     settings: StackSettings | None = None
 
 
@@ -43,10 +45,14 @@ def build(settings: StackSettings) -> Stack:
     replication_role_arn = pulumi.Output.concat("arn:aws:iam::", account_id, ":role/", settings.name_prefix,
                                                 "-s3-replication")
     storage = Storage("storage", settings, key_arns["data"], [network.endpoints["s3"].id],
-                      [break_glass_role(settings, account_id), replication_role_arn])
+                      [break_glass_role(settings, account_id), replication_role_arn,
+                       *exempt_service_roles(settings, account_id)],
+                      table_endpoint_ids=[network.endpoints["dynamodb"].id])
     replication = Replication("replication", settings, account_id, storage.buckets, storage.tables, key_arns["data"],
                               storage.versioning)
     monitoring = Monitoring("monitoring", settings, account_id, key_arns, storage.buckets, storage.access_logs)
+    account = AccountControls("account", settings, account_id, replication.osaka, vpc_id=network.vpc.id,
+                              logs_key_arn=key_arns["logs"], buckets=storage.buckets, access_logs=storage.access_logs)
     identity_keys = IdentityKeys("identity-keys", settings)
     layer = pulumi.FileArchive(str(build_layer(settings.lambda_architecture)))
     workloads = Workloads("workloads", settings, account_id, subnet_ids=network.subnet_ids,
@@ -56,6 +62,7 @@ def build(settings: StackSettings) -> Stack:
     api = PrivateApi("api", settings, account_id, network.endpoints["execute-api"].id, workloads.functions,
                      key_arns["logs"])
     pulumi.export("api_url", api.url)
+    pulumi.export("reserved_concurrency", reserved_concurrency(settings))
     pulumi.export("vpc_id", network.vpc.id)
     pulumi.export("tables", {name: table.name for name, table in storage.tables.items()})
     pulumi.export("buckets", {name: bucket.bucket for name, bucket in storage.buckets.items()})
@@ -63,5 +70,7 @@ def build(settings: StackSettings) -> Stack:
     pulumi.export("identity_keys_parameter", identity_keys.parameter.name)
     pulumi.export("identity_provider_jwks_url", settings.jwks_url)  # where `choju jwks sync --from` reads
     pulumi.export("provided_by_organisation", monitoring.provided_by_organisation)
+    pulumi.export("provisions", {c: "organisation" if c in settings.organisation_provides else "stack"
+                                 for c in sorted(CAPABILITIES)})
     pulumi.export("organisation_region_scp", json_output(region_scp()))
-    return Stack(keys, network, storage, replication, monitoring, workloads, api, settings)
+    return Stack(keys, network, storage, replication, monitoring, workloads, api, account, settings)

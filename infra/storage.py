@@ -11,9 +11,11 @@ import pulumi_aws as aws
 
 from infra.documents import json_output
 from infra.settings import StackSettings
-from shared.storage import RETENTION_CLASSES, STORAGE, BucketSpec, TableSpec
+from shared.storage import RETENTION_CLASSES, STORAGE, BucketSpec, DataClass, TableSpec
 
 KEEP = {"retain_on_delete": True}
+# Tables whose items identify people (PIA-II-2-a): their resource policy admits data calls only through the VPC.
+PERSONAL_DATA = frozenset({DataClass.SPECIFIC_PERSONAL, DataClass.PERSONAL, DataClass.STAFF, DataClass.AUDIT})
 
 
 # Reading, writing and deleting data, and listing versions and uploads; bucket configuration stays with IAM, so
@@ -26,18 +28,43 @@ DATA_ACTIONS = ["s3:GetObject*", "s3:PutObject*", "s3:DeleteObject*", "s3:ListBu
                 "s3:ReplicateObject", "s3:ReplicateDelete"]
 
 
+def tls_only_statement(bucket_arn: Any) -> dict[str, Any]:
+    """Deny every request without TLS (S3 User Guide, "Enforce encryption in transit"; CIS 2.1.1)."""
+    return {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+            "Resource": [bucket_arn, pulumi.Output.concat(bucket_arn, "/*")],
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+
+
 def tls_and_endpoint_policy(bucket_arn: Any, endpoint_ids: list[Any], exempt_role_arns: list[Any]) -> dict[str, Any]:
     """Deny plain HTTP, and deny data access that does not come through this VPC's endpoints unless it is made
     by an exempt role (the operator's break-glass role, S3 replication)."""
     objects = pulumi.Output.concat(bucket_arn, "/*")
     return {"Version": "2012-10-17", "Statement": [
-        {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
-         "Resource": [bucket_arn, objects], "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+        tls_only_statement(bucket_arn),
         {"Sid": "DenyOutsideTheVpcEndpoint", "Effect": "Deny", "Principal": "*", "Action": DATA_ACTIONS,
          "Resource": [bucket_arn, objects],
          "Condition": {"StringNotEquals": {"aws:SourceVpce": endpoint_ids},
                        "ArnNotEquals": {"aws:PrincipalArn": exempt_role_arns}}},
     ]}
+
+
+# Every call that reads or changes items, or copies a table out (an export to S3 is an exfiltration path).
+TABLE_DATA_ACTIONS = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan",
+                      "dynamodb:ConditionCheckItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+                      "dynamodb:BatchWriteItem", "dynamodb:PartiQLSelect", "dynamodb:PartiQLInsert",
+                      "dynamodb:PartiQLUpdate", "dynamodb:PartiQLDelete", "dynamodb:ExportTableToPointInTime",
+                      "dynamodb:GetRecords", "dynamodb:GetShardIterator"]
+
+
+def table_endpoint_policy(table_arn: Any, endpoint_ids: list[Any], exempt_role_arns: list[Any]) -> dict[str, Any]:
+    """The table's resource policy: data calls only through this VPC's DynamoDB endpoint, as for buckets, so a
+    leaked function credential is useless outside the VPC (DynamoDB Developer Guide, "Using resource-based
+    policies", aws:SourceVpce). Management calls (DescribeTable on refresh) stay with IAM."""
+    return {"Version": "2012-10-17", "Statement": [{
+        "Sid": "DenyOutsideTheVpcEndpoint", "Effect": "Deny", "Principal": "*", "Action": TABLE_DATA_ACTIONS,
+        "Resource": [table_arn, pulumi.Output.concat(table_arn, "/*")],
+        "Condition": {"StringNotEquals": {"aws:SourceVpce": endpoint_ids},
+                      "ArnNotEquals": {"aws:PrincipalArn": exempt_role_arns}}}]}
 
 
 def harden_bucket(name: str, bucket: aws.s3.Bucket, key_arn: pulumi.Input[str] | None,
@@ -60,7 +87,7 @@ def harden_bucket(name: str, bucket: aws.s3.Bucket, key_arn: pulumi.Input[str] |
 
 class Storage(pulumi.ComponentResource):
     def __init__(self, name: str, settings: StackSettings, data_key_arn: pulumi.Input[str],
-                 endpoint_ids: list[Any], exempt_role_arns: list[Any],
+                 endpoint_ids: list[Any], exempt_role_arns: list[Any], table_endpoint_ids: list[Any] | None = None,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("choju:storage:Storage", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
@@ -68,6 +95,11 @@ class Storage(pulumi.ComponentResource):
         self.versioning: dict[str, aws.s3.BucketVersioning] = {}
         self.tables: dict[str, aws.dynamodb.Table] = {
             spec.name: self._table(name, spec, data_key_arn) for spec in STORAGE.tables}
+        for spec in STORAGE.tables:
+            if table_endpoint_ids and spec.data_class in PERSONAL_DATA:
+                table = self.tables[spec.name]
+                aws.dynamodb.ResourcePolicy(f"{name}-{spec.name}-policy", resource_arn=table.arn, policy=json_output(
+                    table_endpoint_policy(table.arn, table_endpoint_ids, exempt_role_arns)), opts=child)
         self.access_logs = aws.s3.Bucket(f"{name}-access-logs", bucket=f"{settings.name_prefix}-access-logs",
                                          tags={**settings.tags, "data-classification": "logs",
                                                "choju:role": "access-logs"},
@@ -77,9 +109,7 @@ class Storage(pulumi.ComponentResource):
         harden_bucket(f"{name}-access-logs", self.access_logs, None, child, sse_algorithm="AES256")
         aws.s3.BucketPolicy(f"{name}-access-logs-policy", bucket=self.access_logs.id, policy=json_output({
             "Version": "2012-10-17", "Statement": [
-                {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
-                 "Resource": [self.access_logs.arn, pulumi.Output.concat(self.access_logs.arn, "/*")],
-                 "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+                tls_only_statement(self.access_logs.arn),
                 {"Sid": "S3ServerAccessLogs", "Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"},
                  "Action": "s3:PutObject", "Resource": pulumi.Output.concat(self.access_logs.arn, "/*"),
                  "Condition": {"StringEquals": {"aws:SourceAccount": aws.get_caller_identity_output().account_id}}},

@@ -69,11 +69,16 @@ def role_policy(needs: Needs, settings: StackSettings, account_id: Any, tables: 
     parameter_arns = [pulumi.Output.concat("arn:aws:ssm:", settings.region, ":", account_id, ":parameter",
                                            STORAGE.parameter(p).physical_name(settings.name_prefix))
                       for p in needs.parameters]
+    append_only = {t.name for t in STORAGE.tables if t.append_only}
+    appended = tuple(t for t in needs.all_tables_write if t in append_only)
     statements: list[dict[str, Any]] = [
         {"Sid": "ReadTables", "Effect": "Allow", "Action": TABLE_READ,
          "Resource": table_resources(tuple(dict.fromkeys(needs.all_tables_read + needs.all_tables_write)))},
         {"Sid": "WriteTables", "Effect": "Allow", "Action": TABLE_WRITE,
-         "Resource": table_resources(needs.all_tables_write)},
+         "Resource": table_resources(tuple(t for t in needs.all_tables_write if t not in append_only))},
+        # Append-only tables (the audit log): a conditional put adds a record; nothing may change or delete one.
+        {"Sid": "AppendRecords", "Effect": "Allow", "Action": ["dynamodb:PutItem"],
+         "Resource": [tables[n] for n in appended]},
         {"Sid": "UseKeys", "Effect": "Allow", "Action": KEY_USE, "Resource": [keys[k] for k in needs.keys]},
         {"Sid": "DeadLetters", "Effect": "Allow", "Action": ["sqs:SendMessage"], "Resource": dlq_arn},
         {"Sid": "Logs", "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
@@ -93,7 +98,8 @@ def role_policy(needs: Needs, settings: StackSettings, account_id: Any, tables: 
         # PutParameter: the vault creates the sealed secret on first use (never overwriting it).
         statements.append({"Sid": "SealedParameters", "Effect": "Allow",
                            "Action": ["ssm:GetParameter", "ssm:PutParameter"], "Resource": parameter_arns})
-    return {"Version": "2012-10-17", "Statement": statements}
+    # IAM refuses a statement without resources (a workflow that writes no table of a kind).
+    return {"Version": "2012-10-17", "Statement": [s for s in statements if s["Resource"] != []]}
 
 
 def identity_keys_statement(settings: StackSettings, account_id: Any) -> dict[str, Any]:
@@ -101,6 +107,11 @@ def identity_keys_statement(settings: StackSettings, account_id: Any) -> dict[st
     tokens and do not get this."""
     return {"Sid": "IdentityProviderKeys", "Effect": "Allow", "Action": ["ssm:GetParameter"],
             "Resource": parameter_arn(settings.region, account_id, parameter_name(settings))}
+
+
+def concurrency(settings: StackSettings, label: str) -> int:
+    """The function's reserved concurrency: `choju:functionConcurrency.<label>`, else `choju:reservedConcurrency`."""
+    return settings.function_concurrency.get(label, settings.reserved_concurrency)
 
 
 class Workloads(pulumi.ComponentResource):
@@ -157,7 +168,7 @@ class Workloads(pulumi.ComponentResource):
             layers=[self.layer.arn], role=role.arn, architectures=[settings.lambda_architecture],
             memory_size=settings.lambda_memory_mb,
             timeout=API_TIMEOUT_SECONDS if deployed.job is None else BATCH_TIMEOUT_SECONDS,
-            reserved_concurrent_executions=settings.reserved_concurrency,
+            reserved_concurrent_executions=concurrency(settings, label),
             vpc_config={"subnet_ids": subnet_ids, "security_group_ids": [security_group_id]},
             tracing_config={"mode": "Active"}, dead_letter_config={"target_arn": dlq.arn}, kms_key_arn=keys["data"],
             logging_config={"log_format": "JSON", "log_group": log_group.name},
@@ -186,6 +197,10 @@ class Workloads(pulumi.ComponentResource):
         permission = aws.lambda_.Permission(f"{name}-{batch}", action="lambda:InvokeFunction", function=fn.name,
                                             principal="s3.amazonaws.com", source_arn=bucket.arn,
                                             source_account=account_id, opts=child)
-        aws.s3.BucketNotification(f"{name}-{batch}", bucket=bucket.id, lambda_functions=[{
+        # A bucket scanned for malware also notifies EventBridge, which GuardDuty's plan turns on; this resource owns
+        # the bucket's whole notification configuration, so without `eventbridge` every update would turn it off.
+        spec = STORAGE.bucket(trigger.bucket)
+        aws.s3.BucketNotification(f"{name}-{batch}", bucket=bucket.id, eventbridge=spec.receives_files or None,
+                                  lambda_functions=[{
             "lambda_function_arn": fn.arn, "events": ["s3:ObjectCreated:*"], "filter_prefix": trigger.prefix}],
             opts=pulumi.ResourceOptions(parent=self, depends_on=[permission]))

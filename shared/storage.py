@@ -70,6 +70,7 @@ class TableSpec(NamedTuple):
     retention: str
     ttl_attribute: str | None = None
     indexes: tuple[Index, ...] = ()
+    append_only: bool = False  # records are only ever added: writers get PutItem, never Update/Delete (PIA-III-8)
 
     def physical_name(self, prefix: str) -> str:
         return f"{prefix}-{self.name}"
@@ -162,6 +163,7 @@ STORAGE = StorageDeclaration(
             DataClass.AUDIT,
             "audit",
             indexes=(Index("by-target", ("target", "S"), ("seq", "N")),),
+            append_only=True,
         ),
         TableSpec(
             "persons",
