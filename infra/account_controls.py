@@ -20,7 +20,7 @@ from infra.arns import bucket_arn, log_group_arn, role_arn
 from infra.documents import assume_role, json_output
 from infra.log_groups import encrypted_log_group
 from infra.settings import StackSettings
-from infra.storage import KEEP, harden_bucket, tls_only_statement
+from infra.storage import log_bucket, tls_only_statement
 from shared.storage import STORAGE
 
 __all__ = [
@@ -194,12 +194,8 @@ class AccountControls(pulumi.ComponentResource):
 
     def _config(self, name: str, settings: StackSettings, account_id: Any, logs_key_arn: pulumi.Input[str],
                 access_logs: aws.s3.Bucket, child: pulumi.ResourceOptions) -> None:
-        bucket = aws.s3.Bucket(f"{name}-config", bucket=f"{settings.name_prefix}-config",
-                               tags={**settings.tags, "data-classification": "logs"},
-                               opts=pulumi.ResourceOptions(parent=self, **KEEP))
-        harden_bucket(f"{name}-config", bucket, logs_key_arn, child)
-        aws.s3.BucketLogging(f"{name}-config-logging", bucket=bucket.id, target_bucket=access_logs.id,
-                             target_prefix="config/", opts=child)
+        bucket = log_bucket(f"{name}-config", f"{settings.name_prefix}-config", logs_key_arn, access_logs, settings,
+                            self)
         aws.s3.BucketPolicy(f"{name}-config-policy", bucket=bucket.id, policy=json_output({
             "Version": "2012-10-17", "Statement": [tls_only_statement(bucket.arn)]}), opts=child)
         role = aws.iam.Role(f"{name}-config", name=f"{settings.name_prefix}-config",

@@ -15,7 +15,7 @@ from infra.break_glass import break_glass_role_name
 from infra.documents import json_output
 from infra.log_groups import encrypted_log_group, role_writing_to
 from infra.settings import StackSettings
-from infra.storage import KEEP, PERSONAL_DATA, harden_bucket, tls_only_statement
+from infra.storage import PERSONAL_DATA, log_bucket, tls_only_statement
 from shared.storage import STORAGE
 
 TAMPERING_EVENTS = {
@@ -83,12 +83,8 @@ class Monitoring(pulumi.ComponentResource):
 
     def _trail(self, name: str, settings: StackSettings, account_id: Any, logs_key: pulumi.Input[str],
                buckets: dict[str, aws.s3.Bucket], access_logs: aws.s3.Bucket, child: pulumi.ResourceOptions) -> None:
-        bucket = aws.s3.Bucket(f"{name}-trail", bucket=f"{settings.name_prefix}-cloudtrail",
-                               tags={**settings.tags, "data-classification": "logs"},
-                               opts=pulumi.ResourceOptions(parent=self, **KEEP))
-        harden_bucket(f"{name}-trail", bucket, logs_key, child)
-        aws.s3.BucketLogging(f"{name}-trail-logging", bucket=bucket.id, target_bucket=access_logs.id,
-                             target_prefix="cloudtrail/", opts=child)
+        bucket = log_bucket(f"{name}-trail", f"{settings.name_prefix}-cloudtrail", logs_key, access_logs, settings,
+                            self)
         trail = trail_arn(settings.region, account_id, settings.name_prefix)
         policy = aws.s3.BucketPolicy(f"{name}-trail-policy", bucket=bucket.id, policy=json_output({
             "Version": "2012-10-17", "Statement": [

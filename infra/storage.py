@@ -85,6 +85,19 @@ def harden_bucket(name: str, bucket: aws.s3.Bucket, key_arn: pulumi.Input[str] |
     return versioning
 
 
+def log_bucket(resource: str, physical: str, key_arn: pulumi.Input[str], access_logs: aws.s3.Bucket,
+               settings: StackSettings, parent: pulumi.Resource) -> aws.s3.Bucket:
+    """A bucket services deliver logs into (trail, Config): hardened under the logs key, retained on destroy,
+    its own access logged under its physical name's suffix."""
+    child = pulumi.ResourceOptions(parent=parent)
+    bucket = aws.s3.Bucket(resource, bucket=physical, tags={**settings.tags, "data-classification": "logs"},
+                           opts=pulumi.ResourceOptions(parent=parent, **KEEP))
+    harden_bucket(resource, bucket, key_arn, child)
+    aws.s3.BucketLogging(f"{resource}-logging", bucket=bucket.id, target_bucket=access_logs.id,
+                         target_prefix=f"{physical.rsplit('-', 1)[-1]}/", opts=child)
+    return bucket
+
+
 class Storage(pulumi.ComponentResource):
     def __init__(self, name: str, settings: StackSettings, data_key_arn: pulumi.Input[str],
                  endpoint_ids: list[Any], exempt_role_arns: list[Any], table_endpoint_ids: list[Any] | None = None,
