@@ -63,7 +63,7 @@ def reserved_concurrency(settings: StackSettings) -> pulumi.Output[dict[str, int
     if unknown:
         raise StackConfigError(f"choju:functionConcurrency names no function: {', '.join(sorted(unknown))}; the "
                                f"functions are {', '.join(f.label for f in deployed_functions())}")
-    reserved = {f.label: concurrency(settings, f.label) for f in deployed_functions()}
+    reserved = {f.label: concurrency(settings, f) for f in deployed_functions()}
     if settings.lambda_concurrency_quota is not None:
         return pulumi.Output.from_input(check_concurrency(reserved, settings.lambda_concurrency_quota))
     quota = aws.servicequotas.get_service_quota_output(service_code=CONCURRENCY_QUOTA[0],

@@ -20,7 +20,7 @@ from infra.preflight import key_administrator, reserved_concurrency
 from infra.replication import Replication
 from infra.settings import CAPABILITIES, StackSettings
 from infra.storage import Storage
-from infra.workloads import Workloads
+from infra.workloads import AUDIT_TABLE, Workloads
 
 
 @dataclass
@@ -47,7 +47,7 @@ def build(settings: StackSettings) -> Stack:
     storage = Storage("storage", settings, key_arns["data"], [network.endpoints["s3"].id],
                       [break_glass_role(settings, account_id), replication_role_arn,
                        *exempt_service_roles(settings, account_id)],
-                      table_endpoint_ids=[network.endpoints["dynamodb"].id])
+                      table_endpoint_ids=[network.endpoints["dynamodb"].id], tables_with_own_policy=(AUDIT_TABLE,))
     replication = Replication("replication", settings, account_id, storage.buckets, storage.tables, key_arns["data"],
                               storage.versioning)
     monitoring = Monitoring("monitoring", settings, account_id, key_arns, storage.buckets, storage.access_logs)
@@ -58,7 +58,7 @@ def build(settings: StackSettings) -> Stack:
     workloads = Workloads("workloads", settings, account_id, subnet_ids=network.subnet_ids,
                           security_group_id=network.workload_sg.id, tables=storage.tables, buckets=storage.buckets,
                           keys=key_arns, code=lambda workflow: pulumi.FileArchive(str(build_code(workflow.name))),
-                          layer=layer)
+                          layer=layer, audit_log_guards=[storage.table_guards[AUDIT_TABLE]])
     api = PrivateApi("api", settings, account_id, network.endpoints["execute-api"].id, workloads.functions,
                      key_arns["logs"])
     pulumi.export("api_url", api.url)

@@ -56,15 +56,14 @@ TABLE_DATA_ACTIONS = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Que
                       "dynamodb:GetRecords", "dynamodb:GetShardIterator"]
 
 
-def table_endpoint_policy(table_arn: Any, endpoint_ids: list[Any], exempt_role_arns: list[Any]) -> dict[str, Any]:
-    """The table's resource policy: data calls only through this VPC's DynamoDB endpoint, as for buckets, so a
-    leaked function credential is useless outside the VPC (DynamoDB Developer Guide, "Using resource-based
-    policies", aws:SourceVpce). Management calls (DescribeTable on refresh) stay with IAM."""
-    return {"Version": "2012-10-17", "Statement": [{
-        "Sid": "DenyOutsideTheVpcEndpoint", "Effect": "Deny", "Principal": "*", "Action": TABLE_DATA_ACTIONS,
-        "Resource": [table_arn, pulumi.Output.concat(table_arn, "/*")],
-        "Condition": {"StringNotEquals": {"aws:SourceVpce": endpoint_ids},
-                      "ArnNotEquals": {"aws:PrincipalArn": exempt_role_arns}}}]}
+def table_endpoint_statement(table_arn: Any, endpoint_ids: list[Any], exempt_role_arns: list[Any]) -> dict[str, Any]:
+    """A table's guard: data calls only through this VPC's DynamoDB endpoint, as for buckets, so a leaked function
+    credential is useless outside the VPC (DynamoDB Developer Guide, "Using resource-based policies",
+    aws:SourceVpce). Management calls (DescribeTable on refresh) stay with IAM."""
+    return {"Sid": "DenyOutsideTheVpcEndpoint", "Effect": "Deny", "Principal": "*", "Action": TABLE_DATA_ACTIONS,
+            "Resource": [table_arn, pulumi.Output.concat(table_arn, "/*")],
+            "Condition": {"StringNotEquals": {"aws:SourceVpce": endpoint_ids},
+                          "ArnNotEquals": {"aws:PrincipalArn": exempt_role_arns}}}
 
 
 def harden_bucket(name: str, bucket: aws.s3.Bucket, key_arn: pulumi.Input[str] | None,
@@ -101,18 +100,26 @@ def log_bucket(resource: str, physical: str, key_arn: pulumi.Input[str], access_
 class Storage(pulumi.ComponentResource):
     def __init__(self, name: str, settings: StackSettings, data_key_arn: pulumi.Input[str],
                  endpoint_ids: list[Any], exempt_role_arns: list[Any], table_endpoint_ids: list[Any] | None = None,
-                 opts: pulumi.ResourceOptions | None = None) -> None:
+                 tables_with_own_policy: tuple[str, ...] = (), opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("choju:storage:Storage", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         self.settings = settings
         self.versioning: dict[str, aws.s3.BucketVersioning] = {}
         self.tables: dict[str, aws.dynamodb.Table] = {
             spec.name: self._table(name, spec, data_key_arn) for spec in STORAGE.tables}
+        # A table has one resource policy: a table whose policy another component writes (the audit log's, by
+        # infra/workloads.py) gets the guard from `table_guards` and adds it there.
+        self.table_guards: dict[str, dict[str, Any]] = {}
         for spec in STORAGE.tables:
             if table_endpoint_ids and spec.data_class in PERSONAL_DATA:
                 table = self.tables[spec.name]
-                aws.dynamodb.ResourcePolicy(f"{name}-{spec.name}-policy", resource_arn=table.arn, policy=json_output(
-                    table_endpoint_policy(table.arn, table_endpoint_ids, exempt_role_arns)), opts=child)
+                self.table_guards[spec.name] = table_endpoint_statement(table.arn, table_endpoint_ids,
+                                                                        exempt_role_arns)
+                if spec.name not in tables_with_own_policy:
+                    aws.dynamodb.ResourcePolicy(f"{name}-{spec.name}-policy", resource_arn=table.arn,
+                                                policy=json_output({"Version": "2012-10-17",
+                                                                    "Statement": [self.table_guards[spec.name]]}),
+                                                opts=child)
         self.access_logs = aws.s3.Bucket(f"{name}-access-logs", bucket=f"{settings.name_prefix}-access-logs",
                                          tags={**settings.tags, "data-classification": "logs",
                                                "choju:role": "access-logs"},
@@ -147,7 +154,7 @@ class Storage(pulumi.ComponentResource):
             attributes=[{"name": n, "type": t} for n, t in sorted(keys)],
             global_secondary_indexes=[{"name": i.name, "hash_key": i.partition_key[0],
                                        "range_key": i.sort_key[0] if i.sort_key else None,
-                                       "projection_type": "ALL"} for i in spec.indexes],
+                                       "projection_type": i.projection} for i in spec.indexes],
             ttl={"attribute_name": spec.ttl_attribute, "enabled": True} if spec.ttl_attribute else None,
             point_in_time_recovery={"enabled": True},
             server_side_encryption={"enabled": True, "kms_key_arn": key_arn},

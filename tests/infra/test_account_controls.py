@@ -12,7 +12,6 @@ from infra.account_controls import CONFIG_ROLE_POLICY, config_rules
 from infra.arns import bucket_arn
 from infra.preflight import check_concurrency
 from infra.settings import CAPABILITIES, StackConfigError
-from infra.workloads import deployed_functions
 from policies.access import Request, decide, grants
 from shared.storage import STORAGE
 from tests.infra.conftest import Declared, run_with
@@ -162,31 +161,33 @@ def _role_policy(stack: Declared, label: str) -> dict[str, Any]:
     return _doc(stack.one("iam/rolePolicy:RolePolicy", f"workloads-{label}").inputs["policy"])
 
 
-def test_no_workflow_role_may_change_or_delete_audit_records(stack: Declared) -> None:
-    for fn in deployed_functions():
-        policy = _role_policy(stack, fn.label)
-        table = next(r for s in policy["Statement"] for r in (s["Resource"] if isinstance(s["Resource"], list)
-                                                               else [s["Resource"]]) if str(r).endswith("-audit-log"))
-        role = f"arn:aws:iam::123456789012:role/x-{fn.label}"
-        assert grants([policy], Request("dynamodb:PutItem", table, role), resource_policy=False), fn.label
-        for action in ("dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"):
-            assert not grants([policy], Request(action, table, role), resource_policy=False), (fn.label, action)
-    # The twin: the sessions table, not append-only, stays writable.
-    sessions = next(r for s in _role_policy(stack, "intake")["Statement"] if s["Sid"] == "WriteTables"
-                    for r in s["Resource"] if str(r).endswith("-sessions"))
-    assert grants([_role_policy(stack, "intake")], Request("dynamodb:DeleteItem", sessions, "arn:aws:iam::1:role/r"),
-                  resource_policy=False)
+def test_the_audit_log_keeps_one_policy_with_its_own_rules_and_the_endpoint_guard(stack: Declared) -> None:
+    """A table has one resource policy: the audit log's (no deletes, only the sealer updates) also carries the
+    endpoint-only guard every table with personal data gets, instead of a second policy replacing it."""
+    owners = [p.inputs["resourceArn"] for p in stack.of("dynamodb/resourcePolicy:ResourcePolicy")]
+    assert len(owners) == len(set(owners))
+    audit = _doc(stack.one("dynamodb/resourcePolicy:ResourcePolicy", "workloads-audit-log-policy").inputs["policy"])
+    assert {s["Sid"] for s in audit["Statement"]} >= {"NoOneDeletesAuditEvents", "OnlyTheSealerUpdates",
+                                                       "DenyOutsideTheVpcEndpoint"}
+    table = next(t.inputs["name"] for t in stack.of("dynamodb/table:Table") if t.inputs["name"].endswith("-audit-log"))
+    arn = f"arn:aws:dynamodb:ap-northeast-1:{stack.stack.settings.aws_provider['allowedAccountIds'][0]}:table/{table}"
+    writer = arn.split(":table/")[0].replace("dynamodb:ap-northeast-1", "iam:") + ":role/x-intake"
+    inside = {"aws:SourceVpce": VPCE}
+    assert decide([audit], Request("dynamodb:PutItem", arn, writer, inside)) != "deny"
+    assert decide([audit], Request("dynamodb:PutItem", arn, writer)) == "deny"  # outside the endpoint
+    assert decide([audit], Request("dynamodb:DeleteItem", arn, writer, inside)) == "deny"
 
 
 def test_tables_with_personal_data_answer_only_through_the_endpoint(stack: Declared) -> None:
     policies = {p.name: _doc(p.inputs["policy"]) for p in stack.of("dynamodb/resourcePolicy:ResourcePolicy")}
     personal = [t for t in STORAGE.tables if t.data_class.value in ("specific-personal", "personal", "staff", "audit")]
-    assert {f"storage-{t.name}-policy" for t in personal} == set(policies)
+    assert {f"storage-{t.name}-policy" for t in personal if t.name != "audit-log"} | {
+        "workloads-audit-log-policy"} == set(policies)
     assert "storage-idempotency-policy" not in policies
 
 
 def test_the_table_policy_denies_outside_the_endpoint_but_not_the_deployer_or_backup(dev: Declared) -> None:
-    table = "arn:aws:dynamodb:ap-northeast-1:123456789012:storage-persons"  # the mocks' ARN
+    table = "arn:aws:dynamodb:ap-northeast-1:123456789012:table/choju-dev-persons"
     backup = "arn:aws:iam::123456789012:role/choju-dev-backup"
     policy = _doc(dev.one("dynamodb/resourcePolicy:ResourcePolicy", "storage-persons-policy").inputs["policy"])
     role = "arn:aws:iam::123456789012:role/choju-dev-intake"
@@ -206,7 +207,7 @@ def test_backups_are_locked_include_the_buckets_and_copy_to_osaka(stack: Declare
     selection = stack.one("backup/selection:Selection")
     resources = [str(r) for r in selection.inputs["resources"]]
     assert any(r.startswith("arn:aws:s3:::") and r.endswith("-documents") for r in resources)
-    assert sum(":table/" in r or "storage-" in r for r in resources) >= len(STORAGE.tables)
+    assert sum(":table/" in r for r in resources) == len(STORAGE.tables)
     settings = stack.of("backup/regionSettings:RegionSettings")
     assert len(settings) == 2 and all(s.inputs["resourceTypeManagementPreference"]["DynamoDB"] for s in settings)
     role = stack.one("iam/role:Role", "replication-backup")
@@ -219,7 +220,7 @@ def test_per_function_concurrency(prod: Declared) -> None:
     functions = {f.inputs["name"]: f.inputs["reservedConcurrentExecutions"]
                  for f in prod.of("lambda/function:Function")}
     assert functions["choju-prod-intake"] == 50 and functions["choju-prod-platform"] == 20
-    assert set(functions.values()) <= {50, 20}
+    assert set(functions.values()) <= {50, 20, 1}  # 1: a batch job declared to run alone
 
 
 def test_the_quota_check_stops_a_reservation_lambda_would_refuse() -> None:
