@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     secondary_region: Literal["ap-northeast-3"] = SECONDARY_REGION
     name_prefix: Annotated[str, Field(min_length=1)] = "choju-dev"
     endpoint_url: str | None = None
+    # The identity provider's public keys: ssm:<parameter name> (AWS), a file path (local) or an https URL.
     jwks: Annotated[str, Field(min_length=1)]
     token_issuer: Annotated[str, Field(min_length=1)]
     token_audience: Annotated[str, Field(min_length=1)]
@@ -66,6 +67,14 @@ class Settings(BaseSettings):
     @property
     def is_local(self) -> bool:
         return self.mode == "local"
+
+    @model_validator(mode="after")
+    def _key_set_source(self) -> Settings:
+        if self.jwks.startswith("http://"):
+            raise ValueError("CHOJU_JWKS must not be plain http: use https://, ssm:<parameter name> or a file path")
+        if self.jwks.startswith("ssm:") and not self.jwks.startswith("ssm:/"):
+            raise ValueError("CHOJU_JWKS=ssm:<name> takes the parameter's full name, e.g. ssm:/choju-prod/idp-jwks")
+        return self
 
     @model_validator(mode="after")
     def _endpoint_only_locally(self) -> Settings:

@@ -84,6 +84,7 @@ class BucketSpec(NamedTuple):
     versioning: bool = True
     object_lock: bool = False
     replicate_to_secondary: bool = False
+    receives_files: bool = False  # files from outside (counters, counterparties): scanned for malware (PIA-III-7-c)
 
     def physical_name(self, prefix: str) -> str:
         return f"{prefix}-{self.name}"
@@ -98,11 +99,12 @@ class KeySpec(NamedTuple):
 
 
 class ParameterSpec(NamedTuple):
-    """An SSM parameter whose value is a KMS ciphertext (never a plaintext secret)."""
+    """An SSM parameter: a KMS ciphertext (never a plaintext secret), or — with `encrypted_with` None — public
+    data such as the identity provider's public keys."""
 
     name: str
     purpose: str
-    encrypted_with: str  # a KeySpec name
+    encrypted_with: str | None  # a KeySpec name
 
     def physical_name(self, prefix: str) -> str:
         return f"/{prefix}/{self.name}"
@@ -326,12 +328,14 @@ STORAGE = StorageDeclaration(
             DataClass.SPECIFIC_PERSONAL,
             "insurance-record",
             replicate_to_secondary=True,
+            receives_files=True,
         ),
         BucketSpec(
             "exchange",
             "files exchanged with registered counterparties (PIA-III-2-d, III-2-i)",
             DataClass.SPECIFIC_PERSONAL,
             "exchange",
+            receives_files=True,
         ),
     ),
     keys=(
@@ -344,6 +348,12 @@ STORAGE = StorageDeclaration(
             "mynumber-index-key",
             "HMAC secret of the My Number blind index, as a KMS ciphertext (design rule 5)",
             "mynumber",
+        ),
+        ParameterSpec(
+            "idp-jwks",
+            "the identity provider's public signing keys (JWKS), written by `choju jwks sync`, read by every API "
+            "function through the SSM endpoint (PIA-III-3-c)",
+            None,
         ),
     ),
 )
