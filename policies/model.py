@@ -43,6 +43,10 @@ class Res:
             value = known(value[part], ".".join(path))
         return value
 
+    def present(self, *path: str) -> bool:
+        """Whether an input is set; see `present`."""
+        return present(self.props, *path)
+
     def tag(self, key: str) -> str | None:
         tags = self.get("tags") or {}
         return tags.get(key) if isinstance(tags, Mapping) else None
@@ -53,6 +57,25 @@ def known(value: Any, where: str = "") -> Any:
     if isinstance(value, str) and value in UNKNOWN_SENTINELS:
         raise UnknownValueError(value, where.split(".") if where else [])
     return value
+
+
+def present(mapping: Any, *path: str) -> bool:
+    """Whether a nested input is set. A leaf that is unknown at preview counts as set: the engine only sends the
+    sentinel when the program gave a value computed from another resource's output (an unset input is absent),
+    and at `pulumi up` the resource policies run again on the known value before the resource is created
+    (pulumi_policy.policy: Analyze runs at each resource's registration). An unknown container is still
+    'cannot decide': whether it holds the leaf is not known."""
+    value: Any = mapping
+    for depth, part in enumerate(path, 1):
+        if not isinstance(value, Mapping) or part not in iter(value):  # `in value` would read the value (proxy)
+            return False
+        try:
+            value = known(value[part], ".".join(path[:depth]))  # the SDK's proxy raises on its own
+        except UnknownValueError:
+            if depth == len(path):
+                return True
+            raise
+    return bool(value)
 
 
 def policy_document(res: Res, key: str = "policy") -> dict[str, Any] | None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pulumi_policy.proxy import UnknownValueError
+
 from policies.model import Res, as_list, policy_document, statements
 from shared.domain.regions import ALLOWED_REGIONS
 
@@ -167,7 +169,7 @@ def api_private(res: Res) -> Violations:
 def api_stage_logging(resources: list[Res]) -> StackViolations:
     out = []
     for stage in (r for r in resources if r.type == "aws:apigateway/stage:Stage"):
-        if not stage.get("accessLogSettings", "destinationArn"):
+        if not stage.present("accessLogSettings", "destinationArn"):
             out.append((stage.name, "no access logs"))
         if stage.get("xrayTracingEnabled") is not True:
             out.append((stage.name, "X-Ray tracing is off"))
@@ -188,7 +190,7 @@ def lambda_no_public_access(res: Res) -> Violations:
         out = []
         if res.get("principal") in ("*", None):
             out.append("invoke permission for any principal")
-        if not res.get("sourceArn"):
+        if not res.present("sourceArn"):
             out.append("invoke permission without a source ARN")
         return out
     return []
@@ -209,7 +211,7 @@ def lambda_tracing(res: Res) -> Violations:
 
 
 def lambda_dead_letter(res: Res) -> Violations:
-    return ["no dead-letter queue"] if _function(res) and not res.get("deadLetterConfig", "targetArn") else []
+    return ["no dead-letter queue"] if _function(res) and not res.present("deadLetterConfig", "targetArn") else []
 
 
 def lambda_concurrency(res: Res) -> Violations:
@@ -219,7 +221,8 @@ def lambda_concurrency(res: Res) -> Violations:
 
 
 def lambda_environment_cmk(res: Res) -> Violations:
-    return ["environment not encrypted with a customer key"] if _function(res) and not res.get("kmsKeyArn") else []
+    return ["environment not encrypted with a customer key"] if _function(res) and not res.present("kmsKeyArn") \
+        else []
 
 
 # --- S3 (stack joins: pulumi-aws v7 declares bucket settings as side-by-side resources) --------------------
@@ -264,15 +267,28 @@ def s3_sse_kms(resources: list[Res]) -> StackViolations:
     for bucket in _buckets(resources):
         configs = _attached(resources, "aws:s3/bucketServerSideEncryptionConfiguration:"
                                        "BucketServerSideEncryptionConfiguration", bucket)
-        defaults = [rule.get("applyServerSideEncryptionByDefault", {}) for c in configs
+        defaults = [(c, rule.get("applyServerSideEncryptionByDefault", {})) for c in configs
                     for rule in as_list(c.get("rules"))]
         if bucket.tag("choju:role") == "access-logs":
-            if not any(d.get("sseAlgorithm") in ("AES256", "aws:kms") for d in defaults):
+            if not any(d.get("sseAlgorithm") in ("AES256", "aws:kms") for _, d in defaults):
                 out.append((bucket.name, "the access-log bucket has no default encryption"))
             continue  # S3 server access logs can only be delivered to SSE-S3 buckets
-        if not any(d.get("sseAlgorithm") == "aws:kms" and d.get("kmsMasterKeyId") for d in defaults):
+        if not any(d.get("sseAlgorithm") == "aws:kms" and _customer_key(resources, c, d) for c, d in defaults):
             out.append((bucket.name, "default encryption is not SSE-KMS with a customer key"))
     return out
+
+
+def _customer_key(resources: list[Res], config: Res, default: Any) -> bool:
+    """A key id the program wrote, or one computed at preview from a customer key this stack declares (the
+    engine's property dependency of `rules`): a computed id from anything else cannot be told from an AWS-managed
+    key, so it is 'cannot decide', not compliant."""
+    try:
+        return bool(default.get("kmsMasterKeyId"))
+    except UnknownValueError:
+        keys = {r.name for r in resources if r.type == "aws:kms/key:Key"}
+        if keys & set(config.deps.get("rules", ())):
+            return True
+        raise
 
 
 def _bucket_policy(resources: list[Res], bucket: Res) -> list[dict[str, Any]]:
@@ -332,7 +348,7 @@ def _table(res: Res) -> bool:
 
 def dynamodb_cmk(res: Res) -> Violations:
     if _table(res) and not (res.get("serverSideEncryption", "enabled") is True
-                            and res.get("serverSideEncryption", "kmsKeyArn")):
+                            and res.present("serverSideEncryption", "kmsKeyArn")):
         return ["not encrypted with a customer key"]
     return []
 
@@ -368,7 +384,7 @@ def log_group_kms_retention(res: Res) -> Violations:
     if res.type != "aws:cloudwatch/logGroup:LogGroup":
         return []
     out = []
-    if not res.get("kmsKeyId"):
+    if not res.present("kmsKeyId"):
         out.append("not encrypted with a customer key")
     if not (res.get("retentionInDays") or 0) > 0:
         out.append("no retention period")
@@ -376,12 +392,12 @@ def log_group_kms_retention(res: Res) -> Violations:
 
 
 def sns_encrypted(res: Res) -> Violations:
-    return ["topic not encrypted with KMS"] if res.type == "aws:sns/topic:Topic" and not res.get("kmsMasterKeyId") \
-        else []
+    return ["topic not encrypted with KMS"] if res.type == "aws:sns/topic:Topic" and not res.present(
+        "kmsMasterKeyId") else []
 
 
 def sqs_encrypted(res: Res) -> Violations:
-    return ["queue not encrypted with a customer key"] if res.type == "aws:sqs/queue:Queue" and not res.get(
+    return ["queue not encrypted with a customer key"] if res.type == "aws:sqs/queue:Queue" and not res.present(
         "kmsMasterKeyId") else []
 
 
@@ -500,9 +516,9 @@ def cloudtrail_configured(resources: list[Res]) -> StackViolations:
         for key, what in (("isMultiRegionTrail", "multi-region"), ("enableLogFileValidation", "log file validation")):
             if t.get(key) is not True:
                 out.append((t.name, f"{what} is off"))
-        if not t.get("kmsKeyId"):
+        if not t.present("kmsKeyId"):
             out.append((t.name, "not encrypted with KMS"))
-        if not t.get("cloudWatchLogsGroupArn"):
+        if not t.present("cloudWatchLogsGroupArn"):
             out.append((t.name, "not delivered to CloudWatch Logs"))
         categories = [(s.get("name", ""), {f.get("field"): as_list(f.get("equals")) for f in as_list(
             s.get("fieldSelectors"))}) for s in as_list(t.get("advancedEventSelectors"))]
