@@ -59,8 +59,8 @@ def verdict(control: Control, recorded: list[Recorded]) -> tuple[str, list[str]]
         for r in recorded:
             args = ResourceValidationArgs(r.type, unknown_checking_proxy(deserialize_properties(r.raw)),
                                           r.engine_urn, r.name, OPTIONS, _provider_of(r, providers))
-            try:
-                policy.validate(args, report)
+            try:  # the analyzer reports against the resource's URN: keep its name with the message
+                policy.validate(args, lambda message, _urn=None, name=r.name: found.append(f"{name}: {message}"))
             except UnknownValueError:
                 undecidable = True
     else:
