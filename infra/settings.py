@@ -9,6 +9,7 @@ from typing import Any
 
 import pulumi
 
+from shared.domain.networks import is_closed_network
 from shared.domain.regions import PRIMARY_REGION, SECONDARY_REGION
 
 
@@ -157,8 +158,7 @@ def _city_cidr(cidr: str, vpc_cidr: str) -> None:
         network = ipaddress.ip_network(cidr)
     except ValueError:
         raise StackConfigError(f"choju:cityNetwork.cidrs: {cidr!r} is not a network address") from None
-    shared = ipaddress.ip_network("100.64.0.0/10")
-    if network.version != 4 or not (network.is_private or network.subnet_of(shared)) or network.prefixlen < 8:
+    if network.version != 4 or not is_closed_network(cidr):
         raise StackConfigError(f"choju:cityNetwork.cidrs: {cidr} is not a private network of the city "
                                "(RFC 1918 or RFC 6598)")
     if network.overlaps(ipaddress.ip_network(vpc_cidr)):

@@ -19,6 +19,7 @@ from policies.evaluate import ControlResult
 from policies.model import as_list
 from policies.report import Report
 from shared.adapters.aws import AwsClients
+from shared.domain.networks import is_closed_network
 from shared.domain.regions import ALLOWED_REGIONS
 
 Findings = list[tuple[str, str]]
@@ -126,9 +127,10 @@ def no_default_routes(a: Account) -> Findings:
     vpcs = a.vpc_ids()
     tables = a.c("ec2").describe_route_tables(Filters=[{"Name": "vpc-id",
                                                         "Values": vpcs}])["RouteTables"] if vpcs else []
-    return [(t["RouteTableId"], f"route to {r.get('DestinationCidrBlock') or r.get('DestinationIpv6CidrBlock')}")
+    return [(t["RouteTableId"], f"route to {cidr}, outside the closed network")
             for t in tables for r in t.get("Routes", [])
-            if r.get("DestinationCidrBlock") == "0.0.0.0/0" or r.get("DestinationIpv6CidrBlock") == "::/0"]
+            for cidr in (r.get("DestinationCidrBlock"), r.get("DestinationIpv6CidrBlock"))
+            if cidr and not is_closed_network(cidr)]
 
 
 def _groups(a: Account) -> list[dict[str, Any]]:
@@ -139,12 +141,15 @@ def _groups(a: Account) -> list[dict[str, Any]]:
 
 @check("security_groups_closed")
 def security_groups_closed(a: Account) -> Findings:
+    """As the pre-deployment check: no rule, in or out, names address space outside the closed network."""
     out = []
     for group in _groups(a):
-        for rule in group.get("IpPermissions", []):
-            if any(r.get("CidrIp") == "0.0.0.0/0" for r in rule.get("IpRanges", [])) or any(
-                    r.get("CidrIpv6") == "::/0" for r in rule.get("Ipv6Ranges", [])):
-                out.append((group["GroupId"], "ingress from the internet"))
+        for direction in ("IpPermissions", "IpPermissionsEgress"):
+            for rule in group.get(direction, []):
+                cidrs = [*(r.get("CidrIp") for r in rule.get("IpRanges", [])),
+                         *(r.get("CidrIpv6") for r in rule.get("Ipv6Ranges", []))]
+                out += [(group["GroupId"], f"a rule names {cidr}, outside the closed network") for cidr in cidrs
+                        if cidr and not is_closed_network(cidr)]
     return out
 
 
@@ -580,6 +585,55 @@ def classification_tags(a: Account) -> Findings:
     return out
 
 
+def _mine_count(a: Account, listed: list[str]) -> int:
+    return sum(1 for name in listed if a.mine(name))
+
+
+# What each check judges, and whether its absence is a failure. A check with nothing to judge would otherwise
+# pass by default (issue 17: "the account auditor must not pass what it did not see"): the closed VPC, the
+# tables, the buckets and the customer keys are what the stack deploys in every configuration, so their absence
+# is FAIL; functions, APIs, log groups, topics, queues and roles may legitimately be absent from an account
+# audited before (or without) the workloads, so theirs is NOT APPLICABLE.
+Subjects = Callable[[Account], int]
+_VPC: tuple[Subjects, bool, str] = (lambda a: len(a.vpcs()), True, "the closed VPC")
+_FUNCTIONS: tuple[Subjects, bool, str] = (lambda a: len(a.functions()), False, "functions")
+_TABLES: tuple[Subjects, bool, str] = (lambda a: len(a.tables()), True, "the stack's tables")
+_BUCKETS: tuple[Subjects, bool, str] = (lambda a: len(a.buckets()), True, "the stack's buckets")
+SUBJECTS: dict[str, tuple[Subjects, bool, str]] = {
+    **dict.fromkeys(("subnets_private", "no_default_routes", "security_groups_closed",
+                     "default_security_groups_closed", "flow_logs", "vpc_endpoints"), _VPC),
+    **dict.fromkeys(("lambda_not_public", "lambda_in_vpc", "lambda_tracing", "lambda_dead_letter",
+                     "lambda_concurrency", "lambda_env_cmk"), _FUNCTIONS),
+    **dict.fromkeys(("table_encryption", "table_pitr", "table_deletion_protection"), _TABLES),
+    **dict.fromkeys(("bucket_public_access_block", "bucket_encryption", "bucket_tls_only", "bucket_vpce_only",
+                     "bucket_versioning", "bucket_logging"), _BUCKETS),
+    **dict.fromkeys(("private_apis", "api_stages"), (lambda a: _mine_count(a, [
+        api["name"] for api in a.c("apigateway").get_rest_apis().get("items", [])]), False, "REST APIs")),
+    "key_rotation": (lambda a: len(_customer_keys(a)), True, "customer keys"),
+    "key_policies": (lambda a: len(_customer_keys(a)), True, "customer keys"),
+    "log_groups": (lambda a: sum(1 for page in a.c("logs").get_paginator("describe_log_groups").paginate()
+                                 for g in page["logGroups"] if not a.prefix or a.prefix in g["logGroupName"]),
+                   False, "log groups"),
+    "topics_encrypted": (lambda a: _mine_count(a, [t["TopicArn"].rsplit(":", 1)[-1] for t in a.c(
+        "sns").list_topics().get("Topics", [])]), False, "topics"),
+    "queues_encrypted": (lambda a: _mine_count(a, [u.rsplit("/", 1)[-1] for u in a.c("sqs").list_queues().get(
+        "QueueUrls", [])]), False, "queues"),
+    **dict.fromkeys(("iam_policies", "role_boundaries"), (lambda a: len(_roles(a)), False, "roles")),
+}
+
+
+def _nothing_to_judge(account: Account, post_check: str) -> tuple[str, list[tuple[str, str]]] | None:
+    """("fail" | "not-applicable", findings) when the check would see nothing, else None."""
+    if post_check not in SUBJECTS:
+        return None
+    count, must_exist, what = SUBJECTS[post_check]
+    if count(account):
+        return None
+    if must_exist:
+        return "fail", [("account", f"no {what}: the stack deploys them, so their absence is a failure")]
+    return "not-applicable", [("-", f"no {what} in the account: nothing to evaluate")]
+
+
 def audit_account(region: str, endpoint_url: str | None = None, prefix: str | None = None,
                   organisation_provides: tuple[str, ...] = ()) -> Report:
     account = Account(AwsClients(region, endpoint_url), prefix, organisation_provides)
@@ -590,8 +644,12 @@ def audit_account(region: str, endpoint_url: str | None = None, prefix: str | No
             result.status, result.findings = "undecidable", [("-", control.no_post_check_reason or "no check")]
         else:
             try:
-                result.findings = CHECKS[control.post_check](account)
-                result.status = "fail" if result.findings else "pass"
+                empty = _nothing_to_judge(account, control.post_check)
+                if empty:
+                    result.status, result.findings = empty
+                else:
+                    result.findings = CHECKS[control.post_check](account)
+                    result.status = "fail" if result.findings else "pass"
             except CannotObserve as limit:
                 result.status, result.findings = "undecidable", [("-", str(limit))]
         result.resources = sorted({name for name, _ in result.findings})

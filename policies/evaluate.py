@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from pulumi_policy.proxy import UnknownValueError
 
+from policies import pre_checks
 from policies.catalog import CONTROLS, Control
 from policies.model import Res
 
@@ -68,10 +69,10 @@ def _relevant(control: Control, res: Res) -> bool:
     if control.id.startswith("aws-iam-policy") and res.type in ("aws:iam/rolePolicy:RolePolicy",
                                                                 "aws:iam/policy:Policy"):
         return True
+    if control.id == "aws-iam-policy-no-wildcard-action" and res.type in pre_checks.ATTACHMENTS:
+        return True
     if control.id == "aws-storage-data-classification-tag":
-        from policies.pre_checks import STORAGE_TYPES
-
-        return res.type in STORAGE_TYPES
+        return res.type in pre_checks.STORAGE_TYPES
     return res.type in kinds.get(control.id, ())
 
 

@@ -11,9 +11,10 @@ from typing import Any
 from pulumi_policy.proxy import UnknownValueError
 
 from policies.model import Res, as_list, policy_document, statements
+from shared.domain.networks import is_closed_network
 from shared.domain.regions import ALLOWED_REGIONS
+from shared.storage import STORAGE, DataClass
 
-OPEN_CIDRS = ("0.0.0.0/0", "::/0")
 NETWORK_FORBIDDEN = {
     "aws:ec2/internetGateway:InternetGateway": "an internet gateway",
     "aws:ec2/egressOnlyInternetGateway:EgressOnlyInternetGateway": "an egress-only internet gateway",
@@ -21,7 +22,11 @@ NETWORK_FORBIDDEN = {
     "aws:ec2/eip:Eip": "an Elastic IP",
     "aws:ec2/internetGatewayAttachment:InternetGatewayAttachment": "an internet gateway attachment",
 }
-PERSONAL_CLASSES = ("specific-personal", "personal", "audit")
+# The classes that may skip the endpoint-only rule: buckets AWS services write to (S3 log delivery, CloudTrail,
+# Config) and the Osaka replicas (their own policy denies all but the replication role). Every other value, a
+# made-up one included, is held to the rule: a personal bucket relabelled "internal" would otherwise escape it.
+ENDPOINT_EXEMPT_CLASSES = ("logs", "replica")
+CLASSIFICATIONS = frozenset({c.value for c in DataClass} | {*ENDPOINT_EXEMPT_CLASSES, "public-keys"})
 STORAGE_TYPES = ("aws:s3/bucket:Bucket", "aws:dynamodb/table:Table", "aws:sqs/queue:Queue",
                  "aws:cloudwatch/logGroup:LogGroup")
 NON_DATA_ACTION_PREFIXES = ("ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces",
@@ -74,26 +79,31 @@ def no_default_route(res: Res) -> Violations:
     out = []
     for route in routes:
         for key in ("destinationCidrBlock", "destinationIpv6CidrBlock", "cidrBlock", "ipv6CidrBlock"):
-            if route.get(key) in OPEN_CIDRS:
+            if route.get(key) and not is_closed_network(route[key]):  # 0.0.0.0/1 + 128.0.0.0/1 is a default route
                 out.append(f"a route to {route[key]} leaves the closed network")
         if route.get("gatewayId", "").startswith("igw-") or route.get("natGatewayId"):
             out.append("a route through an internet or NAT gateway")
     return out
 
 
+SG_RULES = ("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+            "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "aws:ec2/securityGroupRule:SecurityGroupRule")
+
+
 def security_group_no_open_ingress(res: Res) -> Violations:
+    """Every CIDR a security-group rule names, in or out, is private address space: refusing only 0.0.0.0/0 is
+    evaded by its two halves or by any one public prefix (shared/domain/networks.py)."""
     rules: list[Any] = []
     if res.type == "aws:ec2/securityGroup:SecurityGroup":
-        rules = as_list(res.get("ingress"))
-    elif res.type == "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule" or (
-            res.type == "aws:ec2/securityGroupRule:SecurityGroupRule" and res.get("type") == "ingress"):
+        rules = [*as_list(res.get("ingress")), *as_list(res.get("egress"))]
+    elif res.type in SG_RULES:
         rules = [res.props]
     out = []
     for rule in rules:
         cidrs = [*as_list(rule.get("cidrBlocks")), *as_list(rule.get("ipv6CidrBlocks")),
                  rule.get("cidrIpv4"), rule.get("cidrIpv6")]
-        if any(c in OPEN_CIDRS for c in cidrs):
-            out.append("ingress from 0.0.0.0/0 or ::/0")
+        out += [f"a rule names {c}, address space outside the closed network" for c in cidrs
+                if c and not is_closed_network(c)]
     return out
 
 
@@ -308,7 +318,7 @@ def s3_tls_only(resources: list[Res]) -> StackViolations:
 def s3_vpce_only(resources: list[Res]) -> StackViolations:
     out = []
     for bucket in _buckets(resources):
-        if bucket.tag("data-classification") not in PERSONAL_CLASSES:
+        if bucket.tag("data-classification") in ENDPOINT_EXEMPT_CLASSES and not _declared_class(bucket):
             continue
         if not any(s.get("Effect") == "Deny" and "aws:SourceVpce" in s.get("Condition", {}).get("StringNotEquals", {})
                    for s in _bucket_policy(resources, bucket)):
@@ -374,10 +384,49 @@ def kms_policy_no_star(res: Res) -> Violations:
         out.append("bypassPolicyLockoutSafetyCheck is set")
     for s in statements(policy_document(res)):
         principal = s.get("Principal")
-        open_principal = principal == "*" or (isinstance(principal, dict) and "*" in as_list(principal.get("AWS")))
-        if s.get("Effect") == "Allow" and open_principal and not s.get("Condition"):
-            out.append(f"statement {s.get('Sid', '?')} allows any principal without a condition")
+        open_principal = principal == "*" or (isinstance(principal, dict) and any(
+            "*" in str(p) for p in as_list(principal.get("AWS"))))
+        if s.get("Effect") == "Allow" and open_principal and not _names_the_caller(s.get("Condition") or {}):
+            out.append(f"statement {s.get('Sid', '?')} allows any principal without a condition naming who")
     return out
+
+
+# Condition keys that say who the caller is or where the call comes from (IAM User Guide, "AWS global condition
+# context keys"; AWS KMS Developer Guide, "kms:CallerAccount"). A condition on anything else (aws:SecureTransport,
+# kms:EncryptionContext…) is met by every caller who chooses to meet it.
+CALLER_KEYS = frozenset(k.lower() for k in ("aws:PrincipalArn", "aws:PrincipalAccount", "aws:PrincipalOrgID",
+                                             "aws:PrincipalOrgPaths", "kms:CallerAccount", "aws:SourceAccount",
+                                             "aws:SourceArn", "aws:SourceVpce", "aws:SourceOrgID",
+                                             "aws:userid"))
+MATCHING_OPERATORS = ("StringEquals", "StringLike", "ArnEquals", "ArnLike", "StringEqualsIgnoreCase")
+
+
+def _names_the_caller(condition: Any) -> bool:
+    """Whether the condition restricts who may call, so that an Allow to `*` is not open to everyone
+    (Checkov CKV_AWS_33, Prowler kms_key_not_publicly_accessible). Evasions refused: a condition on a key any
+    caller satisfies, a wildcard value (`StringLike aws:PrincipalArn *`), `...IfExists` (met when the key is
+    absent), a negated operator (`StringNotEquals` matches everyone but the listed) and `ForAnyValue:` (met by an
+    empty set)."""
+    for operator, pairs in (condition.items() if hasattr(condition, "items") else ()):
+        if operator.endswith("IfExists") or "Not" in operator or operator.startswith("ForAnyValue:"):
+            continue
+        if operator.split(":")[-1] not in MATCHING_OPERATORS or not hasattr(pairs, "items"):
+            continue
+        for key, values in pairs.items():
+            if key.lower() in CALLER_KEYS and as_list(values) and not any(
+                    _only_wildcards(str(v)) for v in as_list(values)):
+                return True
+    return False
+
+
+def _only_wildcards(value: str) -> bool:
+    """Whether a value matches callers of any account: `*`, `vpce-*`, `arn:aws:iam::*:role/x` (anyone can create
+    that role in their own account), `arn:aws:iam::111122223333:*`-style ARNs keep their account and pass."""
+    parts = value.split(":")
+    if value.startswith("arn:") and len(parts) >= 6:
+        account, resource = parts[4], ":".join(parts[5:])
+        return account.strip("*?") != account or account == "" or resource.strip("*?") == ""
+    return "*" in value or "?" in value
 
 
 def log_group_kms_retention(res: Res) -> Violations:
@@ -402,9 +451,32 @@ def sqs_encrypted(res: Res) -> Violations:
 
 
 def data_classification_tag(res: Res) -> Violations:
-    if res.type in STORAGE_TYPES and not res.tag("data-classification"):
+    """The tag is one of the declared classes and, for a store of the storage declaration (shared/storage.py),
+    the class declared there: the tag decides which stores the endpoint-only rule covers, so a misleading one
+    must not pass."""
+    if res.type not in STORAGE_TYPES:
+        return []
+    tag = res.tag("data-classification")
+    if not tag:
         return ["no data-classification tag"]
+    if tag not in CLASSIFICATIONS:
+        return [f"data-classification {tag!r} is not one of {', '.join(sorted(CLASSIFICATIONS))}"]
+    declared = _declared_class(res)
+    if declared and tag != declared:
+        return [f"tagged {tag!r}, but shared/storage.py declares this store {declared!r}"]
     return []
+
+
+def _declared_class(res: Res) -> str | None:
+    """The class shared/storage.py declares for this bucket or table, found by its physical name
+    (`<prefix>-<name>`, the longest declared name that ends it)."""
+    specs: tuple[Any, ...] = STORAGE.buckets if res.type == "aws:s3/bucket:Bucket" else \
+        STORAGE.tables if res.type == "aws:dynamodb/table:Table" else ()
+    if not specs:
+        return None
+    physical = str(res.get("bucket" if res.type == "aws:s3/bucket:Bucket" else "name") or "")
+    matches = [spec for spec in specs if physical.endswith(f"-{spec.name}")]
+    return max(matches, key=lambda spec: len(spec.name)).data_class.value if matches else None
 
 
 # --- IAM -------------------------------------------------------------------------------------------------
@@ -419,7 +491,7 @@ def _iam_policies(res: Res) -> list[dict[str, Any]]:
 
 
 def iam_no_wildcard_action(res: Res) -> Violations:
-    out = []
+    out = iam_no_broad_managed_policy(res)
     for s in _iam_policies(res):
         if s.get("Effect") != "Allow":
             continue
@@ -432,6 +504,33 @@ def iam_no_wildcard_action(res: Res) -> Violations:
         if "NotResource" in s:
             out.append(f"statement {s.get('Sid', '?')} allows with NotResource: every other resource is granted")
     return out
+
+
+# AWS-managed policies a stack may attach: the service-role policies the program needs (AWS Config, API Gateway's
+# log push, AWS Backup). Any other AWS-managed policy is refused, by allow-list rather than deny-list:
+# AdministratorAccess and PowerUserAccess grant `*` and `NotAction iam:*`, IAMFullAccess lets a role grant itself
+# anything, and every `*FullAccess` grants `service:*` on every resource, none of which a document check of
+# this stack sees (AWS Config IAM_NO_ADMIN_ACCESS... / IAM_POLICY_BLACKLISTED_CHECK, Prowler
+# iam_aws_attached_policy_no_administrative_privileges, Checkov CKV_AWS_274).
+AWS_MANAGED_ALLOWED = frozenset(f"arn:aws:iam::aws:policy/{name}" for name in (
+    "service-role/AWS_ConfigRole", "service-role/AmazonAPIGatewayPushToCloudWatchLogs",
+    "service-role/AWSBackupServiceRolePolicyForBackup", "service-role/AWSBackupServiceRolePolicyForRestores",
+    "AWSBackupServiceRolePolicyForS3Backup", "AWSBackupServiceRolePolicyForS3Restore"))
+ATTACHMENTS = {"aws:iam/rolePolicyAttachment:RolePolicyAttachment": "policyArn",
+               "aws:iam/policyAttachment:PolicyAttachment": "policyArn",
+               "aws:iam/userPolicyAttachment:UserPolicyAttachment": "policyArn",
+               "aws:iam/groupPolicyAttachment:GroupPolicyAttachment": "policyArn",
+               "aws:iam/role:Role": "managedPolicyArns",
+               "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive": "policyArns"}
+
+
+def iam_no_broad_managed_policy(res: Res) -> Violations:
+    """An AWS-managed policy outside the allow-list, attached to a role, user or group."""
+    prop = ATTACHMENTS.get(res.type)
+    arns = [str(a) for a in as_list(res.get(prop))] if prop else []
+    # the partition may be aws, aws-cn or aws-us-gov: compare from ":iam::aws:policy/"
+    return [f"attaches the AWS-managed policy {arn.rsplit('/', 1)[-1]}" for arn in arns
+            if ":iam::aws:policy/" in arn and "arn:aws" + arn[arn.index(":iam::"):] not in AWS_MANAGED_ALLOWED]
 
 
 def iam_no_wildcard_resource_on_data(res: Res) -> Violations:

@@ -11,7 +11,7 @@ from typing import Any
 from policies.evaluate import ControlResult, evaluate_all, from_recorded
 from policies.pia import MEASURES
 
-STATUS_TEXT = {"pass": "PASS", "fail": "FAIL", "undecidable": "CANNOT DECIDE"}
+STATUS_TEXT = {"pass": "PASS", "fail": "FAIL", "undecidable": "CANNOT DECIDE", "not-applicable": "NOT APPLICABLE"}
 
 
 @dataclass
@@ -21,8 +21,8 @@ class Report:
 
     @property
     def ok(self) -> bool:
-        """Every mandatory control passed (an undecidable one is not a pass)."""
-        return all(r.status == "pass" for r in self.results if r.control.mandatory)
+        """Every mandatory control passed or had nothing to judge (an undecidable one is not a pass)."""
+        return all(r.status in ("pass", "not-applicable") for r in self.results if r.control.mandatory)
 
     def rows(self) -> list[dict[str, Any]]:
         return [{"control": r.control.id, "pia": list(r.control.pia), "severity": r.control.severity,

@@ -38,6 +38,11 @@ def build_compliant_account(clients: AwsClients) -> dict[str, Any]:
     ids["route_table"] = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
     group = ec2.create_security_group(GroupName=f"{PREFIX}-workload", Description="w", VpcId=vpc)["GroupId"]
     ids["sg"] = group
+    # AWS gives a new group an allow-all egress rule; the provider revokes it on creation (pulumi-aws
+    # aws.ec2.SecurityGroup: "Terraform will remove this default rule"), so the deployed group has none.
+    created = ec2.describe_security_groups(GroupIds=[group])["SecurityGroups"][0]
+    if created.get("IpPermissionsEgress"):
+        ec2.revoke_security_group_egress(GroupId=group, IpPermissions=created["IpPermissionsEgress"])
     default = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc]},
                                                     {"Name": "group-name", "Values": ["default"]}])["SecurityGroups"][0]
     for perm_key, revoke in (("IpPermissions", ec2.revoke_security_group_ingress),

@@ -259,3 +259,43 @@ def test_the_cli_reports_and_exits_non_zero_on_a_violation(account, capsys) -> N
     attach_igw(clients, ids)
     assert main(["audit-account", "--region", REGION, "--prefix", PREFIX]) == 1
     assert "aws-ec2-internet-gateway-absent" in capsys.readouterr().out
+
+
+# --- nothing to evaluate is never PASS (issue 17) -----------------------------------------------------------
+
+MUST_EXIST = ("aws-ec2-vpc-flow-logs", "aws-ec2-vpc-endpoints-present", "aws-ec2-subnet-no-public-ip",
+              "aws-ec2-securitygroup-no-open-ingress", "aws-dynamodb-table-cmk", "aws-dynamodb-table-pitr",
+              "aws-s3-bucket-versioning", "aws-kms-key-rotation", "aws-cloudtrail-trail-configured",
+              "aws-guardduty-detector-configured")
+MAY_BE_ABSENT = ("aws-lambda-function-in-vpc", "aws-lambda-function-concurrency", "aws-apigateway-restapi-private",
+                 "aws-apigateway-stage-logging", "aws-sns-topic-encrypted", "aws-sqs-queue-encrypted")
+
+
+@pytest.fixture
+def empty_account(_moto):
+    WORLD.wipe()
+    yield
+    WORLD.wipe()
+
+
+def _statuses() -> dict[str, str]:
+    return {r.control.id: r.status for r in audit_account(REGION, None, PREFIX).results}
+
+
+def test_an_empty_account_fails_what_must_exist_and_is_not_applicable_for_the_rest(empty_account) -> None:
+    statuses = _statuses()
+    assert {c: statuses[c] for c in MUST_EXIST} == dict.fromkeys(MUST_EXIST, "fail")
+    assert {c: statuses[c] for c in MAY_BE_ABSENT} == dict.fromkeys(MAY_BE_ABSENT, "not-applicable")
+    assert "pass" not in {statuses[c] for c in (*MUST_EXIST, *MAY_BE_ABSENT)}
+
+
+def test_the_compliant_account_passes_the_same_controls(account) -> None:
+    """The twin: with the things present and compliant, the same controls PASS."""
+    statuses = _statuses()
+    assert {c: statuses[c] for c in MUST_EXIST} == dict.fromkeys(MUST_EXIST, "pass")
+
+
+def test_not_applicable_reads_as_such_in_the_report(empty_account) -> None:
+    rows = {row["control"]: row["result"] for row in audit_account(REGION, None, PREFIX).rows()}
+    assert rows["aws-lambda-function-in-vpc"] == "NOT APPLICABLE"
+    assert rows["aws-ec2-vpc-flow-logs"] == "FAIL"

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from tests.policies.engine_args import resource_args, violations_of
+from tests.policies.engine_args import policy_resource, resource_args, stack_args, violations_of
 
 J = json.dumps
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
@@ -56,3 +56,150 @@ def test_a_public_front_door_before_a_function_is_caught(type_: str, props: dict
 ], ids=["internal load balancer", "private custom domain"])
 def test_a_private_front_door_stays_allowed(type_: str, props: dict) -> None:
     assert violations_of("aws-apigateway-restapi-private", resource_args(type_, props)) == []
+
+
+# --- public address space in a security-group rule or a route ------------------------------------------
+
+SG_INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+SG_EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
+
+
+@pytest.mark.parametrize("type_, props", [
+    (SG_INGRESS, {"cidrIpv4": "0.0.0.0/1"}),
+    (SG_INGRESS, {"cidrIpv4": "128.0.0.0/1"}),
+    (SG_INGRESS, {"cidrIpv4": "203.0.113.0/24"}),
+    (SG_INGRESS, {"cidrIpv6": "2001:db8::/32"}),
+    (SG_EGRESS, {"cidrIpv4": "8.8.8.8/32"}),
+    ("aws:ec2/securityGroup:SecurityGroup", {"ingress": [{"cidrBlocks": ["10.0.0.0/8", "0.0.0.0/1"]}]}),
+    ("aws:ec2/securityGroup:SecurityGroup", {"egress": [{"cidrBlocks": ["0.0.0.0/0"]}]}),
+    ("aws:ec2/securityGroupRule:SecurityGroupRule", {"type": "egress", "cidrBlocks": ["198.18.0.0/15"]}),
+    (SG_INGRESS, {"cidrIpv4": "172.32.0.0/16"}),  # just outside 172.16.0.0/12
+], ids=["lower half of 0/0", "upper half of 0/0", "a public /24", "public IPv6", "egress to a public host",
+        "inline ingress half", "inline egress 0/0", "legacy rule to benchmark space", "next to RFC 1918"])
+def test_a_rule_naming_public_address_space_is_caught(type_: str, props: dict) -> None:
+    assert violations_of("aws-ec2-securitygroup-no-open-ingress", resource_args(type_, props))
+
+
+@pytest.mark.parametrize("cidr", ["10.1.0.0/16", "172.16.0.0/12", "192.168.10.0/24", "100.64.0.0/10", "fd00::/8"])
+def test_a_rule_naming_private_space_stays_allowed(cidr: str) -> None:
+    key = "cidrIpv6" if ":" in cidr else "cidrIpv4"
+    assert violations_of("aws-ec2-securitygroup-no-open-ingress", resource_args(SG_INGRESS, {key: cidr})) == []
+
+
+@pytest.mark.parametrize("cidr", ["0.0.0.0/1", "128.0.0.0/1", "52.0.0.0/8", "2000::/3"])
+def test_a_route_to_public_address_space_is_caught(cidr: str) -> None:
+    key = "destinationIpv6CidrBlock" if ":" in cidr else "destinationCidrBlock"
+    found = violations_of("aws-ec2-route-no-default", resource_args("aws:ec2/route:Route", {
+        key: cidr, "transitGatewayId": "tgw-1"}))
+    assert found and cidr in found[0]
+
+
+def test_a_route_to_the_city_network_stays_allowed() -> None:
+    assert violations_of("aws-ec2-route-no-default", resource_args("aws:ec2/route:Route", {
+        "destinationCidrBlock": "172.16.0.0/16", "transitGatewayId": "tgw-1"})) == []
+
+
+# --- a key-policy condition every caller meets -----------------------------------------------------------
+
+KEY = "aws:kms/key:Key"
+
+
+def _key(condition: dict | None, principal: object = "*") -> dict:
+    statement = {"Sid": "Open", "Effect": "Allow", "Principal": principal, "Action": "kms:Decrypt", "Resource": "*"}
+    return {"policy": J({"Version": "2012-10-17", "Statement": [{**statement, **(
+        {"Condition": condition} if condition else {})}]}), "enableKeyRotation": True}
+
+
+@pytest.mark.parametrize("condition, principal", [
+    ({"Bool": {"aws:SecureTransport": "true"}}, "*"),
+    ({"StringLike": {"aws:PrincipalArn": "*"}}, "*"),
+    ({"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/choju-dev-intake"}}, {"AWS": "*"}),
+    ({"StringEqualsIfExists": {"aws:PrincipalAccount": "123456789012"}}, "*"),
+    ({"StringNotEquals": {"aws:PrincipalAccount": "999999999999"}}, "*"),
+    ({"ForAnyValue:StringEquals": {"aws:PrincipalOrgPaths": ["o-1/r-1/"]}}, "*"),
+    ({"StringEquals": {"kms:EncryptionContext:app": "choju"}}, {"AWS": ["arn:aws:iam::*:root"]}),
+    ({"StringLike": {"aws:SourceVpce": "vpce-*"}}, "*"),
+], ids=["TLS only", "wildcard principal ARN", "any account's role of that name", "IfExists", "negated",
+        "ForAnyValue", "encryption context", "any endpoint"])
+def test_a_key_policy_condition_everyone_meets_is_caught(condition: dict, principal: object) -> None:
+    assert violations_of("aws-kms-key-policy-restricted", resource_args(KEY, _key(condition, principal)))
+
+
+@pytest.mark.parametrize("condition", [
+    {"StringEquals": {"aws:PrincipalArn": "arn:aws:iam::123456789012:role/choju-dev-macie",
+                      "kms:CallerAccount": "123456789012"}},
+    {"ArnLike": {"aws:PrincipalArn": ["arn:aws:iam::123456789012:role/choju-dev-*"]}},
+    {"StringEquals": {"aws:SourceAccount": "123456789012"}},
+], ids=["named role in this account", "this account's roles by prefix", "source account"])
+def test_a_key_policy_condition_naming_the_caller_stays_allowed(condition: dict) -> None:
+    assert violations_of("aws-kms-key-policy-restricted", resource_args(KEY, _key(condition))) == []
+
+
+# --- a misleading data-classification tag ----------------------------------------------------------------
+
+BUCKET = "aws:s3/bucket:Bucket"
+
+
+@pytest.mark.parametrize("props", [
+    {"bucket": "choju-dev-documents", "tags": {"data-classification": "logs"}},
+    {"bucket": "choju-dev-rogue", "tags": {"data-classification": "internal"}},
+    {"name": "choju-dev-persons", "tags": {"data-classification": "operational"}},
+], ids=["a declared personal bucket relabelled logs", "a made-up class", "a declared personal table relabelled"])
+def test_a_misleading_classification_is_caught(props: dict) -> None:
+    type_ = "aws:dynamodb/table:Table" if "name" in props else BUCKET
+    assert violations_of("aws-storage-data-classification-tag", resource_args(type_, props))
+
+
+def test_the_declared_classification_stays_allowed() -> None:
+    from shared.storage import STORAGE
+
+    spec = STORAGE.bucket("documents")
+    props = {"bucket": spec.physical_name("choju-dev"), "tags": {"data-classification": spec.data_class.value}}
+    assert violations_of("aws-storage-data-classification-tag", resource_args(BUCKET, props)) == []
+
+
+def _bucket_with_policy(classification: str, name: str, endpoint_only: bool):
+    bucket = policy_resource(BUCKET, "b", {"bucket": name, "tags": {"data-classification": classification}})
+    deny = [{"Effect": "Deny", "Principal": "*", "Action": "s3:*",
+             "Condition": {"StringNotEquals": {"aws:SourceVpce": ["vpce-1"]}}}] if endpoint_only else []
+    policy = policy_resource("aws:s3/bucketPolicy:BucketPolicy", "p", {"bucket": "x", "policy": J({"Statement": deny})},
+                             {"bucket": [bucket]})
+    return stack_args(bucket, policy)
+
+
+@pytest.mark.parametrize("classification, name", [
+    ("internal", "choju-dev-rogue"), ("public", "choju-dev-rogue"), ("logs", "choju-dev-documents")],
+    ids=["made-up class", "'public'", "declared store tagged logs"])
+def test_a_relabelled_bucket_is_still_held_to_the_endpoint(classification: str, name: str) -> None:
+    assert violations_of("aws-s3-bucket-vpce-only", _bucket_with_policy(classification, name, False))
+
+
+def test_a_log_bucket_needs_no_endpoint_rule() -> None:
+    """The twin: a service log bucket (S3 log delivery, CloudTrail, Config write from outside the VPC)."""
+    assert violations_of("aws-s3-bucket-vpce-only", _bucket_with_policy("logs", "choju-dev-trail-logs", False)) == []
+
+
+# --- AWS-managed admin policies attached --------------------------------------------------------------------
+
+@pytest.mark.parametrize("type_, props", [
+    ("aws:iam/rolePolicyAttachment:RolePolicyAttachment", {"role": "r", "policyArn":
+                                                           "arn:aws:iam::aws:policy/AdministratorAccess"}),
+    ("aws:iam/rolePolicyAttachment:RolePolicyAttachment", {"role": "r", "policyArn":
+                                                           "arn:aws:iam::aws:policy/PowerUserAccess"}),
+    ("aws:iam/rolePolicyAttachment:RolePolicyAttachment", {"role": "r", "policyArn":
+                                                           "arn:aws:iam::aws:policy/IAMFullAccess"}),
+    ("aws:iam/role:Role", {"managedPolicyArns": ["arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess"]}),
+    ("aws:iam/policyAttachment:PolicyAttachment", {"policyArn": "arn:aws-us-gov:iam::aws:policy/AdministratorAccess"}),
+    ("aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive", {
+        "roleName": "r", "policyArns": ["arn:aws:iam::aws:policy/job-function/SystemAdministrator"]}),
+], ids=["AdministratorAccess", "PowerUserAccess", "IAMFullAccess", "managedPolicyArns FullAccess",
+        "other partition", "exclusive attachments"])
+def test_an_aws_managed_broad_policy_is_caught(type_: str, props: dict) -> None:
+    assert violations_of("aws-iam-policy-no-wildcard-action", resource_args(type_, props))
+
+
+@pytest.mark.parametrize("arn", ["arn:aws:iam::aws:policy/service-role/AWS_ConfigRole",
+                                 "arn:aws:iam::123456789012:policy/choju-dev-own"])
+def test_a_needed_service_role_policy_or_own_policy_stays_allowed(arn: str) -> None:
+    assert violations_of("aws-iam-policy-no-wildcard-action", resource_args(
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment", {"role": "r", "policyArn": arn})) == []
