@@ -1,4 +1,4 @@
-"""The storage declaration: every table, bucket and key the system uses (design rule 1).
+"""The storage declaration: every table, bucket, queue and key the system uses (design rule 1).
 
 The Pulumi program, the local bootstrap and the tests all read this module; no physical name is written
 anywhere else. Physical names are `<prefix>-<logical name>`, the prefix coming from the stack or from
@@ -51,6 +51,8 @@ RETENTION_CLASSES: dict[str, RetentionClass] = {
         ),
         RetentionClass("staff", None, "kept while the staff member is registered (PIA-III-3-c)"),
         RetentionClass("exchange", 30, "exchanged files expire after use (PIA-III-2-h)"),
+        RetentionClass("batch-job", 90, "job status and chunk checkpoints (no personal data) kept for operators; "
+                       "chunk messages expire after SQS's 14 days"),
     )
 }
 
@@ -88,6 +90,30 @@ class BucketSpec(NamedTuple):
         return f"{prefix}-{self.name}"
 
 
+class QueueSpec(NamedTuple):
+    """A fan-out queue of a chunked batch job, with its dead-letter queue (design rule 8).
+
+    A chunk is attempted `max_attempts` times; the worker then sets it aside in the dead-letter queue with the
+    reason. The queue's own redrive (one receive later) catches a worker that died without reporting."""
+
+    name: str
+    purpose: str
+    data_class: DataClass
+    retention: str
+    visibility_timeout_seconds: int  # at least 6 x the worker's timeout (AWS guidance for event source mappings)
+    max_attempts: int = 3
+
+    def physical_name(self, prefix: str) -> str:
+        return f"{prefix}-{self.name}"
+
+    def dead_letter_name(self, prefix: str) -> str:
+        return f"{prefix}-{self.name}-dlq"
+
+    @property
+    def redrive_receive_count(self) -> int:
+        return self.max_attempts + 1
+
+
 class KeySpec(NamedTuple):
     name: str
     purpose: str
@@ -112,6 +138,7 @@ class StorageDeclaration(NamedTuple):
     buckets: tuple[BucketSpec, ...]
     keys: tuple[KeySpec, ...] = ()
     parameters: tuple[ParameterSpec, ...] = ()
+    queues: tuple[QueueSpec, ...] = ()
 
     def table(self, name: str) -> TableSpec:
         return _find(self.tables, name, "table")
@@ -124,6 +151,9 @@ class StorageDeclaration(NamedTuple):
 
     def parameter(self, name: str) -> ParameterSpec:
         return _find(self.parameters, name, "parameter")
+
+    def queue(self, name: str) -> QueueSpec:
+        return _find(self.queues, name, "queue")
 
 
 def _find(items: tuple, name: str, kind: str):  # type: ignore[no-untyped-def]
@@ -241,6 +271,16 @@ STORAGE = StorageDeclaration(
             "insurance-record",
         ),
         TableSpec(
+            "batch-jobs",
+            "batch jobs and their chunks: state, checkpoints, counts, dead-letter reasons (design rule 8)",
+            ("job_id", "S"),
+            ("part", "S"),
+            DataClass.OPERATIONAL,
+            "batch-job",
+            ttl_attribute="expires_at",
+            indexes=(Index("by-listing", ("listing", "S"), ("started_at", "S")),),
+        ),
+        TableSpec(
             "idempotency",
             "first results of retried counter submissions",
             ("id", "S"),
@@ -284,5 +324,14 @@ STORAGE = StorageDeclaration(
             "HMAC secret of the My Number blind index, as a KMS ciphertext (design rule 5)",
             "mynumber",
         ),
+    ),
+    # Messages name a job and a chunk number only; what a chunk covers is in the batch-jobs table.
+    queues=(
+        QueueSpec("resident-import-chunks", "chunks of 住基異動 file imports", DataClass.OPERATIONAL, "batch-job",
+                  visibility_timeout_seconds=1800),
+        QueueSpec("certificate-renewal-chunks", "chunks of the yearly 資格確認書 renewal", DataClass.OPERATIONAL,
+                  "batch-job", visibility_timeout_seconds=1800),
+        QueueSpec("reaching-75-chunks", "chunks of the daily reaching-75 run", DataClass.OPERATIONAL, "batch-job",
+                  visibility_timeout_seconds=1800),
     ),
 )

@@ -21,19 +21,21 @@ def _configure_import(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_import(args: argparse.Namespace, runtime: Callable[[], Runtime]) -> int:
-    from functions.intake.services.resident_import import import_resident_changes
+    from functions.intake.services.resident_import import import_resident_path
+    from shared.batch.progress import ProgressBar
     from shared.domain.errors import DomainError
 
     if not args.file.is_file():
         print(f"no such file: {args.file}", file=sys.stderr)
         return 2
+    bar = ProgressBar()
     try:
-        report = import_resident_changes(
-            runtime(), args.counterparty, args.file.read_bytes(), staff_id="operator-cli",
-            progress=lambda done, total: print(f"  applied {done}/{total} rows", file=sys.stderr))
+        report = import_resident_path(runtime(), args.counterparty, args.file, staff_id="operator-cli", progress=bar)
     except DomainError as refused:
         print(f"refused: {refused.detail}", file=sys.stderr)
         return 1
+    finally:
+        bar.close()
     summary = asdict(report)
     rejects = summary.pop("rejects")
     print(" ".join(f"{k}={v}" for k, v in summary.items()))
@@ -53,11 +55,14 @@ def _run_reaching_75(args: argparse.Namespace, runtime: Callable[[], Runtime]) -
 
     rt = runtime()
     if args.apply:
-        result = run_reaching_75(rt, args.first, args.last, rt.clock().date())
-        people = result["people"]
-        print(f"queued {result['queued']} events, issued {result['certificates_issued']} certificates")
-    else:
-        people = people_reaching_75(rt, args.first, args.last)
+        from shared.batch.progress import ProgressBar
+
+        bar = ProgressBar()
+        result = run_reaching_75(rt, args.first, args.last, rt.clock().date(), progress=bar)
+        bar.close()
+        print(f"queued {result['queued']} events, issued {result['certificates_issued']} certificates "
+              f"(job {result['job_id']}: {result['state']})")
+    people = people_reaching_75(rt, args.first, args.last)
     for p in people:
         print(f"{p['person_id']}  {p['seventy_fifth_birthday']}  mail {p['certificate_mailing_month']}  {p['name']}")
     print(f"{len(people)} people reach 75 between {args.first} and {args.last}", file=sys.stderr)

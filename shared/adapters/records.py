@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from shared.adapters.dynamo import from_item, query_all, to_item
+from shared.adapters.dynamo import from_item, if_condition_holds, query_all, to_item
 
 
 class RecordTable:
@@ -25,14 +25,22 @@ class RecordTable:
                               KeyConditionExpression="#k = :v", ExpressionAttributeNames={"#k": key},
                               ExpressionAttributeValues=to_item({":v": value})))
 
-    def scan_where(self, field: str, value: str) -> Iterator[dict[str, Any]]:
-        """Every record whose `field` equals `value`, page by page (a full read: for yearly batches only)."""
-        paginator = self._db.get_paginator("scan")
-        for page in paginator.paginate(TableName=self.table, FilterExpression="#f = :v",
-                                       ExpressionAttributeNames={"#f": field},
-                                       ExpressionAttributeValues=to_item({":v": value})):
-            for item in page.get("Items", []):
-                yield from_item(item)
+    def scan_segment(self, segment: int, segments: int, field: str, value: str,
+                     projection: tuple[str, ...] = ()) -> Iterator[list[dict[str, Any]]]:
+        """One segment of a parallel scan, page by page: the records whose `field` equals `value` (a full read,
+        for yearly batches; each chunk of the job takes one segment)."""
+        names = {"#f": field, **{f"#p{i}": name for i, name in enumerate(projection)}}
+        request: dict[str, Any] = {"TableName": self.table, "Segment": segment, "TotalSegments": segments,
+                                   "FilterExpression": "#f = :v", "ExpressionAttributeNames": names,
+                                   "ExpressionAttributeValues": to_item({":v": value})}
+        if projection:
+            request["ProjectionExpression"] = ", ".join(n for n in names if n.startswith("#p"))
+        for page in self._db.get_paginator("scan").paginate(**request):
+            yield [from_item(item) for item in page.get("Items", [])]
+
+    def approximate_count(self) -> int:
+        """DynamoDB's item count (refreshed about every six hours): enough to size a job's chunks."""
+        return int(self._db.describe_table(TableName=self.table)["Table"].get("ItemCount", 0))
 
     def put(self, record: dict[str, Any]) -> None:
         """Write a record whole, replacing any earlier one (job state, progress)."""
@@ -53,3 +61,8 @@ class RecordTable:
         if record is None:
             return {"Delete": {"TableName": self.table, "Key": to_item({self.id_field: entity_id}), **condition}}
         return {"Put": {"TableName": self.table, "Item": to_item(record), **condition}}
+
+    def put_if_version(self, record: dict[str, Any], base_version: int) -> bool:
+        """Write a record alone if it is still at base_version (0: does not exist yet); False otherwise."""
+        return if_condition_holds(self._db.put_item, **self.write_item(record, record[self.id_field],
+                                                                       base_version)["Put"])

@@ -22,15 +22,20 @@ class TransferQueue:
         self._db = client
         self.table = table
 
-    def enqueue_item(self, *, kind: str, counterparty: str, entity_id: str, reference: str, at: datetime,
-                     summary: dict[str, Any] | None = None, queue_id: str | None = None) -> dict[str, Any]:
+    @staticmethod
+    def record(*, kind: str, counterparty: str, entity_id: str, reference: str, at: datetime,
+               summary: dict[str, Any] | None = None, queue_id: str | None = None) -> dict[str, Any]:
+        """A queue entry as stored; bulk paths write it with BatchWriteItem under a derived queue_id, so writing
+        it again leaves the same entry."""
+        return {"queue_id": queue_id or new_id("TQ"), "kind": kind, "counterparty": counterparty,
+                "entity_id": entity_id, "reference": reference, "queued_at": at.isoformat(),
+                "counterparty_status": f"{counterparty}#{READY}",
+                "summary": json.dumps(summary or {}, ensure_ascii=False, sort_keys=True)}
+
+    def enqueue_item(self, **kwargs: Any) -> dict[str, Any]:
         """A transaction item queueing one record; with a derived queue_id a second enqueue is refused."""
         return {"Put": {"TableName": self.table, "ConditionExpression": "attribute_not_exists(queue_id)",
-                        "Item": to_item({
-                            "queue_id": queue_id or new_id("TQ"), "kind": kind, "counterparty": counterparty,
-                            "entity_id": entity_id, "reference": reference, "queued_at": at.isoformat(),
-                            "counterparty_status": f"{counterparty}#{READY}",
-                            "summary": json.dumps(summary or {}, ensure_ascii=False)})}}
+                        "Item": to_item(self.record(**kwargs))}}
 
     def enqueue(self, **kwargs: Any) -> bool:
         """Queue one record; False when a record with that queue_id is already queued (idempotent)."""
