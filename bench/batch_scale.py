@@ -132,8 +132,8 @@ def _chunk_figures(rt: Any, job_id: str) -> dict[str, Any]:
 # --- phases (each in a process of its own) ---------------------------------------------------------------------
 
 def phase_load(endpoint: str, state: str, prefix: str, persons: int) -> dict[str, Any]:
+    from functions.intake.demo import load_population, population
     from shared.local.bootstrap import bootstrap_storage
-    from shared.local.population import load_population, population
 
     rt = _runtime(endpoint, state, prefix)
     bootstrap_storage(rt)
@@ -143,7 +143,7 @@ def phase_load(endpoint: str, state: str, prefix: str, persons: int) -> dict[str
 
 
 def _write_file(state: str, persons: int, rows: int) -> Path:
-    from functions.intake.demo_files import change_rows, write_file
+    from functions.intake.demo import change_rows, write_file
 
     path = Path(state) / f"jyuki-{rows}.csv"
     write_file(path, change_rows(persons, rows, TODAY), "cp932")

@@ -14,6 +14,7 @@ from infra.documents import json_output, region_scp
 from infra.keys import Keys
 from infra.monitoring import Monitoring
 from infra.network import Network
+from infra.queues import ChunkQueues
 from infra.replication import Replication
 from infra.settings import StackSettings
 from infra.storage import Storage
@@ -27,6 +28,7 @@ class Stack:
     storage: Storage
     replication: Replication
     monitoring: Monitoring
+    queues: ChunkQueues
     workloads: Workloads
     api: PrivateApi
 
@@ -57,11 +59,12 @@ def build(settings: StackSettings) -> Stack:
                       [break_glass_role(settings, account_id), replication_role_arn])
     replication = Replication("replication", settings, account_id, storage.buckets, storage.tables, key_arns["data"])
     monitoring = Monitoring("monitoring", settings, account_id, key_arns, storage.buckets, storage.access_logs)
+    queues = ChunkQueues("queues", settings, key_arns["data"], monitoring.topic.arn)
     layer = pulumi.FileArchive(str(build_layer(settings.lambda_architecture)))
     workloads = Workloads("workloads", settings, account_id, subnet_ids=network.subnet_ids,
                           security_group_id=network.workload_sg.id, tables=storage.tables, buckets=storage.buckets,
                           keys=key_arns, code=lambda workflow: pulumi.FileArchive(str(build_code(workflow.name))),
-                          layer=layer)
+                          layer=layer, queues=queues, alerts_topic_arn=monitoring.topic.arn)
     api = PrivateApi("api", settings, account_id, network.endpoints["execute-api"].id, workloads.functions,
                      key_arns["logs"])
     pulumi.export("api_url", api.url)
@@ -71,4 +74,4 @@ def build(settings: StackSettings) -> Stack:
     pulumi.export("alerts_topic_arn", monitoring.topic.arn)
     pulumi.export("provided_by_organisation", monitoring.provided_by_organisation)
     pulumi.export("organisation_region_scp", json_output(region_scp()))
-    return Stack(keys, network, storage, replication, monitoring, workloads, api)
+    return Stack(keys, network, storage, replication, monitoring, queues, workloads, api)

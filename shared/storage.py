@@ -76,6 +76,16 @@ class TableSpec(NamedTuple):
     def physical_name(self, prefix: str) -> str:
         return f"{prefix}-{self.name}"
 
+    def page_key(self, index: str | None = None) -> tuple[str, ...]:
+        """The attributes of a query's LastEvaluatedKey on the table or one of its indexes (a page's cursor)."""
+        keys = [self.partition_key, self.sort_key]
+        if index is not None:
+            found = next((i for i in self.indexes if i.name == index), None)
+            if found is None:
+                raise KeyError(f"table {self.name!r} has no index {index!r}")
+            keys += [found.partition_key, found.sort_key]
+        return tuple(dict.fromkeys(k[0] for k in keys if k))
+
 
 class BucketSpec(NamedTuple):
     name: str

@@ -1,4 +1,5 @@
-"""Operator commands of the intake workflow: `choju import-resident-changes` and `choju reaching-75`."""
+"""Operator commands of the intake workflow: `choju import-resident-changes`, `choju reaching-75` and, for local
+mode, `choju demo-data`."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 from shared.runtime import Runtime
 from shared.workflow import Command
 
-__all__ = ["IMPORT_RESIDENT_CHANGES", "REACHING_75"]
+__all__ = ["DEMO_DATA", "IMPORT_RESIDENT_CHANGES", "REACHING_75"]
 
 
 def _configure_import(parser: argparse.ArgumentParser) -> None:
@@ -69,5 +70,39 @@ def _run_reaching_75(args: argparse.Namespace, runtime: Callable[[], Runtime]) -
     return 0
 
 
+def _configure_demo(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--persons", type=int, required=True, help="insured persons to add, e.g. 300000")
+    parser.add_argument("--rows", type=int, default=None, help="rows of the 住基異動 file (default: --persons)")
+    parser.add_argument("--out", type=Path, default=Path(".choju/demo"), help="where the file is written")
+    parser.add_argument("--encoding", choices=("cp932", "utf-8"), default="cp932",
+                        help="cp932 for counterparty jyuki-renkei, utf-8 for jyuki-renkei-utf8")
+    parser.add_argument("--seed", type=int, default=1, help="the same seed gives the same city")
+
+
+def _run_demo(args: argparse.Namespace, runtime: Callable[[], Runtime]) -> int:
+    from functions.intake.demo import change_rows, load_population, population, write_file
+
+    if args.persons < 0 or (args.rows is not None and args.rows < 0):
+        print("--persons and --rows are counts (0 or more)", file=sys.stderr)
+        return 2
+    rt = runtime()
+    if not rt.settings.is_local:
+        print("demo-data writes synthetic people: it runs only against local mode (start `choju local` first)",
+              file=sys.stderr)
+        return 2
+    today = rt.clock().date()
+    loaded = load_population(rt, population(args.persons, today, args.seed),
+                             lambda n: print(f"  {n} persons loaded", file=sys.stderr))
+    args.out.mkdir(parents=True, exist_ok=True)
+    rows = args.persons if args.rows is None else args.rows
+    path = args.out / f"jyuki-{rows}-{args.encoding}.csv"
+    write_file(path, change_rows(args.persons, rows, today, args.seed + 1), args.encoding)
+    counterparty = "jyuki-renkei" if args.encoding == "cp932" else "jyuki-renkei-utf8"
+    print(f"{loaded} synthetic insured persons loaded; a 住基異動 file of {rows} rows: {path}")
+    print(f"import it: choju import-resident-changes {path} --counterparty {counterparty}")
+    return 0
+
+
 IMPORT_RESIDENT_CHANGES = Command(_configure_import, _run_import)
 REACHING_75 = Command(_configure_reaching_75, _run_reaching_75)
+DEMO_DATA = Command(_configure_demo, _run_demo)

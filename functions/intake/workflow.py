@@ -58,5 +58,7 @@ WORKFLOW = Workflow(
                    "functions.intake.cli:IMPORT_RESIDENT_CHANGES"),
         CliCommand("reaching-75", "people reaching 75 in a period; --apply queues events",
                    "functions.intake.cli:REACHING_75"),
+        CliCommand("demo-data", "local mode: a synthetic city of N insured persons and a 住基異動 file for them",
+                   "functions.intake.cli:DEMO_DATA"),
     ),
 )

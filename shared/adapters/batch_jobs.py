@@ -108,6 +108,13 @@ class JobStore:
                           KeyConditionExpression="listing = :l", ScanIndexForward=False,
                           ExpressionAttributeValues=to_item({":l": LISTING}))
 
+    def chunk_page(self, job_id: str, limit: int, start: Mapping[str, Any] | None,
+                   ) -> tuple[list[dict[str, Any]], dict | None]:
+        """A job's chunks in order."""
+        return query_page(self._db, limit, start, TableName=self.table,
+                          KeyConditionExpression="job_id = :j AND begins_with(part, :c)",
+                          ExpressionAttributeValues=to_item({":j": job_id, ":c": "chunk#"}))
+
     # --- chunks --------------------------------------------------------------------------------------------
     def start_chunk(self, job_id: str, number: int, attempt: int, at: datetime) -> bool:
         """Record an attempt; False when the chunk is already done or set aside (nothing to do)."""

@@ -44,6 +44,13 @@ class ObjectStore:
         extra = {"Range": f"bytes={start or 0}-{'' if end is None else end - 1}"} if start is not None else {}
         yield from self._s3.get_object(Bucket=self.bucket, Key=key, **extra)["Body"].iter_chunks(piece)
 
+    def page(self, prefix: str, limit: int, after: str | None) -> tuple[list[StoredObject], str | None]:
+        """Up to `limit` objects under `prefix` in key order after key `after`, and the last key if more follow."""
+        response = self._s3.list_objects_v2(Bucket=self.bucket, Prefix=prefix, MaxKeys=limit,
+                                            **({"StartAfter": after} if after else {}))
+        found = [StoredObject(e["Key"], int(e["Size"])) for e in response.get("Contents", [])]
+        return found, found[-1].key if response.get("IsTruncated") and found else None
+
     def list(self, prefix: str) -> Iterator[StoredObject]:
         for page in self._s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix):
             for entry in page.get("Contents", []):

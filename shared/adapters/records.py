@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from shared.adapters.dynamo import from_item, if_condition_holds, query_all, to_item
+from shared.adapters.dynamo import from_item, if_condition_holds, query_all, query_page, to_item
 
 
 class RecordTable:
@@ -19,6 +19,13 @@ class RecordTable:
     def get(self, entity_id: str) -> dict[str, Any] | None:
         item = self._db.get_item(TableName=self.table, Key=to_item({self.id_field: entity_id}), ConsistentRead=True)
         return from_item(item["Item"]) if "Item" in item else None
+
+    def page(self, index: str, key: str, value: str, limit: int, start: dict[str, Any] | None,
+             forward: bool = True) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+        """One page of the records whose index `key` equals `value`, in index order, and where to go on."""
+        return query_page(self._db, limit, start, TableName=self.table, IndexName=index,
+                          KeyConditionExpression="#k = :v", ExpressionAttributeNames={"#k": key},
+                          ExpressionAttributeValues=to_item({":v": value}), ScanIndexForward=forward)
 
     def query(self, index: str, key: str, value: str) -> list[dict[str, Any]]:
         return list(query_all(self._db, TableName=self.table, IndexName=index,

@@ -9,7 +9,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from shared.adapters.dynamo import from_item, if_condition_holds, query_all, to_item
+from shared.adapters.dynamo import from_item, if_condition_holds, query_all, query_page, to_item
 from shared.domain.ids import new_id
 
 READY = "ready"
@@ -46,6 +46,14 @@ class TransferQueue:
                           KeyConditionExpression="counterparty_status = :s",
                           ExpressionAttributeValues=to_item({":s": f"{counterparty}#{READY}"}))
         return [{**item, "summary": json.loads(item.get("summary") or "{}")} for item in items]
+
+    def ready_page(self, counterparty: str, limit: int, start: dict[str, Any] | None,
+                   ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+        """One page of the records ready for a counterparty, oldest first, and where to go on."""
+        items, after = query_page(self._db, limit, start, TableName=self.table, IndexName="by-counterparty-status",
+                                  KeyConditionExpression="counterparty_status = :s",
+                                  ExpressionAttributeValues=to_item({":s": f"{counterparty}#{READY}"}))
+        return [{**item, "summary": json.loads(item.get("summary") or "{}")} for item in items], after
 
     def get(self, queue_id: str) -> dict[str, Any] | None:
         item = self._db.get_item(TableName=self.table, Key=to_item({"queue_id": queue_id}))

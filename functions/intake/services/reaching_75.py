@@ -28,14 +28,17 @@ from shared.adapters.transfer_queue import TransferQueue
 from shared.batch import Chunk, Job, Plan, start
 from shared.batch.local import run_job_here
 from shared.domain.counterparties import KOUIKI_RENGO
+from shared.domain.errors import Invalid
 from shared.domain.ids import new_id
 from shared.protection.views import summary
 from shared.runtime import Runtime
+from shared.storage import STORAGE
 
 __all__ = ["REACHING_75", "ReachingSeventyFive", "people_reaching_75", "plan_reaching_75", "reaching_75_in",
-           "run_reaching_75"]
+           "reaching_75_page", "run_reaching_75"]
 
 KIND, QUEUE = "reaching-75-daily", "reaching-75-chunks"
+BIRTH_MONTH_KEY = STORAGE.table("persons").page_key("by-birth-month")
 
 
 def _facts(person: dict[str, Any]) -> Facts:
@@ -71,6 +74,31 @@ def people_reaching_75(rt: Runtime, first: date, last: date) -> list[dict[str, A
              for person, birthday in reaching_75_in(rt.repository(PersonRepository).by_birth_month(month), first,
                                                     last)]
     return sorted(found, key=lambda p: (p["seventy_fifth_birthday"], p["person_id"]))
+
+
+def reaching_75_page(rt: Runtime, first: date, last: date, limit: int, start: dict[str, Any] | None,
+                     ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """A page of `people_reaching_75` in index order (birth month, birth date), and the index position of its
+    last person when more may follow. The by-birth-month index is read page by page from `start`."""
+    months = birth_months_to_search(first, last)
+    if start is not None and start["birth_month"] not in months:
+        raise Invalid("the cursor belongs to another period; start again without it", code="invalid-cursor",
+                      title="The cursor is not valid")
+    persons, found = rt.repository(PersonRepository), []
+    for month in months[months.index(start["birth_month"]) if start else 0:]:
+        key = start if start and start["birth_month"] == month else None
+        while True:
+            records, key = persons.page("by-birth-month", "birth_month", month, limit, key)
+            for position, record in enumerate(records):
+                found += [{**summary(p), "seventy_fifth_birthday": b.isoformat(),
+                           "certificate_mailing_month": mailing_month(b)} for p, b in reaching_75_in([record], first,
+                                                                                                       last)]
+                if len(found) == limit:
+                    more = key is not None or position + 1 < len(records) or month != months[-1]
+                    return found, {k: record[k] for k in BIRTH_MONTH_KEY} if more else None
+            if key is None:
+                break
+    return found, None
 
 
 def plan_reaching_75(first: date, last: date, today: date, started_by: str = "system") -> Plan:

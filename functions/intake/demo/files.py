@@ -1,6 +1,6 @@
 """住基異動 files for a synthetic population (local mode at full size, the benchmark): never real people.
 
-Rows change persons of `shared.local.population` (each person at most once, except a few who appear twice far
+Rows change persons of `functions.intake.demo.population` (each person at most once, except a few who appear twice far
 apart, as when a move is followed by a death) or bring in new ones, in the proportions of a busy month:
 moves within the city, household and name changes, deaths, moves out of the prefecture, new My Numbers, and
 people moving in or registered as non-residents.
@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
+from functions.intake.demo.population import FEMALE, FIRST_PERSON_ID, MALE, SURNAMES, TOWNS, my_number_of
 from functions.intake.rules.resident_changes import COLUMNS
-from shared.local.population import FEMALE, FIRST_PERSON_ID, MALE, SURNAMES, TOWNS, my_number_of
 
 __all__ = ["MIX", "change_rows", "write_file"]
 
