@@ -49,25 +49,47 @@ def compile_tree(path: Path) -> None:
         raise RuntimeError(f"some modules under {path} do not compile")
 
 
+def _sources(workflow: str) -> list[Path]:
+    """Every file a workflow's bundle is made of, in a stable order."""
+    files = [ROOT / "functions" / "__init__.py"]
+    for folder in (ROOT / "shared", ROOT / "functions" / workflow):
+        files += sorted(p for p in folder.rglob("*") if p.is_file() and not _ignored(p))
+    return files
+
+
+def _ignored(path: Path) -> bool:
+    relative = path.relative_to(ROOT).as_posix()
+    return "__pycache__" in path.parts or path.suffix == ".pyc" or relative.startswith(tuple(f"{e}/" for e in EXCLUDED))
+
+
+def _digest(files: list[Path]) -> str:
+    digest = hashlib.sha256(f"{sys.version_info[:2]}".encode())
+    for path in files:
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def build_code(workflow: str, dest: Path | None = None) -> Path:
-    """The bundle of one workflow's function: shared/ and functions/<workflow>/, compiled."""
+    """The bundle of one workflow's function: shared/ and functions/<workflow>/, compiled. A bundle built from
+    the same sources is reused (its digest is kept beside it), so `pulumi preview` rebuilds only what changed."""
     source = ROOT / "functions" / workflow
     if not (source / "handler.py").is_file():
         raise ValueError(f"no workflow {workflow!r} with a handler under functions/")
     dest = dest or BUILD / "code" / workflow
+    files = _sources(workflow)
+    digest = _digest(files)
+    stamp = dest.parent / f".{dest.name}.sha256"
+    if dest.exists() and stamp.exists() and stamp.read_text() == digest:
+        return dest
     if dest.exists():
         shutil.rmtree(dest)
-    shutil.copytree(ROOT / "shared", dest / "shared", ignore=_ignore)
-    (dest / "functions").mkdir()
-    shutil.copy2(ROOT / "functions" / "__init__.py", dest / "functions" / "__init__.py")
-    shutil.copytree(source, dest / "functions" / workflow, ignore=_ignore)
+    for path in files:
+        relative = path.relative_to(ROOT)
+        (dest / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, dest / relative)
     compile_tree(dest)
+    stamp.write_text(digest)
     return dest
-
-
-def _ignore(directory: str, names: list[str]) -> set[str]:
-    relative = Path(directory).relative_to(ROOT).as_posix()
-    return {n for n in names if n == "__pycache__" or f"{relative}/{n}" in EXCLUDED or n.endswith(".pyc")}
 
 
 def build_layer(architecture: str = "x86_64", cache: Path | None = None, quiet: bool = True) -> Path:

@@ -8,14 +8,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from moto import mock_aws
 
+from shared.adapters.aws import AwsClients
 from shared.config import Settings, load_settings
-from shared.local.bootstrap import bootstrap_storage
-from shared.local.demo_data import seed_demo_data
 from shared.local.identity import LOCAL_AUDIENCE, LOCAL_ISSUER, ensure_keys, mint_token
 from shared.runtime import Runtime
+from tests.moto_world import WORLD
 
 os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
@@ -66,25 +67,46 @@ def clock() -> FakeClock:
     return FakeClock(datetime.now(UTC).replace(microsecond=0))
 
 
-@pytest.fixture
-def aws() -> Iterator[None]:
+@pytest.fixture(scope="session")
+def _moto() -> Iterator[None]:
+    """One embedded AWS for the whole session, started when a test first needs it."""
     with mock_aws():
         yield
 
 
 @pytest.fixture
-def runtime(aws: None, settings: Settings, clock: FakeClock) -> Runtime:
-    rt = Runtime(settings, clock=clock)
-    bootstrap_storage(rt)
-    seed_demo_data(rt)
-    return rt
+def aws(_moto: None) -> Iterator[None]:
+    """A pristine, empty account for tests that build their own (the account auditor, the bootstrap)."""
+    WORLD.wipe()
+    yield
+
+
+@pytest.fixture(scope="session")
+def _clients(_moto: None) -> AwsClients:
+    """Clients are costly to create (botocore loads each service model): one set serves every runtime."""
+    return AwsClients("ap-northeast-1")
 
 
 @pytest.fixture
-def api(runtime: Runtime) -> TestClient:
+def runtime(_moto: None, _clients: AwsClients, settings: Settings, clock: FakeClock) -> Runtime:
+    """The declared storage with the demo data, as a fresh `choju local` has it, at the cost of a reset."""
+    rt = Runtime(settings, clients=_clients, clock=clock)
+    WORLD.restore(rt)
+    return rt
+
+
+@pytest.fixture(scope="session")
+def _app() -> FastAPI:
     from functions.registry import build_all
 
-    return TestClient(build_all(runtime), raise_server_exceptions=False)
+    return build_all(Runtime(load_settings(env_for(Path("/nonexistent")))))
+
+
+@pytest.fixture
+def api(_app: FastAPI, runtime: Runtime) -> TestClient:
+    """Every workflow's routes in one app (built once); each test's runtime is the app's."""
+    _app.state.runtime = runtime
+    return TestClient(_app, raise_server_exceptions=False)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Build 住基異動 files for tests (the layout of docs/resident-changes-layout.md)."""
+"""Build 住基異動 files for tests (the layout of docs/intake.md, "Layout")."""
 
 from __future__ import annotations
 

@@ -1,1 +1,3 @@
 """The assessment workflow."""
+
+__all__ = ["handler", "routes", "workflow"]

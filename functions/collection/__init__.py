@@ -1,1 +1,3 @@
 """The collection workflow."""
+
+__all__ = ["handler", "routes", "workflow"]

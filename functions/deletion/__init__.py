@@ -1,1 +1,3 @@
 """The deletion workflow."""
+
+__all__ = ["handler", "routes", "workflow"]

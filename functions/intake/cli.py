@@ -7,9 +7,10 @@ import argparse
 import sys
 from collections.abc import Callable
 from dataclasses import asdict
-from datetime import date
 from pathlib import Path
 
+from shared.domain.calendar import iso_date
+from shared.domain.errors import Invalid
 from shared.runtime import Runtime
 from shared.workflow import Command
 
@@ -26,9 +27,10 @@ def _run_import(args: argparse.Namespace, runtime: Callable[[], Runtime]) -> int
     from shared.batch.progress import ProgressBar
     from shared.domain.errors import DomainError
 
+    if args.file.is_dir():
+        raise Invalid(f"{args.file} is a directory; give the 住基異動 file itself", code="validation-failed")
     if not args.file.is_file():
-        print(f"no such file: {args.file}", file=sys.stderr)
-        return 2
+        raise Invalid(f"no such file: {args.file}", code="validation-failed")
     bar = ProgressBar()
     try:
         report = import_resident_path(runtime(), args.counterparty, args.file, staff_id="operator-cli", progress=bar)
@@ -46,14 +48,16 @@ def _run_import(args: argparse.Namespace, runtime: Callable[[], Runtime]) -> int
 
 
 def _configure_reaching_75(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--from", dest="first", required=True, type=date.fromisoformat, help="YYYY-MM-DD")
-    parser.add_argument("--to", dest="last", required=True, type=date.fromisoformat, help="YYYY-MM-DD")
+    parser.add_argument("--from", dest="first", required=True, type=iso_date, help="YYYY-MM-DD")
+    parser.add_argument("--to", dest="last", required=True, type=iso_date, help="YYYY-MM-DD")
     parser.add_argument("--apply", action="store_true", help="queue the events and record the certificates")
 
 
 def _run_reaching_75(args: argparse.Namespace, runtime: Callable[[], Runtime]) -> int:
     from functions.intake.services.reaching_75 import people_reaching_75, run_reaching_75
 
+    if args.last < args.first or (args.last - args.first).days > 366:
+        raise Invalid("--to must follow --from within a year", code="invalid-period")
     rt = runtime()
     if args.apply:
         from shared.batch.progress import ProgressBar
@@ -83,13 +87,11 @@ def _run_demo(args: argparse.Namespace, runtime: Callable[[], Runtime]) -> int:
     from functions.intake.demo import change_rows, load_population, population, write_file
 
     if args.persons < 0 or (args.rows is not None and args.rows < 0):
-        print("--persons and --rows are counts (0 or more)", file=sys.stderr)
-        return 2
+        raise Invalid("--persons and --rows are counts (0 or more)", code="validation-failed")
     rt = runtime()
     if not rt.settings.is_local:
-        print("demo-data writes synthetic people: it runs only against local mode (start `choju local` first)",
-              file=sys.stderr)
-        return 2
+        raise Invalid("demo-data writes synthetic people: it runs only against local mode (start `choju local` "
+                      "first)", code="validation-failed")
     today = rt.clock().date()
     loaded = load_population(rt, population(args.persons, today, args.seed),
                              lambda n: print(f"  {n} persons loaded", file=sys.stderr))

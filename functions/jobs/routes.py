@@ -36,7 +36,7 @@ def job(job_id: str, _: Operator, runtime: RuntimeDep) -> dict[str, Any]:
     in the dead-letter queue, with its reason."""
     found = get_job(runtime, job_id)
     if found is None:
-        raise NotFound(f"there is no job {job_id}")
+        raise NotFound("there is no such job")
     dead = [chunk_view(c) for c in chunks_of(runtime, job_id) if c.status == "dead"] if found.chunks_dead else []
     return {**job_view(found), "dead_lettered": dead}
 
@@ -45,7 +45,7 @@ def job(job_id: str, _: Operator, runtime: RuntimeDep) -> dict[str, Any]:
 def chunks(job_id: str, _: Operator, runtime: RuntimeDep, page: PageDep) -> dict[str, Any]:
     """A job's chunks in order: status, attempts, duration, counts and errors."""
     if get_job(runtime, job_id) is None:
-        raise NotFound(f"there is no job {job_id}")
+        raise NotFound("there is no such job")
     found, after = runtime.jobs.chunk_page(job_id, page.limit, page.start(CHUNK_KEY, {"job_id": job_id}))
     return {"job_id": job_id, "chunks": [chunk_view(Chunk.from_item(c)) for c in found],
             "next_cursor": encode_cursor(after)}

@@ -1,1 +1,3 @@
 """The transfer workflow."""
+
+__all__ = ["handler", "routes", "rules", "services", "workflow"]

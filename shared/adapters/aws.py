@@ -23,6 +23,18 @@ class RegionNotAllowed(ValueError):
 
 
 _RETRIES = Config(retries={"max_attempts": 5, "mode": "standard"}, connect_timeout=5, read_timeout=30)
+_session: boto3.session.Session | None = None
+_session_lock = threading.Lock()
+
+
+def _shared_session() -> boto3.session.Session:
+    """One boto3 session per process, created with the first client: a session loads each service's model once
+    for every client made from it (about 15 ms a session, and more per service, that a second one pays again)."""
+    global _session
+    with _session_lock:
+        if _session is None:
+            _session = boto3.session.Session()
+        return _session
 
 
 class AwsClients:
@@ -32,7 +44,6 @@ class AwsClients:
         self._guard(region)
         self.region = region
         self.endpoint_url = endpoint_url
-        self._session: boto3.session.Session | None = None  # created with the first client: ~15 ms of cold start
         self._clients: dict[tuple[str, str], Any] = {}
         self._lock = threading.Lock()
         self._calls: Counter[tuple[str, str]] = Counter()
@@ -51,11 +62,10 @@ class AwsClients:
         key = (service, region)
         with self._lock:
             if key not in self._clients:
-                if self._session is None:
-                    self._session = boto3.session.Session()
-                created = self._session.client(
-                    service, region_name=region, endpoint_url=self.endpoint_url, config=_RETRIES
-                )
+                session = _shared_session()
+                with _session_lock:  # creating clients from one session is not thread-safe
+                    created = session.client(service, region_name=region, endpoint_url=self.endpoint_url,
+                                             config=_RETRIES)
                 created.meta.events.register("before-call", self._count, unique_id="choju-call-counter")
                 self._clients[key] = created
             return self._clients[key]
@@ -71,3 +81,15 @@ class AwsClients:
     def created(self) -> list[tuple[str, str]]:
         """The (service, region) pairs created so far: lets tests prove laziness."""
         return list(self._clients)
+
+
+def aws_failure(error: BaseException) -> str | None:
+    """One line for an AWS failure (no credentials, refused, unreachable), or None for anything else: operator
+    tools report these without a traceback and without importing botocore themselves."""
+    from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+
+    if isinstance(error, NoCredentialsError):
+        return "no AWS credentials: run while `choju local` runs, or configure credentials for the stack"
+    if isinstance(error, ClientError | BotoCoreError):
+        return f"AWS refused or could not be reached: {error}"
+    return None

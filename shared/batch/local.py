@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from shared.batch.jobs import get_job
+from shared.batch.lifecycle import get_job
 from shared.batch.model import Job, JobKind
 from shared.runtime import Runtime
 

@@ -17,7 +17,7 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from shared.adapters.retry import backoff_delay
-from shared.batch.jobs import ADVANCE, advance, get_job
+from shared.batch.lifecycle import ADVANCE, advance, get_job
 from shared.batch.model import Chunk, Job, JobKind
 from shared.observability import count, get_logger
 from shared.runtime import Runtime, default_runtime

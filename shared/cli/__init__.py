@@ -1,0 +1,3 @@
+"""The `choju` command (never packaged into a function)."""
+
+__all__ = ["main"]

@@ -1,0 +1,7 @@
+"""Pure rules used by several workflows: persons, My Numbers, changes, roles, staff, ids, Japan time,
+the audit chain, errors. No AWS, no I/O."""
+
+__all__ = [
+    "audit_chain", "betten1", "calendar", "changes", "counterparties", "data", "errors", "ids", "kana", "mynumber",
+    "person", "regions", "roles", "staff"
+]

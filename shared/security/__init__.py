@@ -1,0 +1,3 @@
+"""Token verification and My Number redaction."""
+
+__all__ = ["redaction", "tokens"]

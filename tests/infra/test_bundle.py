@@ -85,6 +85,16 @@ def test_every_module_of_a_bundle_ships_as_unchecked_hash_bytecode(bundles: dict
         assert flags == 0b01, f"{cached}: hash-based and unchecked, so a zip's file times cannot make it stale"
 
 
+def test_a_bundle_is_rebuilt_only_when_its_sources_change(tmp_path: Path) -> None:
+    dest = build_code("transfer", tmp_path / "transfer")
+    marker = dest / "marker"
+    marker.write_text("left by the first build")
+    assert build_code("transfer", dest) == dest and marker.exists()  # same sources: reused
+    (tmp_path / ".transfer.sha256").write_text("sources of another commit")
+    build_code("transfer", dest)
+    assert not marker.exists() and (dest / "functions" / "transfer" / "handler.py").exists()
+
+
 def test_bytecode_is_compiled_only_by_lambdas_python(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "m.py").write_text("x = 1\n")
     monkeypatch.setattr(sys, "version_info", (3, 12, 0, "final", 0))

@@ -319,6 +319,20 @@ def test_the_uniqueness_check_catches_a_shared_role_name(dev: Declared) -> None:
     assert duplicate_physical_names(twin) == {"iam/role:Role": [role.inputs["name"]]}
 
 
+def _writes(stack: Declared, label: str) -> set[str]:
+    """The tables a function's role may write, by logical name (the mocks' ARNs end in the resource name)."""
+    statement = next(s for s in _role_statements(stack, label) if s["Sid"] == "WriteTables")
+    return {r.rsplit(":", 1)[1].removeprefix("storage-") for r in statement["Resource"] if "/index/" not in r}
+
+
+def test_only_the_platform_function_may_write_the_staff_registry(stack: Declared) -> None:
+    """Issue 9: staff administration left the intake function; no workflow's role can write the staff table."""
+    assert "staff" in _writes(stack, "platform")
+    for label in [w for w in WORKFLOWS if w != "platform"]:
+        assert "staff" not in _writes(stack, label), label
+    assert "persons" not in _writes(stack, "platform")
+
+
 def test_roles_are_least_privilege(stack: Declared) -> None:
     """No `*` action anywhere; `*` resources only for ENI and X-Ray actions, which have no resource ARNs."""
     for workflow in WORKFLOWS:

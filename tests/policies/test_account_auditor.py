@@ -11,16 +11,26 @@ import pytest
 from policies.auditor import audit_account, judge_function
 from shared.adapters.aws import AwsClients
 from shared.cli.main import main
+from tests.moto_world import WORLD, AccountState
 from tests.policies.account_fixture import PREFIX, REGION, build_compliant_account
 
 # moto does not store a function's DeadLetterConfig (../shared/docs/infra-anchors.md §5): judged separately below.
 MOTO_BLIND = {"aws-lambda-function-dlq"}
 
 
+@pytest.fixture(scope="module")
+def _compliant(_moto) -> tuple[AccountState, dict]:
+    """The compliant account is built once (it takes seconds); each test starts from a copy of it."""
+    WORLD.wipe()
+    ids = build_compliant_account(AwsClients(REGION))
+    return AccountState(), ids
+
+
 @pytest.fixture
-def account(aws):
-    clients = AwsClients(REGION)
-    return clients, build_compliant_account(clients)
+def account(_compliant):
+    state, ids = _compliant
+    state.restore()
+    return AwsClients(REGION), ids
 
 
 def failures(organisation_provides: tuple[str, ...] = ()) -> dict[str, list]:

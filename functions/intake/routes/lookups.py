@@ -3,18 +3,20 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Depends, Query
 
 from functions.intake.services.reaching_75 import reaching_75_page
+from shared.adapters.persons import PersonRepository
 from shared.adapters.transfer_queue import READY, TransferQueue
 from shared.api.auth import Principal, RuntimeDep, require
+from shared.api.fields import Day
 from shared.api.pages import PageDep, encode_cursor
 from shared.api.problems import Problem
 from shared.api.routing import Router
 from shared.domain.counterparties import KOUIKI_RENGO
+from shared.domain.errors import NotFound
 from shared.domain.roles import Permission
 from shared.storage import STORAGE
 
@@ -26,7 +28,7 @@ BIRTH_MONTH_KEY = STORAGE.table("persons").page_key("by-birth-month")
 
 
 @router.get("/reaching-75")
-def reaching_75(first: Annotated[date, Query(alias="from")], last: Annotated[date, Query(alias="to")], _: Reader,
+def reaching_75(first: Annotated[Day, Query(alias="from")], last: Annotated[Day, Query(alias="to")], _: Reader,
                 runtime: RuntimeDep, page: PageDep) -> dict[str, Any]:
     """People who reach 75 in the period, by birthday, with the month their 資格確認書 is mailed (PIA-I-1-b)."""
     if last < first or (last - first).days > 366:
@@ -39,6 +41,8 @@ def reaching_75(first: Annotated[date, Query(alias="from")], last: Annotated[dat
 @router.get("/persons/{person_id}/certificates")
 def certificates(person_id: str, _: Reader, runtime: RuntimeDep, page: PageDep) -> dict[str, Any]:
     """資格確認書 issuance records, newest first, with what the counter terminal prints."""
+    if runtime.repository(PersonRepository).get(person_id) is None:
+        raise NotFound("there is no such person")
     found, after = runtime.records("certificates").page("by-person", "person_id", person_id, page.limit,
                                                          page.start(CERTIFICATE_KEY, {"person_id": person_id}),
                                                          forward=False)

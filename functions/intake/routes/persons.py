@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
@@ -11,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from functions.intake.workflow import WORKFLOW
 from shared.api.auth import Principal, RuntimeDep, forbid, require
 from shared.api.change_routes import ChangeView, change_view, changes_of
-from shared.api.fields import MyNumberText
+from shared.api.fields import Day, MyNumberText
 from shared.api.pages import DEFAULT_LIMIT, MAX_CURSOR, MAX_LIMIT, decode_cursor, encode_cursor
 from shared.api.routing import Router
 from shared.domain.changes import Operation
@@ -30,7 +29,7 @@ KANA_KEY = STORAGE.table("persons").page_key("by-kana-birth")
 class KanaSearch(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name_kana: str = Field(min_length=1, max_length=100, description="カナ, かな or ｶﾅ; spaces ignored")
-    birth_date: date | None = None
+    birth_date: Day | None = None
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"results per page, at most {MAX_LIMIT}")
     cursor: str | None = Field(None, min_length=1, max_length=MAX_CURSOR,
                                description="the next_cursor of the previous page")
@@ -83,7 +82,7 @@ def view(person_id: str, request: Request, principal: Annotated[Principal, Depen
         raise forbid(runtime, request, principal, "'mynumber:read'")
     found = PersonViews(runtime).view(person_id, principal.staff.staff_id, principal.request_id, purpose)
     if found is None:
-        raise NotFound(f"no person {person_id}")
+        raise NotFound("there is no such person")
     return found
 
 

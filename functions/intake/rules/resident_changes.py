@@ -1,4 +1,4 @@
-"""The 住基異動 file: a fixed-layout CSV of resident-register changes (docs/resident-changes-layout.md).
+"""The 住基異動 file: a fixed-layout CSV of resident-register changes (docs/intake.md, "Layout").
 
 Pure: parse and validate every row before anything is applied (design rule 9). A reject names the row,
 the field and the reason, never the value (it may be a My Number).

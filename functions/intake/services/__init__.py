@@ -1,1 +1,3 @@
-"""intake services."""
+"""The intake workflow's services: orchestration of rules over the shared adapters."""
+
+__all__ = ["certificates", "notifications", "reaching_75", "resident_import", "subject_requests"]

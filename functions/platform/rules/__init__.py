@@ -1,1 +1,3 @@
-"""The platform's pure rules."""
+"""The platform's pure rules: the self-inspection report, separation of duties among staff."""
+
+__all__ = ["inspection", "separation"]

@@ -1,1 +1,3 @@
-"""transfer services."""
+"""The transfer workflow's services: outbound files through the export filter."""
+
+__all__ = ["exports"]
