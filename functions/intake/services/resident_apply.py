@@ -70,8 +70,8 @@ def apply_person(rt: Runtime, record: dict[str, Any] | None, changes: Iterable[R
     """One person's rows of the chunk, in file order, applied to the record as it stands."""
     base_version = int((record or {}).get("version", 0))
     outcome = PersonOutcome(None, base_version)
-    current, events = record, _events_of_file(record, file_ref)
-    for change in changes:
+    current, events, rows = record, _events_of_file(record, file_ref), list(changes)
+    for change in rows:
         if _applied_before(current, file_ref, change.row):
             outcome.skipped += 1
             continue
@@ -97,8 +97,9 @@ def apply_person(rt: Runtime, record: dict[str, Any] | None, changes: Iterable[R
     if outcome.applied:
         assert current is not None
         outcome.record = {**current, "import_events": json.dumps(events, ensure_ascii=False, sort_keys=True)}
-    elif outcome.skipped:
-        outcome.replayed_events = events
+    elif outcome.skipped:  # written again, and counted again: the chunk's count does not depend on a crash
+        own = {f"{file_ref}:{c.row}" for c in rows}
+        outcome.replayed_events = [e for e in events if e["reference"] in own]
     return outcome
 
 
@@ -147,4 +148,4 @@ def apply_changes(rt: Runtime, changes: list[ResidentChange], file_ref: str, que
     writer.flush()
     return {"applied": sum(o.applied + o.skipped for o in outcomes.values()),
             "skipped": sum(o.skipped for o in outcomes.values()),
-            "events": sum(len(o.new_events) for o in outcomes.values())}
+            "events": sum(len(o.new_events) + len(o.replayed_events) for o in outcomes.values())}
