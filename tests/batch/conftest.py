@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from moto import mock_aws
 
 from functions.intake.demo import load_population, population
 from shared.config import load_settings
@@ -16,12 +15,15 @@ from shared.local.identity import ensure_keys
 from shared.runtime import Runtime
 from tests.batch.city import NOW, PERSONS, TODAY, Killed
 from tests.conftest import env_for
+from tests.moto_world import WORLD
 
 
 @pytest.fixture(scope="module")
-def moto_account() -> Iterator[None]:
-    with mock_aws():
-        yield
+def moto_account(_moto: None) -> Iterator[None]:
+    """The session's embedded AWS, emptied for this module's stacks and emptied again after them."""
+    WORLD.wipe()
+    yield
+    WORLD.wipe()
 
 
 @pytest.fixture(scope="module")
