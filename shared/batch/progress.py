@@ -15,6 +15,7 @@ class ProgressBar:
         self.stream = stream or sys.stderr
         self.width = width
         self._shown_tenth = -1
+        self._shown = ""
         self._drawn = False
 
     def line(self, job: Job) -> str:
@@ -33,8 +34,8 @@ class ProgressBar:
             self._drawn = True
         else:
             tenth = (10 * (job.chunks_done + job.chunks_dead)) // max(job.chunks_total, 1)
-            if tenth != self._shown_tenth or job.finished:
-                self._shown_tenth = tenth
+            if tenth != self._shown_tenth or (job.finished and text != self._shown):
+                self._shown_tenth, self._shown = tenth, text
                 self.stream.write(text + "\n")
         self.stream.flush()
 
