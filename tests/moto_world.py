@@ -66,7 +66,9 @@ class MotoWorld:
             table.items = copy.deepcopy(self._snapshot.get(name, {}))
         for bucket in _buckets().values():
             for name in list(bucket.keys):
-                bucket.keys.pop(name)  # disposes every version's buffer
+                for version in bucket.keys.getlist(name, []):
+                    getattr(version, "dispose", lambda: None)()  # delete markers hold no buffer
+                dict.__delitem__(bucket.keys, name)
             bucket.multiparts.clear()
         for queue in _queues().values():  # chunk messages and dead letters of the test before
             queue._messages.clear()

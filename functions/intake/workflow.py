@@ -29,6 +29,7 @@ WORKFLOW = Workflow(
     name="intake",
     summary="届出, eligibility, 資格確認書 and 療養費 at the counter; 住基異動 imports",
     needs=Needs(
+        tables_read=("audit-log",),  # a person's access history for disclosure requests (PIA-IV-1)
         tables_write=("persons", "subject-requests", "transfer-queue", "notifications", "certificates",
                       "ryoyohi-applications", "inbound-files", "idempotency", "batch-jobs"),
         buckets_read=("exchange/inbound/",),
@@ -40,16 +41,17 @@ WORKFLOW = Workflow(
     batches=(
         BatchJob("resident-changes-inbound", "functions.intake.batch:on_inbound_file",
                  BucketEvent("exchange", "inbound/"), "住基異動 files as they arrive",
-                 Chunks("resident-import-chunks", "functions.intake.batch:resident_import_chunks", concurrency=10)),
+                 chunks=Chunks("resident-import-chunks", "functions.intake.batch:resident_import_chunks",
+                               concurrency=10)),
         # 05:00 JST daily: people reaching 75 next month (資格確認書 mailed the month before) and their events.
         BatchJob("reaching-75-daily", "functions.intake.batch:daily_reaching_75",
                  Schedule("cron(0 20 * * ? *)", "daily at 05:00 JST"), "people reaching 75 next month",
-                 Chunks("reaching-75-chunks", "functions.intake.batch:reaching_75_chunks", concurrency=2)),
+                 chunks=Chunks("reaching-75-chunks", "functions.intake.batch:reaching_75_chunks", concurrency=2)),
         # 8/1 05:00 JST (7/31 20:00 UTC): the yearly 資格確認書 renewal.
         BatchJob("certificate-renewal", "functions.intake.batch:annual_certificate_renewal",
                  Schedule("cron(0 20 31 7 ? *)", "every 8/1 at 05:00 JST"), "the yearly 資格確認書 renewal",
-                 Chunks("certificate-renewal-chunks", "functions.intake.batch:certificate_renewal_chunks",
-                        concurrency=10)),
+                 chunks=Chunks("certificate-renewal-chunks", "functions.intake.batch:certificate_renewal_chunks",
+                               concurrency=10)),
     ),
     entity_kinds=(PERSON, CERTIFICATE, RYOYOHI),
     uploads=(UploadRule(r"/intake/ryoyohi/[^/]+/documents", DOCUMENT_TYPES, MAX_DOCUMENT_BYTES),),
