@@ -22,6 +22,7 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
     "kms": ("bench.kms", "My Number encryption: cached data keys vs one KMS call per value"),
     "audit-load": ("bench.audit_load", "authenticated person views: audit writes per request, 20 clients vs 1"),
     "batch-scale": ("bench.batch_scale", "住基 import and yearly renewal at 300,000 persons vs today's per-row paths"),
+    "assessment": ("bench.assessment", "the yearly 本算定: requests per person, KMS calls, peak RSS, longest chunk"),
 }
 
 

@@ -67,6 +67,8 @@ def _run_reaching_75(args: argparse.Namespace, runtime: Callable[[], Runtime]) -
         bar.close()
         print(f"queued {result['queued']} events, issued {result['certificates_issued']} certificates "
               f"(job {result['job_id']}: {result['state']})")
+        for key in result["files"]:
+            print(f"printed: s3://{rt.bucket_name('documents')}/{key}")
     people = people_reaching_75(rt, args.first, args.last)
     for p in people:
         print(f"{p['person_id']}  {p['seventy_fifth_birthday']}  mail {p['certificate_mailing_month']}  {p['name']}")

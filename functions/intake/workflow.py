@@ -12,7 +12,17 @@ from functions.intake.rules.ryoyohi import validate_application
 from shared.api.uploads import DOCUMENT_TYPES, MAX_DOCUMENT_BYTES
 from shared.domain.person import InvalidChange
 from shared.protection.entities import PERSON, EntityKind
-from shared.workflow import BatchJob, BucketEvent, Chunks, CliCommand, Needs, Schedule, UploadRule, Workflow
+from shared.workflow import (
+    BatchJob,
+    BucketEvent,
+    Chunks,
+    CliCommand,
+    Needs,
+    NoticeSource,
+    Schedule,
+    UploadRule,
+    Workflow,
+)
 
 __all__ = ["CERTIFICATE", "RYOYOHI", "WORKFLOW"]
 
@@ -33,7 +43,8 @@ WORKFLOW = Workflow(
         tables_write=("persons", "subject-requests", "transfer-queue", "notifications", "certificates",
                       "ryoyohi-applications", "inbound-files", "idempotency", "batch-jobs"),
         buckets_read=("exchange/inbound/",),
-        buckets_write=("documents/ryoyohi/", "documents/disclosures/", "exchange/reports/"),
+        buckets_write=("documents/ryoyohi/", "documents/disclosures/", "documents/notices/certificate/",
+                       "exchange/reports/"),
         keys=("data", "mynumber"),
         parameters=("mynumber-index-key",),
     ),
@@ -63,4 +74,5 @@ WORKFLOW = Workflow(
         CliCommand("demo-data", "local mode: a synthetic city of N insured persons and a 住基異動 file for them",
                    "functions.intake.cli:DEMO_DATA"),
     ),
+    notices=(NoticeSource("certificate", "functions.intake.services.certificate_preview:preview"),),
 )

@@ -3,6 +3,6 @@ encryption, the audit log, idempotency; clients come from the one factory (`aws.
 
 __all__ = [
     "audit_log", "aws", "batch_io", "batch_jobs", "change_requests", "dynamo", "field_crypto", "idempotency",
-    "kms_calls", "objects", "persons", "queues", "records", "retry", "sessions", "staff_registry", "subject_requests",
-    "transfer_queue"
+    "kms_calls", "levies", "objects", "persons", "queues", "records", "retry", "sessions", "staff_registry",
+    "subject_requests", "transfer_queue"
 ]

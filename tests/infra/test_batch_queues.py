@@ -14,6 +14,11 @@ from tests.infra.conftest import Declared
 CHUNKED = [job for job in batch_jobs() if job.chunks is not None]
 
 
+def _account(stack: Declared) -> str:
+    """The stack's account as the mocks write it into ARNs (prod names its own in aws:allowedAccountIds)."""
+    return str(stack.stack.settings.aws_provider["allowedAccountIds"][0])
+
+
 def _queues(stack: Declared) -> dict[str, dict]:
     return {r.name: r.inputs for r in stack.of("sqs/queue:Queue") if r.name.startswith("queues-")}
 
@@ -41,8 +46,8 @@ def test_every_declared_queue_has_an_encrypted_queue_and_dead_letter_queue(stack
         main, dead = queues[f"queues-{spec.name}"], queues[f"queues-{spec.name}-dlq"]
         assert main["kmsMasterKeyId"].endswith("keys-data") and dead["kmsMasterKeyId"].endswith("keys-data")
         redrive = json.loads(main["redrivePolicy"])
-        assert redrive == {"deadLetterTargetArn": f"arn:aws:sqs:ap-northeast-1:123456789012:queues-{spec.name}-dlq",
-                           "maxReceiveCount": spec.max_attempts + 1}
+        dead_letter_arn = f"arn:aws:sqs:ap-northeast-1:{_account(stack)}:queues-{spec.name}-dlq"
+        assert redrive == {"deadLetterTargetArn": dead_letter_arn, "maxReceiveCount": spec.max_attempts + 1}
         assert main["tags"]["data-classification"] == spec.data_class.value
 
 
@@ -51,7 +56,7 @@ def test_every_dead_letter_queue_alarms_the_operators(stack: Declared) -> None:
               if r.inputs["namespace"] == "AWS/SQS"}
     dead_letter_names = {q.inputs["name"] for q in stack.of("sqs/queue:Queue") if q.inputs["name"].endswith("-dlq")}
     assert set(alarms) == dead_letter_names  # the chunk queues' and every function's own
-    topic = f"arn:aws:sns:ap-northeast-1:123456789012:{stack.one('sns/topic:Topic').name}"
+    topic = f"arn:aws:sns:ap-northeast-1:{_account(stack)}:{stack.one('sns/topic:Topic').name}"
     for alarm in alarms.values():
         assert alarm["threshold"] == 1 and alarm["comparisonOperator"] == "GreaterThanOrEqualToThreshold"
         assert alarm["alarmActions"] == [topic]

@@ -1,18 +1,22 @@
-"""資格確認書 issuance records, what a counter terminal prints, and the yearly renewal as a chunked job.
+"""資格確認書 issuance records, what a counter terminal prints, and the yearly renewal as a chunked job with its
+printed cards.
 
-The renewal (8/1) reads the persons table in parallel-scan segments, one segment per chunk; each chunk looks
-up which of its certificates exist (BatchGetItem) and writes the missing ones (BatchWriteItem). Certificate ids
-are derived from the person and the year, so a re-run, of the job or of one chunk, issues nothing twice.
+The renewal (8/1) reads the persons table in parallel-scan segments, one segment per chunk; each chunk reads
+which of its certificates exist (BatchGetItem), writes the missing ones (BatchWriteItem) and prints the chunk's
+cards from the records in hand into its own files. Certificate ids are derived from the person and the year and
+the PDFs are deterministic, so a re-run, of the job or of one chunk, issues nothing twice and rewrites the same
+files.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from functions.intake.rules.certificates import CertificateRule, Reason, receives_certificate, valid_until
+from functions.intake.services.certificate_print import print_cards, run_files
 from shared.adapters.audit_log import AuditEvent
 from shared.adapters.batch_io import BatchWriter
 from shared.batch import Chunk, Job, Plan, start
@@ -21,7 +25,7 @@ from shared.domain.counterparties import COUNTERPARTIES, KOUIKI_RENGO
 from shared.domain.ids import new_id
 from shared.runtime import Runtime
 
-__all__ = ["RENEWAL", "Renewal", "certificate_values", "issue_missing", "new_certificate_id", "plan_renewal",
+__all__ = ["RENEWAL", "Issued", "Renewal", "certificate_values", "issue_missing", "new_certificate_id", "plan_renewal",
            "run_annual_renewal"]
 
 INSURER = COUNTERPARTIES[KOUIKI_RENGO].name
@@ -29,15 +33,19 @@ INSURER = COUNTERPARTIES[KOUIKI_RENGO].name
 PERSONS_PER_CHUNK = 5000
 # What a certificate prints and the rule needs; the scan reads nothing else (never the sealed My Number).
 PRINT_FIELDS = ("person_id", "insured_number", "name", "name_kana", "birth_date", "sex", "address",
-                "has_myna_insurance_card")
+                "eligibility_acquired_on", "has_myna_insurance_card")
 
 
-def certificate_values(person: dict[str, Any], reason: Reason, issued_on: date) -> dict[str, Any]:
-    """An issuance record: reason, validity and the print data (no My Number: the card does not carry it)."""
-    until = valid_until(issued_on)
+def certificate_values(person: dict[str, Any], reason: Reason, issued_on: date,
+                       valid_from: date | None = None) -> dict[str, Any]:
+    """An issuance record: reason, validity and the print data (no My Number: the card does not carry it).
+    A card mailed before the insurance starts (75歳到達: the month before the birthday) is valid from that day
+    to the 7/31 after it, not from the day it is made."""
+    start = max(valid_from or issued_on, issued_on)
+    until = valid_until(start)
     return {
         "person_id": person["person_id"], "reason": reason, "issued_on": issued_on.isoformat(),
-        "valid_from": issued_on.isoformat(), "valid_until": until.isoformat(),
+        "valid_from": start.isoformat(), "valid_until": until.isoformat(),
         "print": {"insurer": INSURER, "insured_number": person.get("insured_number"), "name": person.get("name"),
                   "name_kana": person.get("name_kana"), "birth_date": person.get("birth_date"),
                   "sex": person.get("sex"), "address": person.get("address"), "valid_until": until.isoformat()},
@@ -48,25 +56,40 @@ def new_certificate_id() -> str:
     return new_id("QC")
 
 
-def issue_missing(rt: Runtime, writer: BatchWriter, wanted: dict[str, dict[str, Any]], reason: Reason,
-                  today: date, rule: CertificateRule) -> int:
+def issue_missing(rt: Runtime, writer: BatchWriter, wanted: Mapping[str, dict[str, Any]], reason: Reason,
+                  today: date, rule: CertificateRule, starts: Mapping[str, date] | None = None) -> Issued:
     """Queue (in `writer`) a certificate for each id -> person of `wanted` that the rule gives one and that
-    does not exist yet; returns how many. One BatchGetItem per 100 ids tells which exist."""
+    does not exist yet (valid from `starts[id]` when given). One BatchGetItem per 100 ids reads those that exist;
+    the result holds every due card, old and new, ready to print."""
     due = {cid: p for cid, p in wanted.items()
            if receives_certificate(today, bool(p.get("has_myna_insurance_card")), rule)}
-    existing = {c["certificate_id"] for c in rt.batch_get("certificates", [{"certificate_id": c} for c in due],
-                                                          projection=("certificate_id",))}
-    table = rt.table_name("certificates")
+    existing = {c["certificate_id"]: c for c in rt.batch_get("certificates", [{"certificate_id": c} for c in due])}
+    table, cards, issued = rt.table_name("certificates"), [], 0
     for certificate_id, person in due.items():
-        if certificate_id not in existing:
-            writer.put(table, {"certificate_id": certificate_id, "version": 1,
-                               **certificate_values(person, reason, today)})
-    return len(due) - len(existing)
+        certificate = existing.get(certificate_id)
+        if certificate is None:
+            certificate = {"certificate_id": certificate_id, "version": 1,
+                           **certificate_values(person, reason, today, (starts or {}).get(certificate_id))}
+            writer.put(table, certificate)
+            issued += 1
+        cards.append((person, certificate))
+    return Issued(issued, cards)
+
+
+class Issued(NamedTuple):
+    """What `issue_missing` did: how many it issued, and every due (person, certificate) in the order given."""
+
+    count: int
+    cards: list[tuple[dict[str, Any], dict[str, Any]]]
 
 
 # --- the yearly renewal ------------------------------------------------------------------------------------------
 
 KIND, QUEUE = "certificate-renewal", "certificate-renewal-chunks"
+
+
+def run_name(today: date) -> str:
+    return f"renewal-{today.year}"
 
 
 def plan_renewal(rt: Runtime, today: date, started_by: str = "system") -> Plan:
@@ -87,18 +110,24 @@ class Renewal:
     def apply(self, rt: Runtime, job: Job, chunk: Chunk) -> dict[str, int]:
         today, rule = date.fromisoformat(job.params["today"]), job.params["rule"]
         insured = issued = 0
+        cards: list[tuple[dict[str, Any], dict[str, Any]]] = []
         writer = rt.batch_writer()
         for page in rt.records("persons").scan_segment(chunk.spec["segment"], chunk.spec["segments"],
                                                         "eligibility_status", "insured", PRINT_FIELDS):
             insured += len(page)
-            issued += issue_missing(rt, writer, {f"QC-{p['person_id']}-renewal-{today.year}": p for p in page},
-                                    "renewal", today, rule)
+            done = issue_missing(rt, writer, {f"QC-{p['person_id']}-renewal-{today.year}": p for p in page},
+                                 "renewal", today, rule)
+            issued, cards = issued + done.count, cards + done.cards
             writer.flush()
-        return {"applied": insured, "insured": insured, "issued": issued}
+        # Every card of the chunk is printed, those issued by an earlier attempt too: the files are the same bytes.
+        files = print_cards(rt, run_name(today), sorted(cards, key=lambda pc: pc[1]["certificate_id"]),
+                            file_prefix=f"{chunk.number:04d}-")
+        return {"applied": insured, "insured": insured, "issued": issued, "files": len(files)}
 
     def finish(self, rt: Runtime, job: Job, succeeded: bool) -> dict[str, Any]:
         summary = {"year": date.fromisoformat(job.params["today"]).year, "insured": job.counts.get("insured", 0),
-                   "issued": job.counts.get("issued", 0), "rule": job.params["rule"]}
+                   "issued": job.counts.get("issued", 0), "rule": job.params["rule"],
+                   "files": job.counts.get("files", 0)}
         rt.audit.append(AuditEvent("system", "batch.certificate-renewal", "success" if succeeded else "failure",
                                    target=str(summary["year"]),
                                    detail={k: str(v) for k, v in summary.items() if k != "year"} | {
@@ -112,4 +141,4 @@ RENEWAL = Renewal()
 def run_annual_renewal(rt: Runtime, today: date, progress: Callable[[Job], None] | None = None) -> dict[str, Any]:
     """Plan the renewal and run its chunks in this process (local mode, tests); returns the job's summary."""
     job = run_job_here(rt, RENEWAL, start(rt, RENEWAL, plan_renewal(rt, today)).job_id, progress)
-    return {**job.summary, "job_id": job.job_id, "state": job.state.value}
+    return {**job.summary, "files": run_files(rt, run_name(today)), "job_id": job.job_id, "state": job.state.value}

@@ -21,6 +21,7 @@ from functions.intake.rules.eligibility import (
     reaches_75_between,
     seventy_fifth_birthday,
 )
+from functions.intake.services.certificate_print import print_cards, run_files
 from functions.intake.services.certificates import issue_missing
 from shared.adapters.audit_log import AuditEvent
 from shared.adapters.persons import PersonRepository
@@ -101,6 +102,10 @@ def reaching_75_page(rt: Runtime, first: date, last: date, limit: int, start: di
     return found, None
 
 
+def run_name(first: date, last: date) -> str:
+    return f"reaching-75-{first:%Y%m%d}-{last:%Y%m%d}"
+
+
 def plan_reaching_75(first: date, last: date, today: date, started_by: str = "system") -> Plan:
     return Plan(new_id(f"reaching-75-{first:%Y%m%d}-{last:%Y%m%d}-", 8), KIND, QUEUE,
                 [[{"birth_month": m} for m in birth_months_to_search(first, last)]],
@@ -128,10 +133,14 @@ class ReachingSeventyFive:
                     kind="eligibility-acquired", counterparty=KOUIKI_RENGO, entity_id=person["person_id"],
                     reference=f"75:{birthday.isoformat()}", at=rt.clock(), queue_id=queue_id,
                     summary={"eligibility_acquired_on": birthday.isoformat(), "eligibility_change_reason": "75歳到達"}))
-        issued = issue_missing(rt, writer, {f"QC-{p['person_id']}-{b.isoformat()}": p for p, b in people}, "new",
-                               today, rt.settings.certificate_rule)
+        cards = {f"QC-{p['person_id']}-{b.isoformat()}": (p, b) for p, b in people}
+        done = issue_missing(rt, writer, {cid: p for cid, (p, _) in cards.items()}, "new", today,
+                             rt.settings.certificate_rule, starts={cid: b for cid, (_, b) in cards.items()})
         writer.flush()
-        return {"applied": len(people), "queued": len(events) - len(queued_before), "issued": issued}
+        # The chunk's cards, valid from the birthday (mailed the month before), printed as its part of the run.
+        files = print_cards(rt, run_name(first, last), done.cards, file_prefix=f"{chunk.number:04d}-")
+        return {"applied": len(people), "queued": len(events) - len(queued_before), "issued": done.count,
+                "files": len(files)}
 
     def finish(self, rt: Runtime, job: Job, succeeded: bool) -> dict[str, Any]:
         result = {"from": job.params["from"], "to": job.params["to"], "people": job.counts.get("applied", 0),
@@ -152,4 +161,5 @@ def run_reaching_75(rt: Runtime, first: date, last: date, today: date,
     receives one under the current rule, running the chunks in this process; returns the job's summary."""
     job = run_job_here(rt, REACHING_75, start(rt, REACHING_75, plan_reaching_75(first, last, today)).job_id,
                        progress)
-    return {**job.summary, "job_id": job.job_id, "state": job.state.value}
+    return {**job.summary, "files": run_files(rt, run_name(first, last)), "job_id": job.job_id,
+            "state": job.state.value}

@@ -15,9 +15,7 @@ every application is audited per file, and each affected person's record carries
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -27,6 +25,7 @@ from typing import Any
 from functions.intake.rules.resident_changes import ParsedFile, Reject, scan, split_records
 from functions.intake.services.resident_apply import apply_changes, changes_in_range
 from shared.adapters.audit_log import AuditEvent
+from shared.adapters.objects import put_reject_report
 from shared.batch import Chunk, Job, JobState, Plan, get_job, refuse, resume, start
 from shared.batch.local import run_job_here
 from shared.domain.counterparties import Counterparty, registered
@@ -143,13 +142,8 @@ def plan_import(rt: Runtime, counterparty: Counterparty, key: str, staff_id: str
 
 
 def _write_reject_report(rt: Runtime, counterparty: str, file_hash: str, rejects: list[Reject]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["row", "field", "reason"])
-    writer.writerows([r.row, r.field, r.reason] for r in rejects)
-    key = f"reports/{counterparty}/{rt.clock():%Y%m%d}/{file_hash[:16]}-rejects.csv"
-    rt.objects("exchange").put(key, out.getvalue().encode("utf-8"), "text/csv; charset=utf-8")
-    return key
+    return put_reject_report(rt.objects("exchange"), counterparty, rt.clock(), file_hash,
+                             [(r.row, r.field, r.reason) for r in rejects])
 
 
 # --- the job kind ------------------------------------------------------------------------------------------------
