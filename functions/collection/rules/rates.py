@@ -8,12 +8,11 @@ rather than guessed: computing with the 本則 14.6% for a year whose 特例 was
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from importlib import resources
 
+from functions.collection.rules.policy import data_file
 from shared.domain.errors import Invalid
 
 __all__ = ["RATES", "RateNotRecorded", "RateTable", "YearRates", "load_rates"]
@@ -56,8 +55,7 @@ def _table(raw: dict) -> RateTable:  # type: ignore[type-arg]
 
 @cache
 def load_rates() -> RateTable:
-    text = resources.files("functions.collection.rules").joinpath("data/rates.json").read_text("utf-8")
-    return _table(json.loads(text))
+    return _table(data_file("rates.json"))
 
 
 RATES = load_rates()
