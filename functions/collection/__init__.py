@@ -1,3 +1,3 @@
 """The collection workflow."""
 
-__all__ = ["handler", "routes", "workflow"]
+__all__ = ["cli", "handler", "routes", "rules", "workflow"]
