@@ -240,6 +240,91 @@ STORAGE = StorageDeclaration(
             DataClass.PERSONAL,
             "insurance-record",
         ),
+        # --- collection (issue 14). `instalments` and `overpayments` are the declared tables through which the
+        # assessment workflow hands the 調定 (期割) and 更正 decreases to collection (docs/collection.md "Tables").
+        TableSpec(
+            "instalments",
+            "調定 by 期 (期割), written by assessment (collection adds 普通徴収 期 when 特別徴収 stops): "
+            "payment_number 納付番号 (key, 1–20 digits), person_id, fiscal_year 賦課年度, levy_year 調定年度, "
+            "period 期別, due_date 納期限 (ISO), amount (yen), method special|ordinary 徴収方法, status active|moved, "
+            "fiscal_year_period 'YYYY#PP' (PIA-I-1-d)",
+            ("payment_number", "S"),
+            None,
+            DataClass.PERSONAL,
+            "insurance-record",
+            indexes=(Index("by-person", ("person_id", "S"), ("fiscal_year_period", "S")),
+                     Index("by-due-date", ("due_date", "S"), ("payment_number", "S"))),
+        ),
+        TableSpec(
+            "overpayments",
+            "過誤納 records, from 消込 (over-payments, duplicates) or from assessment (更正 decreases): "
+            "overpayment_id, person_id, fiscal_year, amount (yen), cause correction|pension-excess|over-payment|"
+            "duplicate, paid_on, due_date, arose_on, status open|decided|offset|refund-ready|refund-awaiting-account|"
+            "refunded|lapsed; the 充当・還付 decision (PIA-I-1-e)",
+            ("overpayment_id", "S"),
+            None,
+            DataClass.PERSONAL,
+            "insurance-record",
+            indexes=(Index("by-person", ("person_id", "S"), ("arose_on", "S")),
+                     Index("by-status", ("status", "S"), ("arose_on", "S"))),
+        ),
+        TableSpec(
+            "collection-ledger",
+            "what covered each 期: payments (収納), 充当, 不納欠損, 延滞金 paid and remitted, 督促; unpaid 期 in a "
+            "sparse index (PIA-I-1-d)",
+            ("payment_number", "S"),
+            None,
+            DataClass.PERSONAL,
+            "insurance-record",
+            indexes=(Index("by-unpaid", ("unpaid_year", "S"), ("due_date", "S")),),
+        ),
+        TableSpec(
+            "suspense-receipts",
+            "未確認入金: payments no 期 could take, until a collection officer's resolution is confirmed",
+            ("receipt_id", "S"),
+            None,
+            DataClass.PERSONAL,
+            "insurance-record",
+            indexes=(Index("by-status", ("status", "S"), ("received_on", "S")),),
+        ),
+        TableSpec(
+            "bank-accounts",
+            "bank accounts for 口座振替 and refunds, written once and referred to by account_ref; never listed",
+            ("account_ref", "S"),
+            None,
+            DataClass.PERSONAL,
+            "insurance-record",
+            indexes=(Index("by-person", ("person_id", "S"), ("created_at", "S")),),
+        ),
+        TableSpec(
+            "debit-registrations",
+            "口座振替 registrations (maker-checker): person, account_ref, from which 期, status",
+            ("registration_id", "S"),
+            None,
+            DataClass.PERSONAL,
+            "insurance-record",
+            indexes=(Index("by-person", ("person_id", "S"), ("starts_on", "S")),
+                     Index("by-status", ("status", "S"), ("starts_on", "S"))),
+        ),
+        TableSpec(
+            "collection-decisions",
+            "decisions confirmed through maker-checker and then posted: 不納欠損 (write-offs), 延滞金 減免",
+            ("decision_id", "S"),
+            None,
+            DataClass.PERSONAL,
+            "insurance-record",
+            indexes=(Index("by-status", ("status", "S"), ("payment_number", "S")),),
+        ),
+        TableSpec(
+            "pension-notices",
+            "特別徴収対象者 notices of the pension insurers, matched to persons, with the 特徴 判定",
+            ("notice_id", "S"),
+            None,
+            DataClass.PERSONAL,
+            "insurance-record",
+            indexes=(Index("by-person", ("person_id", "S"), ("fiscal_year", "S")),
+                     Index("by-year", ("fiscal_year", "S"), ("notice_id", "S"))),
+        ),
         TableSpec(
             "idempotency",
             "first results of retried counter submissions",
