@@ -31,3 +31,10 @@ def payment_file(records: list[tuple[str, str, int, str]], channel: Channel = Ch
     rows = [PaymentRecord(0, ref, pn, date.fromisoformat(on), date.fromisoformat(funded) if channel.final else None,
                           amount) for ref, pn, amount, on in records]
     return build_payment_file(channel, date.fromisoformat(created), "0000054321", "CVS AGENT", rows)
+
+
+def fix_clock(clock, day: str) -> None:
+    """Tests that compute 延滞金 or dates decide the day; the real one would leave the rate table behind."""
+    from datetime import UTC, datetime
+
+    clock.now = datetime.fromisoformat(f"{day}T01:00:00").replace(tzinfo=UTC)

@@ -1,7 +1,7 @@
 """HTTP routes of the collection workflow."""
 
-from functions.collection.routes import late_fees
+from functions.collection.routes import accounts, late_fees, suspense
 
 __all__ = ["ROUTERS"]
 
-ROUTERS = (late_fees.router,)
+ROUTERS = (late_fees.router, accounts.router, suspense.router)

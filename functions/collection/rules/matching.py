@@ -59,7 +59,7 @@ class Posting:
 
 
 def suspense_record(receipt: Receipt, reason: str, today: date) -> dict[str, Any]:
-    return {"receipt_id": receipt.receipt_id, "payment_number": receipt.payment_number, "amount": receipt.amount,
+    return {"receipt_id": receipt.receipt_id, "given_number": receipt.payment_number, "amount": receipt.amount,
             "received_on": receipt.received_on.isoformat(), "channel": receipt.channel, "source": receipt.source,
             "funded_on": receipt.funded_on.isoformat() if receipt.funded_on else None, "reason": reason,
             "status": "open", "arose_on": today.isoformat(), "version": 1}
