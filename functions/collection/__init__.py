@@ -1,3 +1,3 @@
 """The collection workflow."""
 
-__all__ = ["cli", "handler", "routes", "rules", "workflow"]
+__all__ = ["batch", "cli", "handler", "routes", "rules", "services", "workflow"]

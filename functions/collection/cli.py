@@ -1,4 +1,7 @@
-"""Operator commands of the collection workflow (`choju late-fee`, …). Bad input is one line on stderr and exit 2."""
+"""Operator commands of the collection workflow: `choju late-fee`, `choju collection-import`, `choju collection-run`.
+
+Bad input is one line on stderr and exit 2; a rejected file lists its errors (record, byte, field) and exits 1.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +10,13 @@ import json
 import sys
 from collections.abc import Callable
 from datetime import date
-from typing import NoReturn
+from pathlib import Path
+from typing import Any, NoReturn
 
 from shared.runtime import Runtime
 from shared.workflow import Command
 
-__all__ = ["LATE_FEE"]
+__all__ = ["IMPORT", "LATE_FEE", "RUN"]
 
 
 def _one_line_errors(parser: argparse.ArgumentParser) -> None:
@@ -65,4 +69,77 @@ def _run_late_fee(args: argparse.Namespace, runtime: Callable[[], Runtime]) -> i
     return 0
 
 
+KINDS = ("payments", "debit-results", "pension-targets", "pension-results")
+JOBS = ("settle", "dunning", "debit-request", "refund-file", "write-off-candidates", "extracts", "pension-request")
+
+
+def _configure_import(parser: argparse.ArgumentParser) -> None:
+    _one_line_errors(parser)
+    parser.add_argument("file", type=Path)
+    parser.add_argument("--counterparty", required=True, help="shitei-kinyu, cvs-agent or kokuhoren")
+    parser.add_argument("--kind", required=True, choices=KINDS)
+
+
+def _run_import(args: argparse.Namespace, runtime: Callable[[], Runtime]) -> int:
+    from functions.collection.rules.fixed_width import FileRejected
+    from functions.collection.services.imports import apply_file
+    from shared.domain.errors import DomainError
+
+    if not args.file.is_file():
+        print(f"choju collection-import: no such file: {args.file}", file=sys.stderr)
+        return 2
+    try:
+        run = apply_file(runtime(), args.counterparty, args.kind, args.file.read_bytes(), "operator-cli")
+    except FileRejected as rejected:
+        print(f"rejected: {rejected.detail}", file=sys.stderr)
+        for error in rejected.record_errors[:50]:
+            print(f"  {error}", file=sys.stderr)
+        return 1
+    except DomainError as refused:
+        print(f"choju collection-import: {refused.detail}", file=sys.stderr)
+        return 2
+    print(json.dumps({k: v for k, v in run.summary().items() if k != "rejects"}, ensure_ascii=False))
+    return 0
+
+
+def _configure_run(parser: argparse.ArgumentParser) -> None:
+    _one_line_errors(parser)
+    parser.add_argument("job", choices=JOBS)
+    parser.add_argument("--date", type=_day, default=None, help="the run's day (default: today in Japan)")
+    parser.add_argument("--debit-date", type=_day, help="debit-request: the 振替日 (the 納期限 debited)")
+    parser.add_argument("--transfer-date", type=_day, help="refund-file: the 振込指定日")
+    parser.add_argument("--fiscal-year", type=int, help="pension-request: the 年度")
+
+
+def _run_run(args: argparse.Namespace, runtime: Callable[[], Runtime]) -> int:
+    from functions.collection.services import debits, dunning, extracts, limitation, pension, refunds, settle
+    from shared.domain.calendar import date_in_japan
+    from shared.domain.errors import DomainError
+
+    needed = {"debit-request": "debit_date", "refund-file": "transfer_date", "pension-request": "fiscal_year"}
+    if args.job in needed and getattr(args, needed[args.job]) is None:
+        print(f"choju collection-run: {args.job} needs --{needed[args.job].replace('_', '-')}", file=sys.stderr)
+        return 2
+    rt = runtime()
+    day = args.date or date_in_japan(rt.clock())
+    jobs: dict[str, Callable[[], Any]] = {
+        "settle": lambda: settle.settle(rt, day),
+        "dunning": lambda: dunning.run_dunning(rt, day).as_json(),
+        "debit-request": lambda: debits.write_debit_request(rt, args.debit_date, day, "operator-cli"),
+        "refund-file": lambda: refunds.write_refund_file(rt, args.transfer_date, day, "operator-cli").__dict__,
+        "write-off-candidates": lambda: limitation.write_off_candidates(rt, day),
+        "extracts": lambda: extracts.write_daily_extracts(rt, day),
+        "pension-request": lambda: pension.write_pension_request(rt, args.fiscal_year, day, "operator-cli"),
+    }
+    try:
+        result = jobs[args.job]()
+    except DomainError as refused:
+        print(f"choju collection-run: {refused.detail}", file=sys.stderr)
+        return 2
+    print(json.dumps(result, ensure_ascii=False, default=str))
+    return 0
+
+
 LATE_FEE = Command(_configure_late_fee, _run_late_fee)
+IMPORT = Command(_configure_import, _run_import)
+RUN = Command(_configure_run, _run_run)

@@ -22,9 +22,12 @@ class RecordTable:
         return from_item(item["Item"]) if "Item" in item else None
 
     def query(self, index: str, key: str, value: str) -> list[dict[str, Any]]:
-        return list(query_all(self._db, TableName=self.table, IndexName=index,
-                              KeyConditionExpression="#k = :v", ExpressionAttributeNames={"#k": key},
-                              ExpressionAttributeValues=to_item({":v": value})))
+        return list(self.iterate(index, key, value))
+
+    def iterate(self, index: str, key: str, value: str) -> Iterator[dict[str, Any]]:
+        """`query`, page by page, for batches that must not hold a whole index in memory."""
+        return query_all(self._db, TableName=self.table, IndexName=index, KeyConditionExpression="#k = :v",
+                         ExpressionAttributeNames={"#k": key}, ExpressionAttributeValues=to_item({":v": value}))
 
     def scan_where(self, field: str, value: str) -> Iterator[dict[str, Any]]:
         """Every record whose `field` equals `value`, page by page (a full read: for yearly batches only)."""
@@ -76,6 +79,13 @@ class RecordTable:
         """Insert a record that needs no confirmation (already confirmed elsewhere, or not personal data)."""
         self._db.put_item(TableName=self.table, Item=to_item(record),
                           ConditionExpression=f"attribute_not_exists({self.id_field})")
+
+    def put_item_if(self, record: dict[str, Any], field: str, expected: str) -> dict[str, Any]:
+        """A transaction item that replaces a record only while its `field` is still `expected` (for records that
+        carry no version, such as those another workflow writes)."""
+        return {"Put": {"TableName": self.table, "Item": to_item(record), "ConditionExpression": "#f = :e",
+                        "ExpressionAttributeNames": {"#f": field},
+                        "ExpressionAttributeValues": to_item({":e": expected})}}
 
     def write_item(self, record: dict[str, Any] | None, entity_id: str, base_version: int) -> dict[str, Any]:
         """A transaction item that writes (or, for None, deletes) the record if it is still at base_version."""

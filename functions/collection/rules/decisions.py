@@ -79,8 +79,8 @@ def validate_refund_decision(values: dict[str, Any]) -> None:
     _day(decision, "decided_on")
     _yen(decision, "refund", 0)
     _yen(decision, "interest", 0)
-    if decision["account"] not in ("public-funds", "named", "awaiting"):
-        raise InvalidChange("account is public-funds, named or awaiting")
+    if decision["account"] not in ("public-funds", "named", "awaiting", "none"):
+        raise InvalidChange("account is public-funds, named, awaiting, or none (nothing to pay out)")
     if decision["account"] != "awaiting" and decision["refund"] + decision["interest"] and not decision.get(
             "account_ref"):
         raise InvalidChange("a refund to an account names the account_ref")

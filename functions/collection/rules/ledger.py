@@ -144,7 +144,7 @@ class Ledger:
             item.update(fiscal_year=instalment.fiscal_year, due_date=instalment.due_date.isoformat(),
                         outstanding=self.outstanding(instalment))
             if item["outstanding"] > 0 and instalment.method is Method.ORDINARY:
-                item["arrears_year"] = str(instalment.fiscal_year)  # sparse index of unpaid 期 (by-arrears)
+                item["unpaid_year"] = str(instalment.fiscal_year)  # sparse index of unpaid 期 (by-unpaid)
         return item
 
     @classmethod

@@ -9,7 +9,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-__all__ = ["DunningPolicy", "LimitationPolicy", "OrdinaryCalendar", "Policy", "data_file", "policy"]
+__all__ = ["BankConfig", "DunningPolicy", "LimitationPolicy", "OrdinaryCalendar", "Policy", "bank_config", "data_file",
+           "policy"]
 
 
 def data_file(name: str) -> Any:
@@ -37,6 +38,28 @@ class OrdinaryCalendar:
     december_day: int  # 25, or 31 for 末日
     notice_days: int
     unit: int
+
+
+@dataclass(frozen=True)
+class BankConfig:
+    """The city's codes with its 指定金融機関 (data/bank_config.json; placeholders until assigned [U])."""
+
+    counterparty: str
+    consignor_code: str
+    consignor_name: str
+    transfer_requester_code: str
+    bank_code: str
+    bank_name: str
+    branch_code: str
+    branch_name: str
+    account_type: str
+    account_number: str
+    crlf: bool
+
+
+@cache
+def bank_config() -> BankConfig:
+    return _pick(BankConfig, data_file("bank_config.json"))
 
 
 @dataclass(frozen=True)
