@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench install clean
+.PHONY: run test fuzz bench install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The API fuzzed deeper than in `make test`: schemathesis' coverage and examples phases, 100 examples per operation.
+fuzz: $(STAMP)
+	CHOJU_FUZZ_DEEP=1 CHOJU_FUZZ_EXAMPLES=$${CHOJU_FUZZ_EXAMPLES:-100} $(BIN)/python -m pytest tests/api/test_fuzz.py $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -100,8 +100,9 @@ class Workflow(NamedTuple):
     entity_kinds: tuple[EntityKind, ...] = ()
     uploads: tuple[UploadRule, ...] = ()
     cli: tuple[CliCommand, ...] = ()
-    # Workflows with a maker-checker route at /<name>/changes (every business workflow; not the platform).
+    # Workflows with maker-checker routes at /<name>/changes, and the permissions of maker and checker there.
     change_routes: bool = True
+    change_permissions: tuple[str, str] = ("change:request", "change:confirm")
 
     @property
     def package(self) -> str:

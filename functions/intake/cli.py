@@ -6,9 +6,10 @@ import argparse
 import sys
 from collections.abc import Callable
 from dataclasses import asdict
-from datetime import date
 from pathlib import Path
 
+from shared.domain.calendar import iso_date
+from shared.domain.errors import Invalid
 from shared.runtime import Runtime
 from shared.workflow import Command
 
@@ -24,9 +25,10 @@ def _run_import(args: argparse.Namespace, runtime: Callable[[], Runtime]) -> int
     from functions.intake.services.resident_import import import_resident_changes
     from shared.domain.errors import DomainError
 
+    if args.file.is_dir():
+        raise Invalid(f"{args.file} is a directory; give the 住基異動 file itself", code="validation-failed")
     if not args.file.is_file():
-        print(f"no such file: {args.file}", file=sys.stderr)
-        return 2
+        raise Invalid(f"no such file: {args.file}", code="validation-failed")
     try:
         report = import_resident_changes(
             runtime(), args.counterparty, args.file.read_bytes(), staff_id="operator-cli",
@@ -43,14 +45,16 @@ def _run_import(args: argparse.Namespace, runtime: Callable[[], Runtime]) -> int
 
 
 def _configure_reaching_75(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--from", dest="first", required=True, type=date.fromisoformat, help="YYYY-MM-DD")
-    parser.add_argument("--to", dest="last", required=True, type=date.fromisoformat, help="YYYY-MM-DD")
+    parser.add_argument("--from", dest="first", required=True, type=iso_date, help="YYYY-MM-DD")
+    parser.add_argument("--to", dest="last", required=True, type=iso_date, help="YYYY-MM-DD")
     parser.add_argument("--apply", action="store_true", help="queue the events and record the certificates")
 
 
 def _run_reaching_75(args: argparse.Namespace, runtime: Callable[[], Runtime]) -> int:
     from functions.intake.services.reaching_75 import people_reaching_75, run_reaching_75
 
+    if args.last < args.first or (args.last - args.first).days > 366:
+        raise Invalid("--to must follow --from within a year", code="invalid-period")
     rt = runtime()
     if args.apply:
         result = run_reaching_75(rt, args.first, args.last, rt.clock().date())

@@ -6,10 +6,10 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime, time
 from pathlib import Path
 
-from shared.domain.calendar import JST
+from shared.domain.calendar import JST, iso_date
 from shared.runtime import Runtime
 from shared.workflow import Command
 
@@ -20,9 +20,9 @@ def _configure(parser: argparse.ArgumentParser) -> None:
     commands = parser.add_subparsers(dest="audit_command", required=True)
     commands.add_parser("verify", help="walk the hash chain, report the first broken link, store a digest")
     inspection = commands.add_parser("inspect", help="self-inspection report of My Number access for a period")
-    inspection.add_argument("--from", dest="first", required=True, type=date.fromisoformat,
+    inspection.add_argument("--from", dest="first", required=True, type=iso_date,
                             help="YYYY-MM-DD (Japan time)")
-    inspection.add_argument("--to", dest="last", required=True, type=date.fromisoformat,
+    inspection.add_argument("--to", dest="last", required=True, type=iso_date,
                             help="YYYY-MM-DD, exclusive (Japan time)")
     inspection.add_argument("--format", choices=("md", "json"), default="md")
     inspection.add_argument("--output", type=Path, default=None)

@@ -6,16 +6,51 @@ role can write the staff registry (PIA-III-3-c, III-3-d).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from shared.domain.person import InvalidChange
+from shared.domain.roles import UnknownRole, parse_roles
+from shared.protection.entities import EntityKind
 from shared.workflow import CliCommand, Needs, Workflow
 
-__all__ = ["WORKFLOW"]
+if TYPE_CHECKING:
+    from shared.runtime import Runtime
+
+__all__ = ["STAFF", "WORKFLOW"]
+STAFF_FIELDS = frozenset({"name", "department", "active", "roles", "shared_account"})
+
+
+def _staff_check(values: dict[str, Any]) -> None:
+    unknown = set(values) - STAFF_FIELDS
+    if unknown:
+        raise InvalidChange(f"a staff change sets only {', '.join(sorted(STAFF_FIELDS))}")
+    if values.get("shared_account"):
+        raise InvalidChange("shared or generic accounts cannot be registered (PIA-III-3-c)")
+    try:
+        if "roles" in values and not parse_roles(values["roles"]):
+            raise InvalidChange("a staff member holds at least one role")
+    except UnknownRole as unknown_role:
+        raise InvalidChange(str(unknown_role)) from None
+
+
+def _staff_guard(runtime: Runtime, current: dict[str, Any] | None, record: dict[str, Any] | None) -> None:
+    from functions.platform.services.staff_admin import guard_staff_change
+
+    guard_staff_change(runtime, current, record)
+
+
+# Granting roles, re-enabling and disabling auditors or operators are maker-checker changes of this kind.
+STAFF = EntityKind(name="staff", table="staff", validate=_staff_check, id_prefix="S", given_id=True,
+                   guard=_staff_guard)
 
 WORKFLOW = Workflow(
     name="platform",
     summary="staff sign-in state, audit-log reading and self-inspection, staff administration",
     needs=Needs(tables_write=("staff",)),
     api_prefixes=("platform", "auth", "audit", "staff"),
-    change_routes=False,
+    entity_kinds=(STAFF,),
+    # Staff changes are proposed and confirmed by two different staff administrators, not by data checkers.
+    change_permissions=("staff:admin", "staff:admin"),
     cli=(
         CliCommand("audit-log", "audit-log tools: verify the chain, the self-inspection report",
                    "functions.platform.cli:AUDIT_LOG"),

@@ -68,3 +68,15 @@ class AwsClients:
     def created(self) -> list[tuple[str, str]]:
         """The (service, region) pairs created so far: lets tests prove laziness."""
         return list(self._clients)
+
+
+def aws_failure(error: BaseException) -> str | None:
+    """One line for an AWS failure (no credentials, refused, unreachable), or None for anything else: operator
+    tools report these without a traceback and without importing botocore themselves."""
+    from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+
+    if isinstance(error, NoCredentialsError):
+        return "no AWS credentials: run while `choju local` runs, or configure credentials for the stack"
+    if isinstance(error, ClientError | BotoCoreError):
+        return f"AWS refused or could not be reached: {error}"
+    return None

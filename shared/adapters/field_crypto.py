@@ -151,6 +151,12 @@ class MyNumberVault:
     def blind_index(self, number: MyNumber) -> str:
         return hmac.new(self._secret(), number.digits.encode(), hashlib.sha256).hexdigest()
 
+    def keyed_digest(self, purpose: str, data: bytes) -> str:
+        """An HMAC of `data` under a key derived from the index secret for `purpose`: a fingerprint of something
+        that may hold a My Number which, unlike a plain hash, cannot be brute-forced from the digits around it."""
+        purpose_key = hmac.new(self._secret(), f"choju:{purpose}".encode(), hashlib.sha256).digest()
+        return hmac.new(purpose_key, data, hashlib.sha256).hexdigest()
+
 
 def create_index_key_blob(kms: Any, key_alias: str) -> str:
     """A new HMAC secret, returned only as its KMS ciphertext (what SSM stores)."""

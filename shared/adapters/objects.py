@@ -23,9 +23,12 @@ class ObjectStore:
         self.bucket = bucket
         self._kms_key = kms_key
 
-    def put(self, key: str, body: bytes, content_type: str, metadata: Mapping[str, str] | None = None) -> None:
+    def put(self, key: str, body: bytes, content_type: str, metadata: Mapping[str, str] | None = None,
+            kms_key: str | None = None) -> None:
+        """Write SSE-KMS under the bucket's data key, or under `kms_key` (the My Number key for files with My
+        Numbers: only the roles allowed that key can then read them, PIA-III-3-d)."""
         self._s3.put_object(Bucket=self.bucket, Key=key, Body=body, ContentType=content_type,
-                            ServerSideEncryption="aws:kms", SSEKMSKeyId=self._kms_key,
+                            ServerSideEncryption="aws:kms", SSEKMSKeyId=kms_key or self._kms_key,
                             Metadata=dict(metadata or {}))
 
     def get(self, key: str) -> bytes:

@@ -41,6 +41,7 @@ class StaffRegistry:
                     "roles": sorted(r.value for r in member.roles),
                     "active": member.active,
                     "shared_account": False,
+                    "version": 1,
                 }
             ),
         )
@@ -55,9 +56,10 @@ class StaffRegistry:
         self._db.update_item(
             TableName=self._table,
             Key=to_item({"staff_id": staff_id}),
-            UpdateExpression="SET active = :a",
+            # A new version, so that a pending maker-checker change made before this one goes stale.
+            UpdateExpression="SET active = :a, version = if_not_exists(version, :zero) + :one",
             ConditionExpression="attribute_exists(staff_id)",
-            ExpressionAttributeValues=to_item({":a": active}),
+            ExpressionAttributeValues=to_item({":a": active, ":zero": 0, ":one": 1}),
         )
 
     def all(self) -> list[StaffMember]:

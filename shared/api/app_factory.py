@@ -7,13 +7,15 @@ Lambda wraps one workflow's app with Mangum; local mode builds one app with ever
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from fastapi import FastAPI
 
 from shared.api.change_routes import change_router
+from shared.api.free_text import FreeTextGuard
 from shared.api.middleware import RequestGuards
 from shared.api.problems import install_problem_handlers
-from shared.api.routing import Router
+from shared.api.routing import PROBLEM_SCHEMA, Router
 from shared.runtime import Runtime, default_runtime
 from shared.workflow import Workflow
 
@@ -37,6 +39,19 @@ def _mount(app: FastAPI, router: Router) -> None:
     app.router.routes.extend(router.routes)
 
 
+def _document_problems(app: FastAPI) -> None:
+    """The OpenAPI document names the problem schema every route refers to (shared/api/routing.py)."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = generate()
+            document.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+        return app.openapi_schema  # type: ignore[return-value]
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def create_app(workflows: Sequence[tuple[Workflow, Sequence[Router]]], runtime: Runtime | None = None,
                title: str = "choju counter API") -> FastAPI:
     runtime = runtime or default_runtime()
@@ -55,6 +70,8 @@ def create_app(workflows: Sequence[tuple[Workflow, Sequence[Router]]], runtime: 
         def health() -> dict[str, object]:
             return {"status": "ok", "workflows": [workflow.name for workflow, _ in workflows]}
 
+    _document_problems(app)
     uploads = tuple(rule for workflow, _ in workflows for rule in workflow.uploads)
+    app.add_middleware(FreeTextGuard)  # inside RequestGuards: the body is already bounded and buffered
     app.add_middleware(RequestGuards, max_body_bytes=runtime.settings.max_body_bytes, uploads=uploads)
     return app

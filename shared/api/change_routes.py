@@ -12,7 +12,7 @@ from fastapi import Depends, Request
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from shared.api.auth import Principal, RuntimeDep, forbid, require
-from shared.api.fields import MyNumberText, PersonId
+from shared.api.fields import Day, MyNumberText, PersonId
 from shared.api.routing import Router
 from shared.domain.changes import Operation
 from shared.domain.roles import Permission
@@ -31,14 +31,11 @@ PERSON_KIND = "person"  # shared.protection.entities.PERSON.name
 
 __all__ = ["ChangeView", "change_proposal", "change_router", "change_view", "changes_of", "person_values"]
 
-Maker = Annotated[Principal, Depends(require(Permission.CHANGE_REQUEST))]
-Checker = Annotated[Principal, Depends(require(Permission.CHANGE_CONFIRM))]
-Reader = Annotated[Principal, Depends(require(Permission.CHANGE_REQUEST, Permission.CHANGE_CONFIRM))]
 
 
 def _annotation(spec: "FieldSpec") -> Any:
     if spec.kind == "date":
-        return date | None
+        return Day | None
     if spec.kind == "bool":
         return bool | None
     if spec.kind == "code":
@@ -131,6 +128,10 @@ def change_router(workflow: Workflow) -> Router:
     changes only to the kinds of record it declares."""
     router = Router(prefix=f"/{workflow.name}/changes", tags=[f"{workflow.name} changes"])
     Service = changes_of(workflow)  # noqa: N806 - a type alias
+    maker, checker = (Permission(p) for p in workflow.change_permissions)
+    Maker = Annotated[Principal, Depends(require(maker))]  # noqa: N806
+    Checker = Annotated[Principal, Depends(require(checker))]  # noqa: N806
+    Reader = Annotated[Principal, Depends(require(maker, checker))]  # noqa: N806
 
     if workflow.kind(PERSON_KIND) is not None:  # only a workflow that changes persons takes person changes
         Proposal = change_proposal()  # noqa: N806 - a model class

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from pydantic import AfterValidator, Field
@@ -10,7 +11,7 @@ from pydantic_core import PydanticCustomError
 from shared.domain.ids import PERSON_ID_PATTERN
 from shared.domain.mynumber import InvalidMyNumber, parse_my_number
 
-__all__ = ["MyNumberText", "PersonId"]
+__all__ = ["Day", "MyNumberText", "PersonId"]
 
 
 def _valid_my_number(raw: str) -> str:
@@ -25,3 +26,16 @@ def _valid_my_number(raw: str) -> str:
 PersonId = Annotated[str, Field(pattern=PERSON_ID_PATTERN, description="宛名番号 (person id)")]
 MyNumberText = Annotated[str, Field(max_length=40, description="個人番号 (12 digits; spaces and hyphens ignored)"),
                          AfterValidator(_valid_my_number)]
+
+
+def _within_supported_years(day: date) -> date:
+    """Dates the system can reason about: 9999-12-31 as a 転出日 would overflow the day after (法53条)."""
+    if not SUPPORTED_DAYS[0] <= day <= SUPPORTED_DAYS[1]:
+        raise PydanticCustomError("date_out_of_range", "a date between {low} and {high}",
+                                  {"low": SUPPORTED_DAYS[0].isoformat(), "high": SUPPORTED_DAYS[1].isoformat()})
+    return day
+
+
+# From the oldest birth date a resident register holds to far beyond any premium year.
+SUPPORTED_DAYS = (date(1870, 1, 1), date(2199, 12, 31))
+Day = Annotated[date, AfterValidator(_within_supported_years)]

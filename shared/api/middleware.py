@@ -18,6 +18,8 @@ from shared.workflow import UploadRule
 
 __all__ = ["RequestGuards"]
 
+# No route's path is longer; ids in paths become DynamoDB keys (at most 2048 bytes) and audit targets.
+MAX_PATH_BYTES = 512
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 _BODY_METHODS = {b"POST", b"PUT", b"PATCH"}
 JSON_TYPES = ("application/json",)
@@ -93,6 +95,10 @@ class RequestGuards:
             await send(message)
 
         with get_logger().append_context_keys(request_id=request_id):
+            if len(scope.get("path", "").encode("utf-8")) > MAX_PATH_BYTES:
+                await _send_problem(send, 414, "uri-too-long", "URI too long",
+                                    f"the path exceeds {MAX_PATH_BYTES} bytes", request_id)
+                return
             if scope.get("method", "").encode() in _BODY_METHODS:
                 accepted, limit = self._rule(scope.get("path", ""))
                 body = await self._read_body(receive, limit)

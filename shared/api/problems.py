@@ -6,6 +6,7 @@ and for validation errors the offending fields. Nothing here ever includes a sta
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from shared.domain.errors import Conflict, DomainError, Invalid, NotFound, Refused
 from shared.domain.mynumber import MyNumberRule
 
-__all__ = ["PROBLEM_JSON", "Problem", "install_problem_handlers", "problem_response", "status_of"]
+__all__ = ["PROBLEM_JSON", "Problem", "install_problem_handlers", "problem_body", "problem_response", "status_of"]
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -43,6 +44,24 @@ class Problem(Exception):
         self.headers = headers
 
 
+def problem_body(status: int, code: str, title: str, detail: str | None = None, *, request_id: str | None = None,
+                 errors: list[dict[str, Any]] | None = None) -> bytes:
+    """The problem document as bytes, for answers sent below FastAPI (pure ASGI guards)."""
+    return json.dumps(_document(status, code, title, detail, request_id, errors), ensure_ascii=False).encode()
+
+
+def _document(status: int, code: str, title: str, detail: str | None, request_id: str | None,
+              errors: list[dict[str, Any]] | None) -> dict[str, Any]:
+    body: dict[str, Any] = {"type": f"urn:choju:problem:{code}", "title": title, "status": status, "code": code}
+    if detail:
+        body["detail"] = detail
+    if errors:
+        body["errors"] = errors
+    if request_id:
+        body["request_id"] = request_id
+    return body
+
+
 def problem_response(
     status: int,
     code: str,
@@ -53,14 +72,8 @@ def problem_response(
     errors: list[dict[str, Any]] | None = None,
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
-    body: dict[str, Any] = {"type": f"urn:choju:problem:{code}", "title": title, "status": status, "code": code}
-    if detail:
-        body["detail"] = detail
-    if errors:
-        body["errors"] = errors
-    if request_id:
-        body["request_id"] = request_id
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+    return JSONResponse(_document(status, code, title, detail, request_id, errors), status_code=status,
+                        media_type=PROBLEM_JSON, headers=headers)
 
 
 def _request_id(request: Request) -> str | None:

@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from functions.registry import cli_command
 from functions.registry import cli_commands as workflow_commands
@@ -21,18 +21,32 @@ if TYPE_CHECKING:
     from shared.runtime import Runtime
 
 
+class UsageError(Exception):
+    """Bad input to a command: reported in one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but an error is one line naming the problem (and `choju COMMAND --help` for the rest)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
+
+
 def _port(value: str) -> int:
-    port = int(value)
+    try:
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number") from None
     if not 1 <= port <= 65535:
         raise argparse.ArgumentTypeError("a port is a number from 1 to 65535")
     return port
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="choju", description="choju: 後期高齢者医療 back office")
+    parser = _Parser(prog="choju", description="choju: 後期高齢者医療 back office")
     parser.add_argument("--state-dir", type=Path, default=None,
                         help="local-mode state directory (default: $CHOJU_STATE_DIR or .choju/local)")
-    commands = parser.add_subparsers(dest="command", required=True)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     local = commands.add_parser("local", help="run the counter API on an embedded local AWS with demo data")
     local.add_argument("--host", default=os.environ.get("CHOJU_API_HOST", "127.0.0.1"))
@@ -76,6 +90,10 @@ def _use_local_environment_if_running(state_dir: Path) -> None:
     state = read_state(state_dir)
     if state and "CHOJU_MODE" not in os.environ:
         os.environ.update(state["environment"])
+    elif state is None and "CHOJU_MODE" not in os.environ:
+        raise UsageError(f"no running `choju local` found in {state_dir.resolve()} and no CHOJU_* settings for a "
+                         "deployed stack: run from the repository root while `make run` runs, or pass "
+                         "--state-dir / set CHOJU_STATE_DIR, or set CHOJU_* (see docs/platform.md)")
 
 
 def cmd_local(args: argparse.Namespace) -> int:
@@ -91,8 +109,12 @@ def cmd_dev_token(args: argparse.Namespace) -> int:
     from shared.local.state import read_state
 
     state_dir = _state_dir(args)
-    if os.environ.get("CHOJU_MODE", "local") != "local" or read_state(state_dir) is None:
-        print("dev-token works only in local mode, while `choju local` (make run) is running", file=sys.stderr)
+    if os.environ.get("CHOJU_MODE", "local") != "local":
+        print("dev-token works only in local mode (CHOJU_MODE is not local)", file=sys.stderr)
+        return 2
+    if read_state(state_dir) is None:
+        print(f"dev-token needs a running `choju local` (make run); none found in {state_dir.resolve()} "
+              "(run from the repository root, or pass --state-dir / set CHOJU_STATE_DIR)", file=sys.stderr)
         return 2
     try:
         role = Role(args.role)
@@ -128,8 +150,12 @@ def _emit(text: str, output: Path | None) -> None:
 
 
 def cmd_controls(args: argparse.Namespace) -> int:
+    from infra.mocks import ROOT as REPOSITORY
     from policies import report as reports
 
+    stacks = sorted(p.name.split(".")[1] for p in REPOSITORY.glob("Pulumi.*.yaml"))
+    if args.stack not in stacks:
+        raise UsageError(f"no stack {args.stack!r}: Pulumi.{args.stack}.yaml not found (stacks: {', '.join(stacks)})")
     print(f"running the Pulumi program for stack {args.stack} under mocks …", file=sys.stderr)
     report = reports.build_report(args.stack)
     _emit(reports.RENDERERS[args.format](report), args.output)
@@ -150,15 +176,39 @@ COMMANDS = {"local": cmd_local, "dev-token": cmd_dev_token, "controls": cmd_cont
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command; bad input, bad settings and an unreachable AWS are one line on stderr and exit 2, a fault
+    is one line and exit 1 (set CHOJU_DEBUG=1 for the traceback), never a traceback by default."""
     args = _parser().parse_args(argv)
     try:
         declared = getattr(args, "workflow_command", None)
         if declared is not None:
             return cli_command(declared).run(args, lambda: _operator_runtime(args))
         return COMMANDS[args.command](args)
-    except ConfigError as error:
-        print(f"configuration error: {error}", file=sys.stderr)
-        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:
+        if os.environ.get("CHOJU_DEBUG"):
+            raise
+        status, line = _one_line(error)
+        print(f"choju {args.command}: {line}", file=sys.stderr)
+        return status
+
+
+def _one_line(error: Exception) -> tuple[int, str]:
+    from shared.adapters.aws import aws_failure
+    from shared.domain.errors import DomainError
+
+    if isinstance(error, UsageError):
+        return 2, str(error)
+    if isinstance(error, ConfigError):
+        return 2, f"configuration error: {error}"
+    if isinstance(error, DomainError):
+        return 2, f"refused ({error.code}): {error.detail}"
+    if (described := aws_failure(error)) is not None:
+        return 2, described
+    if isinstance(error, OSError):
+        return 2, f"{error.strerror or error}: {error.filename}" if error.filename else str(error)
+    return 1, f"internal error ({type(error).__name__}): {error}; rerun with CHOJU_DEBUG=1 for details"
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
-__all__ = ["JST", "date_in_japan"]
+__all__ = ["JST", "date_in_japan", "iso_date"]
 
 # 日本標準時 (UTC+9, no daylight saving): the one time zone of every date the system decides.
 JST = timezone(timedelta(hours=9), "JST")
@@ -15,3 +15,11 @@ def date_in_japan(moment: datetime) -> date:
     if moment.tzinfo is None:
         raise ValueError("a moment without a time zone has no date in Japan")
     return moment.astimezone(JST).date()
+
+
+def iso_date(text: str) -> date:
+    """A date written YYYY-MM-DD; argparse names the type in its error ("invalid date (YYYY-MM-DD) value")."""
+    return date.fromisoformat(text)
+
+
+iso_date.__name__ = "date (YYYY-MM-DD)"

@@ -69,3 +69,48 @@ def parse_my_number(raw: str) -> MyNumber:
     if check_digit(digits[:11]) != int(digits[11]):
         raise InvalidMyNumber(MyNumberRule.CHECK_DIGIT, "the check digit does not match (番号法施行令第8条)")
     return MyNumber(digits)
+
+
+# Kanji numerals a person might type instead of digits; NFKC already folds full-width and superscript digits.
+_KANJI_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+
+
+def _digit_groups(text: str) -> list[list[str]]:
+    """Runs of digit groups: digits, with only separators (spaces, dashes, dots, slashes …) between groups.
+
+    Format characters (zero-width spaces, bidi controls) are dropped first, so they cannot split a number."""
+    folded = unicodedata.normalize("NFKC", text).translate(_KANJI_DIGITS)
+    folded = "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
+    runs: list[list[str]] = [[]]
+    group = ""
+    for ch in folded:
+        if ch in "0123456789":
+            group += ch
+            continue
+        if group:
+            runs[-1].append(group)
+            group = ""
+        if not (ch.isspace() or unicodedata.category(ch) in ("Pd", "Po", "Pc", "Zs") or ch in SEPARATORS):
+            runs.append([])  # a letter or any other sign ends the run
+    if group:
+        runs[-1].append(group)
+    return [run for run in runs if run]
+
+
+def my_numbers_in(text: str) -> list[MyNumber]:
+    """The valid My Numbers written anywhere in free text: 12 digits (ASCII, full-width, superscript or kanji
+    numerals) split into groups by any separators, the 12th digit a valid check digit (番号法施行令第8条).
+
+    A run of groups is searched for every stretch of whole groups with 12 digits in all ("2026-11-27 1234 5678
+    9018" holds one); a single group of more than 12 digits is a longer number, not a My Number."""
+    found = []
+    for run in _digit_groups(text):
+        for start in range(len(run)):
+            digits = ""
+            for group in run[start:]:
+                digits += group
+                if len(digits) >= 12:
+                    break
+            if len(digits) == 12 and check_digit(digits[:11]) == int(digits[11]):
+                found.append(MyNumber(digits))
+    return found

@@ -1,4 +1,5 @@
-"""Demo staff for local mode: one personal account per role, plus a second checker for maker-checker."""
+"""Demo staff for local mode: one personal account per role, plus a second checker and a second operator, so that
+each maker-checker change has someone to confirm it."""
 
 from shared.domain.roles import Role
 from shared.domain.staff import StaffMember
@@ -12,6 +13,7 @@ DEMO_STAFF = (
     StaffMember("S1006", "管理 誠", "保険年金課 システム管理", frozenset({Role.DATA_STEWARD})),
     StaffMember("S1007", "監査 恵", "監査事務局", frozenset({Role.AUDITOR})),
     StaffMember("S1008", "運用 健", "情報政策課", frozenset({Role.OPERATOR})),
+    StaffMember("S1009", "運用 二郎", "情報政策課", frozenset({Role.OPERATOR})),  # confirms S1008's staff changes
     StaffMember("S1099", "退職 太郎", "保険年金課", frozenset({Role.COUNTER_CLERK}), active=False),
 )
 

@@ -73,7 +73,8 @@ class ChangeService:
             kind.validate(values)
             if operation is Operation.CREATE:
                 values = kind.defaults_on_create(values)
-                person_id = kind.new_id()
+                if not (kind.given_id and person_id):
+                    person_id = kind.new_id()
         except InvalidChange as invalid:
             raise _invalid(str(invalid)) from None
         assert person_id is not None
@@ -109,7 +110,7 @@ class ChangeService:
             raise _invalid(f"{kind.id_field} is required to update or delete")
         current = self.rt.records(kind.table).get(entity_id)
         if current is None:
-            raise NotFound(f"no {kind.name} {entity_id}")
+            raise NotFound(f"there is no such {kind.name}")
         return current
 
     # --- checker -----------------------------------------------------------------------------------------
@@ -117,7 +118,7 @@ class ChangeService:
         """A change request of this workflow; another workflow's request is as good as absent."""
         request = self.requests.get(request_id)
         if request is None or request.workflow != self.workflow.name:
-            raise NotFound(f"no change request {request_id}")
+            raise NotFound("there is no such change request")
         return request
 
     def _pending(self, request_id: str, checker: str) -> ChangeRequest:
@@ -147,6 +148,8 @@ class ChangeService:
             record.update(request.sealed)
             record.update({kind.id_field: request.entity_id, "version": request.base_version + 1,
                            "updated_at": now.isoformat()})
+        if kind.guard is not None:
+            kind.guard(self.rt, current, record)
         items = [
             self.requests.decide_item(request_id, Status.CONFIRMED, checker, now, None),
             repository.write_item(record, request.entity_id, request.base_version),

@@ -9,11 +9,14 @@ one mechanism (design rule 6). The person is the kind several workflows share, s
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from shared.domain.ids import new_id
 from shared.domain.person import REQUIRED_ON_CREATE, InvalidChange, validate_values
 from shared.storage import STORAGE
+
+if TYPE_CHECKING:
+    from shared.runtime import Runtime
 
 __all__ = ["PERSON", "EntityKind"]
 
@@ -29,6 +32,10 @@ class EntityKind(NamedTuple):
     id_prefix: str
     id_length: int = 16
     defaults_on_create: Callable[[dict[str, Any]], dict[str, Any]] = _as_given
+    # The maker names the new record's id (a staff id) instead of the system making one.
+    given_id: bool = False
+    # Checked when a checker confirms, against the state of that moment: (runtime, record now, record after).
+    guard: Callable[[Runtime, dict[str, Any] | None, dict[str, Any] | None], None] | None = None
 
     @property
     def id_field(self) -> str:

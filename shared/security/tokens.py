@@ -23,6 +23,8 @@ jwt = lazy_module("jwt")  # the typed name above is for type checkers only
 ALGORITHMS = ["RS256", "ES256"]
 REQUIRED_CLAIMS = ["iss", "aud", "exp", "iat", "jti", "sub"]
 CLOCK_SKEW_SECONDS = 30
+# A staff token lives at most one working day: a stolen token must not open sessions for weeks (issue 18).
+MAX_LIFETIME_SECONDS = 12 * 3600
 
 
 class TokenRejected(Exception):
@@ -89,6 +91,9 @@ class TokenVerifier:
             raise TokenRejected("invalid-token", f"the token lacks the required claim {error.claim!r}") from None
         except jwt.PyJWTError as error:
             raise TokenRejected("invalid-token", f"the token could not be verified: {type(error).__name__}") from None
+        if int(claims["exp"]) - int(claims["iat"]) > MAX_LIFETIME_SECONDS:
+            raise TokenRejected("invalid-token", f"the token lives longer than {MAX_LIFETIME_SECONDS // 3600} hours; "
+                                                 "the identity provider must issue shorter ones")
         return VerifiedToken(
             subject=str(claims["sub"]),
             jti=str(claims["jti"]),

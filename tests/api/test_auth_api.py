@@ -92,7 +92,10 @@ def test_session_records_expire_by_ttl(api: TestClient, auth, runtime, clock) ->
 
 def test_operators_register_personal_accounts_only(api: TestClient, auth, runtime) -> None:
     new = {"staff_id": "S3001", "name": "新任 職員", "department": "窓口", "roles": ["counter-clerk"]}
-    assert api.post("/staff", json=new, headers=auth(OPERATOR)).status_code == 201
+    proposal = api.post("/staff", json=new, headers=auth(OPERATOR))
+    assert proposal.status_code == 202  # granting roles is maker-checker (issue 18): a second operator confirms
+    confirmed = api.post(f"/platform/changes/{proposal.json()['request_id']}/confirm", headers=auth("S1009"))
+    assert confirmed.status_code == 200, confirmed.text
     assert runtime.repository(StaffRegistry).get("S3001") == StaffMember("S3001", "新任 職員", "窓口",
                                                                          frozenset({Role.COUNTER_CLERK}))
     shared = {**new, "staff_id": "WINDOW02", "shared_account": True}

@@ -249,6 +249,24 @@ def test_the_kouiki_file_carries_the_number_only_because_its_entry_allows_it(api
     assert exported_rows(runtime, r.json()["key"])[0]["my_number"] == TARO_NUMBER
 
 
+def _key_of(runtime, key: str) -> str:
+    head = runtime.clients.client("s3").head_object(Bucket=runtime.bucket_name("exchange"), Key=key)
+    return runtime.clients.client("kms").describe_key(KeyId=head["SSEKMSKeyId"])["KeyMetadata"]["KeyId"]
+
+
+def _key_id(runtime, alias: str) -> str:
+    return runtime.clients.client("kms").describe_key(KeyId=runtime.key_alias(alias))["KeyMetadata"]["KeyId"]
+
+
+def test_a_file_with_my_numbers_is_encrypted_under_the_my_number_key(api: TestClient, auth, runtime) -> None:
+    """Issue 18 item 4: only roles allowed the My Number key can read the 広域連合 file; the 庁内 file, without
+    numbers, stays under the data key (its twin)."""
+    with_numbers = export(api, auth, "kouiki-rengo", "eligibility", [TARO]).json()["key"]
+    without = export(api, auth, "shiminzei-ka", "annual-benefit-premium", [TARO]).json()["key"]
+    assert _key_of(runtime, with_numbers) == _key_id(runtime, "mynumber")
+    assert _key_of(runtime, without) == _key_id(runtime, "data") != _key_id(runtime, "mynumber")
+
+
 @pytest.mark.parametrize("counterparty, purpose", [("unknown-dept", "eligibility"), ("kouiki-rengo", "marketing")])
 def test_an_unknown_counterparty_or_purpose_is_refused(api: TestClient, auth, counterparty, purpose) -> None:
     r = export(api, auth, counterparty, purpose, [TARO])

@@ -81,3 +81,16 @@ def test_rs256_keys_are_supported(tmp_path: Path) -> None:
 def test_garbage_is_refused(verifier: TokenVerifier) -> None:
     with pytest.raises(TokenRejected):
         verifier.verify("not-a-jwt")
+
+
+def test_a_ten_year_token_is_refused(verifier: TokenVerifier, state_dir: Path) -> None:
+    """Issue 18 item 5: a token lives at most 12 hours (exp − iat), however it was signed."""
+    with pytest.raises(TokenRejected, match="longer than 12 hours"):
+        verifier.verify(mint_token(state_dir, "S1001", lifetime_seconds=10 * 365 * 24 * 3600))
+
+
+def test_a_token_of_exactly_twelve_hours_is_accepted(verifier: TokenVerifier, state_dir: Path) -> None:
+    """The twin at the boundary: 12 h is allowed, 12 h and 1 s is not."""
+    assert verifier.verify(mint_token(state_dir, "S1001", lifetime_seconds=12 * 3600)).subject == "S1001"
+    with pytest.raises(TokenRejected):
+        verifier.verify(mint_token(state_dir, "S1001", lifetime_seconds=12 * 3600 + 1))

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Depends, Query
 
 from functions.intake.services.reaching_75 import people_reaching_75
+from shared.adapters.persons import PersonRepository
 from shared.adapters.transfer_queue import TransferQueue
 from shared.api.auth import Principal, RuntimeDep, require
+from shared.api.fields import Day
 from shared.api.problems import Problem
 from shared.api.routing import Router
 from shared.domain.counterparties import KOUIKI_RENGO
+from shared.domain.errors import NotFound
 from shared.domain.roles import Permission
 
 router = Router(prefix="/intake", tags=["intake"])
@@ -20,7 +22,7 @@ Reader = Annotated[Principal, Depends(require(Permission.PERSON_READ))]
 
 
 @router.get("/reaching-75")
-def reaching_75(first: Annotated[date, Query(alias="from")], last: Annotated[date, Query(alias="to")], _: Reader,
+def reaching_75(first: Annotated[Day, Query(alias="from")], last: Annotated[Day, Query(alias="to")], _: Reader,
                 runtime: RuntimeDep) -> dict[str, Any]:
     """People who reach 75 in the period, with the month their 資格確認書 is mailed (PIA-I-1-b)."""
     if last < first or (last - first).days > 366:
@@ -32,6 +34,8 @@ def reaching_75(first: Annotated[date, Query(alias="from")], last: Annotated[dat
 @router.get("/persons/{person_id}/certificates")
 def certificates(person_id: str, _: Reader, runtime: RuntimeDep) -> dict[str, Any]:
     """資格確認書 issuance records, newest first, with what the counter terminal prints."""
+    if runtime.repository(PersonRepository).get(person_id) is None:
+        raise NotFound("there is no such person")
     found = runtime.records("certificates").query("by-person", "person_id", person_id)
     found.sort(key=lambda c: c["issued_on"], reverse=True)
     return {"person_id": person_id, "certificates": found}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Header, Request
@@ -11,10 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from functions.intake.rules.eligibility import Acquisition, Loss
 from functions.intake.services.notifications import KINDS, notification_view, submit_notification
 from functions.intake.workflow import WORKFLOW
-from shared.adapters.idempotency import once
+from shared.adapters.idempotency import fingerprint, once
 from shared.api.auth import Principal, RuntimeDep, forbid, require
 from shared.api.change_routes import changes_of, person_values
-from shared.api.fields import MyNumberText, PersonId
+from shared.api.fields import Day, MyNumberText, PersonId
 from shared.api.problems import Problem
 from shared.api.routing import Router
 from shared.domain.errors import NotFound
@@ -42,7 +41,7 @@ class NotificationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     kind: Literal[tuple(KINDS)]  # type: ignore[valid-type]
     person_id: PersonId
-    event_date: date = Field(description="the day of the event: move, death, 認定, change")
+    event_date: Day = Field(description="the day of the event: move, death, 認定, change")
     acquisition_reason: Acquisition | None = None
     loss_reason: Loss | None = None
     insured_elsewhere_same_day: bool = False
@@ -81,7 +80,8 @@ def take_notification(body: NotificationIn, request: Request, principal: Clerk, 
             applicant=body.applicant.model_dump(), identity_documents=list(body.identity_documents))
 
     return once(runtime.idempotency, f"notification:{principal.staff.staff_id}", idempotency_key,
-                body.model_dump(mode="json"), work, request.scope.get("aws.context"))
+                fingerprint(runtime.vault.keyed_digest, body.model_dump(mode="json")), work,
+                request.scope.get("aws.context"))
 
 
 @router.get("/{notification_id}")
@@ -90,5 +90,5 @@ def notification(notification_id: str, _: Annotated[Principal, Depends(require(P
     """The notification, its maker-checker status, and when it was queued for the 広域連合."""
     record = runtime.records("notifications").get(notification_id)
     if record is None:
-        raise NotFound(f"no notification {notification_id}")
+        raise NotFound("there is no such notification")
     return notification_view(runtime, record)

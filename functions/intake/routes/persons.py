@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
@@ -11,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from functions.intake.workflow import WORKFLOW
 from shared.api.auth import Principal, RuntimeDep, forbid, require
 from shared.api.change_routes import ChangeView, change_view, changes_of
-from shared.api.fields import MyNumberText
+from shared.api.fields import Day, MyNumberText
 from shared.api.routing import Router
 from shared.domain.changes import Operation
 from shared.domain.errors import NotFound
@@ -26,7 +25,7 @@ Changes = changes_of(WORKFLOW)
 class KanaSearch(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name_kana: str = Field(min_length=1, max_length=100, description="カナ, かな or ｶﾅ; spaces ignored")
-    birth_date: date | None = None
+    birth_date: Day | None = None
 
 
 class MyNumberSearch(BaseModel):
@@ -74,7 +73,7 @@ def view(person_id: str, request: Request, principal: Annotated[Principal, Depen
         raise forbid(runtime, request, principal, "'mynumber:read'")
     found = PersonViews(runtime).view(person_id, principal.staff.staff_id, principal.request_id, purpose)
     if found is None:
-        raise NotFound(f"no person {person_id}")
+        raise NotFound("there is no such person")
     return found
 
 

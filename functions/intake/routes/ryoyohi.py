@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Request
@@ -16,7 +15,7 @@ from shared.adapters.change_requests import ChangeRequestStore
 from shared.adapters.persons import PersonRepository
 from shared.api.auth import Principal, RuntimeDep, forbid, require
 from shared.api.change_routes import ChangeView, change_view, changes_of
-from shared.api.fields import MyNumberText, PersonId
+from shared.api.fields import Day, MyNumberText, PersonId
 from shared.api.problems import Problem
 from shared.api.routing import Router
 from shared.api.uploads import content_matches
@@ -33,10 +32,11 @@ Changes = changes_of(WORKFLOW)
 
 class BankAccount(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    bank_code: str = Field(pattern=r"^\d{4}$")
-    branch_code: str = Field(pattern=r"^\d{3}$")
+    # [0-9], not \d: the API's regular expressions treat ０１２３ as digits too, and banks do not.
+    bank_code: str = Field(pattern=r"^[0-9]{4}$")
+    branch_code: str = Field(pattern=r"^[0-9]{3}$")
     account_type: Literal["ordinary", "current"]
-    account_number: str = Field(pattern=r"^\d{7}$")
+    account_number: str = Field(pattern=r"^[0-9]{7}$")
     holder_kana: str = Field(min_length=1, max_length=60)
 
 
@@ -44,8 +44,8 @@ class RyoyohiIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     person_id: PersonId
     type: Literal[tuple(TYPES)]  # type: ignore[valid-type]
-    period_from: date
-    period_to: date
+    period_from: Day
+    period_to: Day
     amount_claimed: int = Field(gt=0, le=100_000_000, description="yen")
     bank: BankAccount
     my_number: MyNumberText | None = Field(None, description="required for 移送費 only")
@@ -60,7 +60,7 @@ def apply(body: RyoyohiIn, request: Request, principal: Clerk, runtime: RuntimeD
     if body.my_number and not principal.staff.can(Permission.MYNUMBER_WRITE):
         raise forbid(runtime, request, principal, "'mynumber:write'")
     if runtime.repository(PersonRepository).get(body.person_id) is None:
-        raise NotFound(f"no person {body.person_id}")
+        raise NotFound("there is no such person")
     values: dict[str, Any] = {**body.model_dump(mode="json", exclude={"my_number"}),
                               "received_on": runtime.clock().date().isoformat(), "status": "received"}
     if body.my_number:
@@ -83,7 +83,7 @@ def _application_exists(runtime: Runtime, application_id: str) -> bool:
 async def upload(application_id: str, request: Request, principal: Clerk, runtime: RuntimeDep) -> dict[str, Any]:
     """Attach a scanned document (PDF, JPEG, PNG, TIFF; 4 MiB at most), stored SSE-KMS under an unguessable key."""
     if not _application_exists(runtime, application_id):
-        raise NotFound(f"no 療養費 application {application_id}")
+        raise NotFound("there is no such 療養費 application")
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     body = await request.body()
     if not body or not content_matches(media_type, body):
@@ -102,6 +102,8 @@ async def upload(application_id: str, request: Request, principal: Clerk, runtim
 @router.get("/{application_id}/documents")
 def documents(application_id: str, _: Annotated[Principal, Depends(require(Permission.PERSON_READ))],
               runtime: RuntimeDep) -> dict[str, Any]:
+    if not _application_exists(runtime, application_id):
+        raise NotFound("there is no such 療養費 application")
     listed = runtime.objects("documents").list(f"ryoyohi/{application_id}/")
     return {"application_id": application_id,
             "documents": [{"document_id": o.key.rsplit("/", 1)[1], "bytes": o.size} for o in listed]}

@@ -96,7 +96,7 @@ def submit_notification(rt: Runtime, service: ChangeService, *, staff_id: str, r
     """Record the notification and propose its change; returns what the counter shows."""
     person = rt.repository(PersonRepository).get(person_id)
     if person is None:
-        raise NotFound(f"no person {person_id}")
+        raise NotFound("there is no such person")
     missing = [v for v in REQUIRED_VALUES.get(kind, ()) if not values.get(v)]
     if missing:
         raise Invalid(f"{KINDS[kind]} needs values: {', '.join(missing)}", code="invalid-change",

@@ -36,7 +36,7 @@ def open_disclosure(rt: Runtime, person_id: str, requester: str, identity_docume
     persons = rt.repository(PersonRepository)
     record = persons.get(person_id)
     if record is None:
-        raise NotFound(f"no person {person_id}")
+        raise NotFound("there is no such person")
     receipt = _receipt("DR", rt)
     now = rt.clock().isoformat()
     household = [summary(m) for m in persons.by_household(record["household_id"]) if m["person_id"] != person_id]
@@ -60,7 +60,7 @@ def open_disclosure(rt: Runtime, person_id: str, requester: str, identity_docume
 def read_disclosure(rt: Runtime, receipt: str, staff_id: str, request_id: str) -> dict[str, Any]:
     entry = rt.repository(SubjectRequestStore).get(receipt)
     if entry is None or entry.get("kind") != "disclosure":
-        raise NotFound(f"no disclosure {receipt}")
+        raise NotFound("there is no such disclosure")
     document = json.loads(rt.objects("documents").get(entry["document_key"]))
     record = rt.repository(PersonRepository).get(entry["person_id"])
     if record and record.get("mynumber_enc"):
@@ -97,7 +97,7 @@ def get_inquiry(rt: Runtime, receipt: str) -> dict[str, Any]:
 def _inquiry(rt: Runtime, receipt: str) -> dict[str, Any]:
     entry = rt.repository(SubjectRequestStore).get(receipt)
     if entry is None or entry.get("kind") != "inquiry":
-        raise NotFound(f"no inquiry {receipt}")
+        raise NotFound("there is no such inquiry")
     return entry
 
 

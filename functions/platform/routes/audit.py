@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import Depends, Query
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import Depends, Path, Query
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from functions.platform.rules.inspection import inspect
 from shared.adapters.audit_log import AuditEvent
@@ -37,23 +37,21 @@ def audit_records(principal: Auditor, runtime: RuntimeDep,
 
 
 @router.get("/records/{seq}")
-def audit_record(seq: int, principal: Auditor, runtime: RuntimeDep) -> dict[str, Any]:
+def audit_record(seq: Annotated[int, Path(ge=1, le=10**15)], principal: Auditor, runtime: RuntimeDep) -> dict[str, Any]:
     record = runtime.audit.get(seq)
     if record is None:
-        raise NotFound(f"there is no audit record {seq}")
+        raise NotFound("there is no such audit record")
     _inspected(runtime, principal, f"seq:{seq}")
     return record
 
 
 @router.get("/inspection")
-def audit_inspection(since: Annotated[datetime, Query(alias="from")], until: Annotated[datetime, Query(alias="to")],
+def audit_inspection(since: Annotated[AwareDatetime, Query(alias="from")],
+                     until: Annotated[AwareDatetime, Query(alias="to")],
                      principal: Auditor, runtime: RuntimeDep) -> dict[str, Any]:
     """The periodic self-inspection (PIA-III-2-c, III-8): My Number access with purposes, refusals, actions."""
-    if until <= since:
+    if until <= since:  # both carry an offset (AwareDatetime): comparable, never a TypeError
         raise Problem(422, "invalid-period", "Invalid period", "'to' must be after 'from'")
-    if since.tzinfo is None or until.tzinfo is None:
-        raise Problem(422, "invalid-period", "Invalid period",
-                      "give times with a UTC offset, e.g. 2026-11-01T00:00+09:00")
     report = inspect(runtime.audit.records(), since, until)
     _inspected(runtime, principal, "inspection")
     return report.as_dict()
@@ -67,8 +65,8 @@ class AuditSearch(BaseModel):
     action: str | None = Field(None, max_length=80)
     target: str | None = Field(None, max_length=200)
     outcome: str | None = Field(None, pattern="^(success|refused|failure)$")
-    since: datetime | None = None
-    until: datetime | None = None
+    since: AwareDatetime | None = None  # with a UTC offset: records are compared in absolute time
+    until: AwareDatetime | None = None
     limit: int = Field(100, ge=1, le=1000)
 
 

@@ -1,17 +1,19 @@
-"""Staff registry administration: personal accounts only, kept accurate (PIA-III-3-c)."""
+"""Staff registry administration: personal accounts only, kept accurate, duties separated (PIA-III-3-c, III-3-d)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.adapters.audit_log import AuditEvent
+from functions.platform.services import staff_admin
 from shared.adapters.staff_registry import StaffRegistry
 from shared.api.auth import Principal, RuntimeDep, require
+from shared.api.change_routes import ChangeView, change_view
 from shared.api.routing import Router
-from shared.domain.errors import NotFound
+from shared.domain.changes import ChangeRequest
+from shared.domain.errors import Invalid
 from shared.domain.roles import Permission, Role
 from shared.domain.staff import StaffMember
 
@@ -37,8 +39,11 @@ class StaffOut(BaseModel):
 
 
 class StaffPatch(BaseModel):
+    """Disable (at once, or by proposal for auditors and operators), re-enable or change roles (proposals)."""
+
     model_config = ConfigDict(extra="forbid")
-    active: bool
+    active: bool | None = None
+    roles: list[Role] | None = Field(None, min_length=1)
 
 
 def _out(member: StaffMember) -> StaffOut:
@@ -51,22 +56,33 @@ def list_staff(_: Admin, runtime: RuntimeDep) -> list[StaffOut]:
     return [_out(m) for m in runtime.repository(StaffRegistry).all()]
 
 
-@router.post("", response_model=StaffOut, status_code=201)
-def register_staff(body: StaffIn, principal: Admin, runtime: RuntimeDep) -> StaffOut:
+@router.post("", response_model=ChangeView, status_code=202)
+def register_staff(body: StaffIn, principal: Admin, runtime: RuntimeDep) -> ChangeView:
+    """Propose a new personal account with its roles; it exists once a different administrator confirms it
+    (`POST /platform/changes/{id}/confirm`). Incompatible roles are refused with the reason."""
     member = StaffMember(body.staff_id, body.name.strip(), body.department, frozenset(body.roles),
                          shared_account=body.shared_account)
-    runtime.repository(StaffRegistry).register(member, replace=False)
-    runtime.audit.append(AuditEvent(principal.staff.staff_id, "staff.register", "success",
-                                    target=member.staff_id, request_id=principal.request_id))
-    return _out(member)
+    return change_view(staff_admin.propose_registration(runtime, member, principal.staff.staff_id,
+                                                        principal.request_id))
 
 
-@router.patch("/{staff_id}", response_model=StaffOut)
-def update_staff(staff_id: str, body: StaffPatch, principal: Admin, runtime: RuntimeDep) -> StaffOut:
-    member = runtime.repository(StaffRegistry).get(staff_id)
-    if member is None:
-        raise NotFound(f"no staff member {staff_id}")
-    runtime.repository(StaffRegistry).set_active(staff_id, body.active)
-    runtime.audit.append(AuditEvent(principal.staff.staff_id, "staff.enable" if body.active else "staff.disable",
-                                    "success", target=staff_id, request_id=principal.request_id))
-    return _out(StaffMember(member.staff_id, member.name, member.department, member.roles, body.active))
+@router.patch("/{staff_id}", responses={202: {"description": "a proposal for a second administrator",
+                                              "model": ChangeView}}, response_model=StaffOut | ChangeView)
+def update_staff(staff_id: str, body: StaffPatch, principal: Admin, runtime: RuntimeDep,
+                 response: Response) -> StaffOut | ChangeView:
+    """`{"active": false}` disables at once (202 with a proposal for an auditor or operator); `{"active": true}`
+    and `{"roles": […]}` are proposals for a second administrator."""
+    if (body.active is None) == (body.roles is None):
+        raise Invalid("send either active or roles", code="validation-failed")
+    me = principal.staff.staff_id
+    if body.roles is not None:
+        outcome: ChangeRequest | StaffMember = staff_admin.propose_roles(runtime, staff_id, frozenset(body.roles), me,
+                                                                        principal.request_id)
+    elif body.active:
+        outcome = staff_admin.propose_enable(runtime, staff_id, me, principal.request_id)
+    else:
+        outcome = staff_admin.disable(runtime, staff_id, me, principal.request_id)
+    if isinstance(outcome, StaffMember):
+        return _out(outcome)
+    response.status_code = 202
+    return change_view(outcome)

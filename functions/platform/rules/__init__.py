@@ -1,3 +1,3 @@
-"""The platform's pure rules: the self-inspection report of the audit log."""
+"""The platform's pure rules: the self-inspection report, separation of duties among staff."""
 
-__all__ = ["inspection"]
+__all__ = ["inspection", "separation"]

@@ -24,7 +24,9 @@ def export_people(rt: Runtime, counterparty: str, purpose: str, person_ids: list
     export_id = new_id(f"EX{now:%Y%m%d}-", 8)
     key = f"outbound/{counterparty}/{now:%Y%m%d}/{export_id}.jsonl"
     body = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in result.rows).encode("utf-8")
-    rt.objects("exchange").put(key, body, "application/x-ndjson", {"counterparty": counterparty, "purpose": purpose})
+    # A file that carries My Numbers is encrypted under the My Number key, not the data key (design rule 5).
+    rt.objects("exchange").put(key, body, "application/x-ndjson", {"counterparty": counterparty, "purpose": purpose},
+                               kms_key=rt.key_alias("mynumber") if result.rule.my_number else None)
     report = {
         "export_id": export_id, "counterparty": counterparty, "purpose": purpose, "key": key,
         "fields": list(result.rule.fields) + (["my_number"] if result.rule.my_number else []),
