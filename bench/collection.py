@@ -40,14 +40,11 @@ class Lot(NamedTuple):
     """One set of 期 and the 収納 file paying them: the measured run or the baseline's sample."""
 
     name: str
-    prefix: str  # first digit of its 納付番号
+    prefix: str  # of its person ids
     count: int
     due: date
     dunning_day: date  # 15 days after `due`: within the 督促 window of that 納期限 only
     chunk: int
-
-    def number(self, i: int) -> str:
-        return f"{self.prefix}{i:015d}"
 
 
 def _environment(state: Path, port: int) -> dict[str, str]:
@@ -59,7 +56,7 @@ def _environment(state: Path, port: int) -> dict[str, str]:
             "POWERTOOLS_METRICS_DISABLED": "true", "POWERTOOLS_LOG_LEVEL": "WARNING", "CHOJU_LOG_LEVEL": "WARNING"}
 
 
-def _payments(lot: Lot) -> tuple[bytes, int]:
+def _payments(lot: Lot, numbers: Sequence[str]) -> tuple[bytes, int]:
     """The agent's final file: 1 % unknown payers, 1 % partial (5,000), 1 % over (12,000), 1 % duplicates of an
     over-paid 期, the rest the 9,800 asked."""
     from functions.collection.rules.payment_file import Channel, PaymentRecord, build_payment_file
@@ -67,7 +64,7 @@ def _payments(lot: Lot) -> tuple[bytes, int]:
     records = []
     for i in range(lot.count):
         kind = i % 100
-        number = "1" * 16 if kind == 0 else lot.number(i - 1 if kind == 3 else i)
+        number = "1" * 16 if kind == 0 else numbers[i - 1 if kind == 3 else i]
         amount = {1: 5_000, 2: 12_000}.get(kind, 9_800)
         records.append(PaymentRecord(0, f"{lot.prefix}{i:019d}", number, lot.due - timedelta(days=1),
                                      lot.due + timedelta(days=8), amount))
@@ -75,19 +72,32 @@ def _payments(lot: Lot) -> tuple[bytes, int]:
         sum(r.amount for r in records)
 
 
-def _seed(lots: Sequence[Lot]) -> None:
-    from functions.collection.rules.ledger import Instalment, Method
+def _schedule(lot: Lot, i: int) -> dict[str, Any]:
+    """A person's 期割 as the assessment workflow writes it (one `instalments` item per person and 年度), with the
+    one 期 of this run."""
+    period = {"key": f"N{lot.due.month:02d}", "method": "ordinary", "stage": "ordinary", "number": 1,
+              "due_date": lot.due.isoformat(), "amount": 9_800, "paid": 0, "status": "open", "levy_year": 2025}
+    return {"schedule_id": f"P{lot.prefix}{i:09d}-2025", "person_id": f"P{lot.prefix}{i:09d}", "fiscal_year": 2025,
+            "levy_version": 1, "annual_premium": 9_800, "collection_method": "ordinary", "periods": [period],
+            "overpayment": 0, "provisional_figures": [], "version": 1}
+
+
+def _seed(lots: Sequence[Lot]) -> dict[str, list[str]]:
+    """The schedules, and their slips as the daily run takes them; returns each lot's 納付番号 in order."""
+    from functions.collection.services.store import slip_number, take_schedules
     from shared.config import load_settings
     from shared.local.bootstrap import bootstrap_storage
     from shared.runtime import Runtime
 
     rt = Runtime(load_settings())
     bootstrap_storage(rt)
+    numbers: dict[str, list[str]] = {}
     for lot in lots:
-        rt.records("instalments").put_many(
-            Instalment(lot.number(i), f"P{lot.prefix}{i:09d}", 2025, 1, lot.due, 9_800, Method.ORDINARY,
-                       2025).to_record()
-            for i in range(lot.count))
+        schedules = [_schedule(lot, i) for i in range(lot.count)]
+        rt.records("instalments").put_many(schedules)
+        take_schedules(rt, schedules)
+        numbers[lot.name] = [slip_number(s["schedule_id"], s["periods"][0]["key"]) for s in schedules]
+    return numbers
 
 
 CHILD = """
@@ -198,10 +208,10 @@ def run(count: int | None = None, baseline: int | None = None) -> dict[str, Any]
             environment = _environment(Path(folder) / "state", port)
             os.environ.update({k: v for k, v in environment.items() if k.startswith(("CHOJU_", "AWS_", "POWERTOOLS_"))})
             began = time.perf_counter()
-            _seed(lots)
+            numbers = _seed(lots)
             results: dict[str, Any] = {"seed_seconds": time.perf_counter() - began}
             for lot in lots:
-                content, received = _payments(lot)
+                content, received = _payments(lot, numbers[lot.name])
                 payments = Path(folder) / f"{lot.name}.dat"
                 payments.write_bytes(content)
                 results[lot.name] = {"count": lot.count, "received": received, "chunk": lot.chunk,

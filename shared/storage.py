@@ -240,33 +240,41 @@ STORAGE = StorageDeclaration(
             DataClass.PERSONAL,
             "insurance-record",
         ),
-        # --- collection (issue 14). `instalments` and `overpayments` are the declared tables through which the
-        # assessment workflow hands the 調定 (期割) and 更正 decreases to collection (docs/collection.md "Tables").
+        # --- the 期割 hand-over (issues 13 and 14): `instalments` and `overpayments` are declared by assessment, which
+        # writes the 期割 and 更正 decreases; collection posts each 期's `paid` and settles the 過誤納
+        # (docs/assessment.md "Contract with collection", docs/collection.md "Tables").
         TableSpec(
             "instalments",
-            "調定 by 期 (期割), written by assessment (collection adds 普通徴収 期 when 特別徴収 stops): "
-            "payment_number 納付番号 (key, 1–20 digits), person_id, fiscal_year 賦課年度, levy_year 調定年度, "
-            "period 期別, due_date 納期限 (ISO), amount (yen), method special|ordinary 徴収方法, status active|moved, "
-            "fiscal_year_period 'YYYY#PP' (PIA-I-1-d)",
+            "期割 (調定) per person and 年度: amounts set by assessment, payments posted by collection (PIA-I-1-d)",
+            ("schedule_id", "S"),
+            None,
+            DataClass.PERSONAL,
+            "insurance-record",
+            indexes=(Index("by-person", ("person_id", "S"), ("fiscal_year", "N")),),
+        ),
+        TableSpec(
+            "overpayments",
+            "過誤納 left by a 更正, for collection to offset or refund (PIA-I-1-e)",
+            ("overpayment_id", "S"),
+            None,
+            DataClass.PERSONAL,
+            "insurance-record",
+            indexes=(
+                Index("by-person", ("person_id", "S"), ("created_at", "S")),
+                Index("by-status", ("status", "S"), ("created_at", "S")),
+            ),
+        ),
+        # --- collection (issue 14)
+        TableSpec(
+            "payment-slips",
+            "納付番号 of each 期 of an `instalments` schedule (schedule_id, period_key), with its person, 年度, 期別, "
+            "納期限 and 徴収方法 for the 督促 and 口座振替 runs and the counter (PIA-I-1-d)",
             ("payment_number", "S"),
             None,
             DataClass.PERSONAL,
             "insurance-record",
             indexes=(Index("by-person", ("person_id", "S"), ("fiscal_year_period", "S")),
                      Index("by-due-date", ("due_date", "S"), ("payment_number", "S"))),
-        ),
-        TableSpec(
-            "overpayments",
-            "過誤納 records, from 消込 (over-payments, duplicates) or from assessment (更正 decreases): "
-            "overpayment_id, person_id, fiscal_year, amount (yen), cause correction|pension-excess|over-payment|"
-            "duplicate, paid_on, due_date, arose_on, status open|decided|offset|refund-ready|refund-awaiting-account|"
-            "refunded|lapsed; the 充当・還付 decision (PIA-I-1-e)",
-            ("overpayment_id", "S"),
-            None,
-            DataClass.PERSONAL,
-            "insurance-record",
-            indexes=(Index("by-person", ("person_id", "S"), ("arose_on", "S")),
-                     Index("by-status", ("status", "S"), ("arose_on", "S"))),
         ),
         TableSpec(
             "collection-ledger",

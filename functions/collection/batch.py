@@ -16,12 +16,13 @@ from functions.collection.services.extracts import write_daily_extracts
 from functions.collection.services.imports import COLLECTION_COUNTERPARTIES, apply_file, kind_of
 from functions.collection.services.inbound import DONE
 from functions.collection.services.settle import settle as settle_decisions
+from functions.collection.services.store import take_all_schedules
 from shared.domain.calendar import date_in_japan
 from shared.domain.errors import DomainError
 from shared.observability import get_logger, instrumented
 from shared.runtime import Runtime, default_runtime
 
-__all__ = ["daily_dunning", "daily_extracts", "inbound_files", "settle"]
+__all__ = ["daily_dunning", "daily_extracts", "daily_schedules", "inbound_files", "settle"]
 
 
 def _today(event: dict[str, Any], rt: Runtime) -> date:
@@ -54,6 +55,15 @@ def inbound_files(event: dict[str, Any], context: Any, runtime: Runtime | None =
 def settle(event: dict[str, Any], context: Any, runtime: Runtime | None = None) -> dict[str, Any]:
     rt = runtime or default_runtime()
     return {"posted": settle_decisions(rt, _today(event, rt))}
+
+
+@instrumented
+def daily_schedules(event: dict[str, Any], context: Any, runtime: Runtime | None = None) -> dict[str, Any]:
+    """Payment slips for the 期 assessment made or re-made (`store.take_all_schedules`)."""
+    rt = runtime or default_runtime()
+    result = take_all_schedules(rt)
+    get_logger().info("schedules taken", extra=result)
+    return result
 
 
 @instrumented

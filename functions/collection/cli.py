@@ -70,7 +70,8 @@ def _run_late_fee(args: argparse.Namespace, runtime: Callable[[], Runtime]) -> i
 
 
 KINDS = ("payments", "debit-results", "pension-targets", "pension-results")
-JOBS = ("settle", "dunning", "debit-request", "refund-file", "write-off-candidates", "extracts", "pension-request")
+JOBS = ("schedules", "settle", "dunning", "debit-request", "refund-file", "write-off-candidates", "extracts",
+        "pension-request")
 
 
 def _configure_import(parser: argparse.ArgumentParser) -> None:
@@ -112,7 +113,7 @@ def _configure_run(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_run(args: argparse.Namespace, runtime: Callable[[], Runtime]) -> int:
-    from functions.collection.services import debits, dunning, extracts, limitation, pension, refunds, settle
+    from functions.collection.services import debits, dunning, extracts, limitation, pension, refunds, settle, store
     from shared.domain.calendar import date_in_japan
     from shared.domain.errors import DomainError
 
@@ -123,6 +124,7 @@ def _run_run(args: argparse.Namespace, runtime: Callable[[], Runtime]) -> int:
     rt = runtime()
     day = args.date or date_in_japan(rt.clock())
     jobs: dict[str, Callable[[], Any]] = {
+        "schedules": lambda: store.take_all_schedules(rt),
         "settle": lambda: settle.settle(rt, day),
         "dunning": lambda: dunning.run_dunning(rt, day).as_json(),
         "debit-request": lambda: debits.write_debit_request(rt, args.debit_date, day, "operator-cli"),

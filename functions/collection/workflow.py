@@ -32,9 +32,9 @@ WORKFLOW = Workflow(
     summary="特別徴収, 口座振替, 収納 and 消込, 督促, 延滞金, 充当・還付, 時効 (issue 14)",
     needs=Needs(
         tables_read=("persons",),
-        tables_write=("instalments", "overpayments", "collection-ledger", "suspense-receipts", "bank-accounts",
-                      "debit-registrations", "collection-decisions", "pension-notices", "inbound-files",
-                      "transfer-queue"),
+        tables_write=("instalments", "overpayments", "payment-slips", "collection-ledger", "suspense-receipts",
+                      "bank-accounts", "debit-registrations", "collection-decisions", "pension-notices",
+                      "inbound-files", "transfer-queue"),
         buckets_read=("exchange/inbound/",),
         buckets_write=("exchange/outbound/", "exchange/reports/", "exchange/notices/", "exchange/extracts/"),
     ),
@@ -48,6 +48,10 @@ WORKFLOW = Workflow(
         BatchJob("collection-settle", "functions.collection.batch:settle",
                  Schedule("rate(5 minutes)", "every 5 minutes"),
                  "post confirmed decisions (suspense, 充当, 欠損, 減免)"),
+        # 05:30 JST daily: payment slips (納付番号) for the 期 assessment made or re-made, before the runs that
+        # read 期 by 納期限.
+        BatchJob("collection-schedules", "functions.collection.batch:daily_schedules",
+                 Schedule("cron(30 20 * * ? *)", "daily at 05:30 JST"), "payment slips of new and changed 期割"),
         # 06:00 JST daily (21:00 UTC the day before): unpaid 期 become arrears, 督促 within 20 days.
         BatchJob("collection-dunning", "functions.collection.batch:daily_dunning",
                  Schedule("cron(0 21 * * ? *)", "daily at 06:00 JST"), "arrears and 督促状"),

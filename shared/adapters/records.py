@@ -38,6 +38,12 @@ class RecordTable:
             for item in page.get("Items", []):
                 yield from_item(item)
 
+    def scan_all(self) -> Iterator[dict[str, Any]]:
+        """Every record, page by page (a full read: for daily or yearly batches only)."""
+        for page in self._db.get_paginator("scan").paginate(TableName=self.table):
+            for item in page.get("Items", []):
+                yield from_item(item)
+
     def get_many(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         """Records by id, 100 per BatchGetItem request (design rule 8); missing ids are absent from the result."""
         wanted = list(dict.fromkeys(ids))

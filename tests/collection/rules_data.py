@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from functions.collection.rules.ledger import Entry, EntryKind, Instalment, Ledger, Method
+from functions.collection.rules.ledger import OPEN, Entry, EntryKind, Instalment, Ledger, Method
 
 
 def instalment(number: str, amount: int, due: str, *, method: Method = Method.ORDINARY, period: int = 1,
-               status: str = "active", person: str = "P0000000001", year: int = 2025) -> Instalment:
+               status: str = OPEN, person: str = "P0000000001", year: int = 2025) -> Instalment:
     return Instalment(number, person, year, period, date.fromisoformat(due), amount, method, year, status)
 
 

@@ -3,26 +3,42 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
-from functions.collection.rules.ledger import Instalment, Method
+from functions.collection.rules.ledger import OPEN, Instalment, Method
 from functions.collection.rules.payment_file import Channel, PaymentRecord, build_payment_file
+from functions.collection.services.store import instalments_by_number, slip_number, take_schedules
 from shared.runtime import Runtime
 
 TARO, HANAKO = "P0000000001", "P0000000002"
 
 
-def number(person: str, year: int, period: int) -> str:
-    """A 納付番号 for the tests: the person's digits, the year and the 期 (16 digits)."""
-    return f"{person[-6:]}{year}{period:02d}0000"[:16].ljust(16, "0")
+def schedule_id(person: str, year: int) -> str:
+    """The `instalments` key as assessment writes it (docs/assessment.md "Contract with collection")."""
+    return f"{person}-{year}"
 
 
 def seed_instalment(rt: Runtime, person: str, period: int, amount: int, due: str, *, year: int = 2025,
-                    method: Method = Method.ORDINARY, **extra: Any) -> Instalment:
-    instalment = Instalment(number(person, year, period), person, year, period, date.fromisoformat(due), amount,
-                            method, year)
-    rt.records("instalments").put(instalment.to_record(origin="assessment", **extra))
-    return instalment
+                    method: Method = Method.ORDINARY, status: str = OPEN, paid: int = 0) -> Instalment:
+    """Add a 期 to the person's schedule of the 年度 as assessment would (its key in assessment's naming: `Tmm`
+    特別徴収, `Nmm` 普通徴収, by the month due), then take the schedule as the daily run does (payment slips)."""
+    day = date.fromisoformat(due)
+    records = rt.records("instalments")
+    schedule = records.get(schedule_id(person, year)) or {
+        "schedule_id": schedule_id(person, year), "person_id": person, "fiscal_year": year, "levy_version": 0,
+        "annual_premium": 0, "collection_method": method.value, "periods": [], "overpayment": 0,
+        "provisional_figures": [], "version": 0}
+    key = f"{'T' if method is Method.SPECIAL else 'N'}{day.month:02d}"
+    if key in {p["key"] for p in schedule["periods"]}:
+        key = f"Z{day:%Y%m}"
+    schedule["periods"].append({"key": key, "method": method.value, "stage": "main" if method is Method.SPECIAL
+                                else "ordinary", "number": period, "due_date": due, "amount": amount, "paid": paid,
+                                "status": status, "levy_year": year})
+    schedule["annual_premium"] = sum(p["amount"] for p in schedule["periods"] if p["status"] == OPEN)
+    schedule["version"] += 1
+    records.put(schedule)
+    take_schedules(rt, [schedule])
+    return instalments_by_number(rt, [slip_number(schedule["schedule_id"], key)])[
+        slip_number(schedule["schedule_id"], key)]
 
 
 def payment_file(records: list[tuple[str, str, int, str]], channel: Channel = Channel.CVS_FINAL,

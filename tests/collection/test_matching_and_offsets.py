@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from functions.collection.rules.ledger import EntryKind, Ledger, Method
+from functions.collection.rules.ledger import CANCELLED, EntryKind, Ledger, Method
 from functions.collection.rules.matching import Outcome, Receipt, note_preliminary, post_receipt
 from functions.collection.rules.offsets import plan_refund
 from functions.collection.rules.refund_interest import Cause
@@ -53,7 +53,7 @@ def test_the_same_receipt_posts_once() -> None:
 def test_an_unknown_number_or_a_moved_period_goes_to_suspense() -> None:
     unknown = post_receipt(None, None, receipt("R1", 9_800, number="999"), TODAY)
     assert unknown.outcome is Outcome.SUSPENSE and unknown.suspense["amount"] == 9_800
-    moved = instalment("100001", 9_800, "2025-07-31", status="moved")
+    moved = instalment("100001", 9_800, "2025-07-31", status=CANCELLED)
     assert post_receipt(None, moved, receipt("R2", 9_800), TODAY).outcome is Outcome.SUSPENSE
 
 

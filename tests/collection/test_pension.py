@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from functions.collection.rules.ledger import Method
+from functions.collection.rules.ledger import CANCELLED, OPEN, Method
 from functions.collection.rules.pension_files import Kind, PensionRecord, build_pension_file, parse_pension_file
 from functions.collection.services.payments import import_payments
 from functions.collection.services.pension import (
@@ -61,7 +61,7 @@ def test_over_the_half_rule_moves_the_person_to_ordinary_collection(runtime, spe
     fix_clock(clock, "2025-06-01")
     request = write_pension_request(runtime, 2025, date(2025, 6, 1))
     assert (request["requests"], request["moved_to_ordinary"]) == (0, 1)
-    ordinary = [i for i in instalments_of(runtime, TARO) if i.status == "active"]
+    ordinary = [i for i in instalments_of(runtime, TARO) if i.status == OPEN]
     assert all(i.method is Method.ORDINARY for i in ordinary) and sum(i.amount for i in ordinary) == 60_000
 
 
@@ -82,11 +82,11 @@ def test_deducted_posts_and_a_failure_moves_the_rest_of_the_year(runtime, specia
     fix_clock(clock, "2025-12-20")
     assert _result(runtime, "2025-12-15", "01", 0, "2025-12-20").totals["pension_stopped"] == 1
     periods = instalments_of(runtime, TARO)
-    moved = [i.due_date.isoformat() for i in periods if i.status == "moved"]
+    moved = [i.due_date.isoformat() for i in periods if i.status == CANCELLED]
     assert moved == ["2025-12-15", "2026-02-13"]
     new = [(i.due_date.isoformat(), i.amount) for i in periods if i.method is Method.ORDINARY]
     assert sorted(new) == [("2026-02-02", 6_800), ("2026-03-02", 6_600), ("2026-03-31", 6_600)]
-    assert sum(i.amount for i in periods if i.status == "active") == 60_000  # the year's premium is whole
+    assert sum(i.amount for i in periods if i.status == OPEN) == 60_000  # the year's premium is whole
     # a payment with the moved 期's 納付番号 cannot be posted to it: suspense
     run = import_payments(runtime, "cvs-agent", payment_file([("R1", specials[4].payment_number, 10_000,
                                                                "2025-12-22")], created="2025-12-24"))

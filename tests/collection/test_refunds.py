@@ -28,7 +28,7 @@ def overpaid(runtime, clock):
     runtime.records("overpayments").put_new({
         "overpayment_id": "OPASSESSMENT0001", "person_id": TARO, "fiscal_year": 2024, "amount": 160_000,
         "cause": "correction", "paid_on": "2024-07-31", "due_date": "2024-07-31", "arose_on": "2025-10-20",
-        "source": "assessment", "status": "open", "version": 1})
+        "source": "assessment", "status": "open", "created_at": "2025-10-20T09:00:00+09:00", "version": 1})
     return periods
 
 

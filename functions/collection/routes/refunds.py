@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
+from functions.collection.rules.offsets import arose_on
 from functions.collection.services.refunds import propose_decision
 from functions.collection.services.store import OVERPAYMENTS
 from functions.collection.workflow import WORKFLOW
@@ -43,14 +44,14 @@ class DecisionRequest(BaseModel):
 def _listed(record: dict[str, Any]) -> dict[str, Any]:
     decision = record.get("decision") or {}
     return {**{k: record.get(k) for k in ("overpayment_id", "person_id", "fiscal_year", "payment_number", "amount",
-                                          "cause", "status", "paid_on", "arose_on")},
+                                          "cause", "status", "paid_on")}, "arose_on": arose_on(record),
             "decision": {k: decision.get(k) for k in ("decided_on", "offsets", "refund", "interest", "account",
                                                       "account_summary")} if decision else None}
 
 
 @router.get("")
 def listed(_: Officer, runtime: RuntimeDep, status: Annotated[STATUSES, Query()] = "open") -> dict[str, Any]:
-    found = sorted(runtime.records(OVERPAYMENTS).query("by-status", "status", status), key=lambda r: r["arose_on"])
+    found = sorted(runtime.records(OVERPAYMENTS).query("by-status", "status", status), key=arose_on)
     return {"status": status, "overpayments": [_listed(r) for r in found], "count": len(found),
             "total": sum(int(r["amount"]) for r in found)}
 

@@ -43,7 +43,7 @@ def dunning_decision(instalment: Instalment, ledger: Ledger, today: date, rules:
     never dunned, and `wait_days` past its 納期限."""
     rules = rules or policy().dunning
     unpaid = ledger.outstanding(instalment) - sum(ledger.provisional.values())
-    if (instalment.method is not Method.ORDINARY or instalment.status != "active" or unpaid <= 0
+    if (instalment.method is not Method.ORDINARY or not instalment.collectable or unpaid <= 0
             or ledger.dunning or today < instalment.due_date + timedelta(days=rules.wait_days)):
         return DunningDecision(False, unpaid=max(unpaid, 0))
     return DunningDecision(True, today > instalment.due_date + timedelta(days=rules.legal_limit_days), unpaid)

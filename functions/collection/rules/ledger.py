@@ -18,7 +18,7 @@ from typing import Any
 from functions.collection.rules.late_fee import LateFee, Payment
 from functions.collection.rules.late_fee import late_fee as compute_late_fee
 
-__all__ = ["Entry", "EntryKind", "Instalment", "Ledger", "Method"]
+__all__ = ["CANCELLED", "OPEN", "Entry", "EntryKind", "Instalment", "Ledger", "Method"]
 
 
 class Method(str, Enum):
@@ -28,38 +28,54 @@ class Method(str, Enum):
     ORDINARY = "ordinary"  # 普通徴収 (納付書 or 口座振替)
 
 
+OPEN, CANCELLED = "open", "cancelled"  # a 期's status in the `instalments` schedule (assessment's vocabulary)
+
+
 @dataclass(frozen=True)
 class Instalment:
-    """One 期 as the declared `instalments` table holds it (schema in shared/storage.py and docs/collection.md)."""
+    """One 期 as collection sees it: a period of an `instalments` schedule (assessment's item per person and 年度,
+    schema in shared/storage.py and docs/collection.md "Tables") with the 納付番号 its payment slip gives it."""
 
-    payment_number: str  # 納付番号: identifies the 期
+    payment_number: str  # 納付番号: identifies the 期 (`payment-slips`)
     person_id: str
     fiscal_year: int  # 賦課年度
-    period: int  # 期別
+    period: int  # 期別 (0 for a 随時期)
     due_date: date  # 納期限 (for 特別徴収: the pension payment day)
     amount: int  # 期別保険料額, yen
     method: Method
     levy_year: int  # 調定年度
-    status: str = "active"  # "moved": collection moved it to 普通徴収 (its amount now sits in new 期)
+    status: str = OPEN  # CANCELLED: its 納付書 or deduction is void (更正, or 特別徴収 stopped)
+    schedule_id: str = ""  # the `instalments` item, and the period's key and place in it
+    period_key: str = ""
+    period_index: int = 0
+    schedule_version: int = 0  # the version the schedule was read at: `paid` is written back under it
+    paid: int = 0  # `paid` as the schedule holds it
+
+    @property
+    def collectable(self) -> bool:
+        return self.status == OPEN
 
     @classmethod
-    def from_record(cls, record: dict[str, Any]) -> Instalment:
-        return cls(record["payment_number"], record["person_id"], int(record["fiscal_year"]), int(record["period"]),
-                   date.fromisoformat(record["due_date"]), int(record["amount"]), Method(record["method"]),
-                   int(record.get("levy_year") or record["fiscal_year"]), record.get("status", "active"))
+    def of_schedule(cls, payment_number: str, schedule: dict[str, Any], index: int) -> Instalment:
+        period = schedule["periods"][index]
+        return cls(payment_number, schedule["person_id"], int(schedule["fiscal_year"]), int(period["number"]),
+                   date.fromisoformat(period["due_date"]), int(period["amount"]), Method(period["method"]),
+                   int(period.get("levy_year") or schedule["fiscal_year"]), period.get("status", OPEN),
+                   schedule["schedule_id"], period["key"], index, int(schedule.get("version", 0)),
+                   int(period.get("paid", 0)))
 
-    def to_record(self, **extra: Any) -> dict[str, Any]:
+    def slip(self) -> dict[str, Any]:
+        """Its `payment-slips` record."""
         return {"payment_number": self.payment_number, "person_id": self.person_id, "fiscal_year": self.fiscal_year,
-                "period": self.period, "due_date": self.due_date.isoformat(), "amount": self.amount,
-                "method": self.method.value, "levy_year": self.levy_year, "status": self.status,
-                "fiscal_year_period": f"{self.fiscal_year}#{self.period:02d}", **extra}
+                "period": self.period, "due_date": self.due_date.isoformat(), "method": self.method.value,
+                "status": self.status, "schedule_id": self.schedule_id, "period_key": self.period_key,
+                "fiscal_year_period": f"{self.fiscal_year}#{self.period:02d}#{self.period_key}"}
 
 
 class EntryKind(str, Enum):
     RECEIPT = "receipt"  # a payment (収納): bank, convenience store, 口座振替, 特別徴収, counter
     OFFSET = "offset"  # 充当 from an over-payment (法第110条 → 介護保険法第139条 pattern)
     WRITE_OFF = "write-off"  # 不納欠損 after 時効 (法第160条)
-    MOVED = "moved"  # the 期 moved to 普通徴収 after 特別徴収 failed
 
 
 @dataclass(frozen=True)
@@ -99,14 +115,26 @@ class Ledger:
     provisional: dict[str, int] = field(default_factory=dict)  # コンビニ 速報 reference → yen (not posted)
     dunning: dict[str, str] | None = None  # notice_id, issued_on, deadline
     version: int = 0
+    read_paid: int = field(default=0, compare=False)  # `paid` when read: what a write adds to the schedule's
+
 
     # --- figures ------------------------------------------------------------------------------------------
     @property
     def covered(self) -> int:
         return sum(e.amount for e in self.entries.values())
 
+    @property
+    def paid(self) -> int:
+        """What money covered: receipts and 充当 (not 不納欠損). What it adds is added to the schedule's `paid`
+        (`store.Unit`): a 更正 may have lowered that figure, its excess going to a 過誤納 (docs/assessment.md)."""
+        return sum(e.amount for e in self.entries.values() if e.kind in (EntryKind.RECEIPT, EntryKind.OFFSET))
+
     def outstanding(self, instalment: Instalment) -> int:
-        return instalment.amount - self.covered
+        """調定額 − what covered it. Payments count as the schedule's `paid` (as read, plus what this ledger gained
+        since): when a 更正 lowered the amount below what was paid, assessment lowered `paid` too and the excess
+        became a 過誤納 record, so it no longer covers this 期 (docs/collection.md "Tables")."""
+        paid = instalment.paid + self.paid - self.read_paid if instalment.schedule_id else self.paid
+        return instalment.amount - paid - (self.covered - self.paid)
 
     def payments(self) -> list[Payment]:
         """What reduced the principal and when (receipts and 充当), for 延滞金."""
@@ -117,8 +145,8 @@ class Ledger:
         """延滞金 of this 期 (`late_fee.py`): determined to the last payment day once the principal is paid,
         accrued to `today` while it is not; 減免 taken off. A 特別徴収 期 bears none (the pension insurer pays on
         the day), nor one moved to 普通徴収 (its new 期 do), nor one written off (the 延滞金 lapses with it)."""
-        if (instalment.method is Method.SPECIAL or instalment.status == "moved"
-                or any(e.kind in (EntryKind.WRITE_OFF, EntryKind.MOVED) for e in self.entries.values())):
+        if (instalment.method is Method.SPECIAL or not instalment.collectable
+                or any(e.kind is EntryKind.WRITE_OFF for e in self.entries.values())):
             return LateFee(0, (), Fraction(0))
         payments = self.payments()
         until = max(p.on for p in payments) if payments and self.outstanding(instalment) <= 0 else today
@@ -151,7 +179,8 @@ class Ledger:
     def from_item(cls, item: dict[str, Any] | None, payment_number: str, person_id: str) -> Ledger:
         if item is None:
             return cls(payment_number, person_id)
-        return cls(item["payment_number"], item["person_id"],
+        ledger = cls(item["payment_number"], item["person_id"],
                    {k: Entry.from_item(k, v) for k, v in (item.get("entries") or {}).items()},
                    dict(item.get("late_fee_paid") or {}), dict(item.get("late_fee_remitted") or {}),
                    dict(item.get("provisional") or {}), item.get("dunning"), int(item.get("version", 0)))
+        return replace(ledger, read_paid=ledger.paid)

@@ -12,7 +12,7 @@ of a payment ends in exactly one of: the 期's entries, suspense, or an over-pay
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import Enum
 from typing import Any
@@ -70,7 +70,8 @@ def overpayment_record(receipt: Receipt, instalment: Instalment, amount: int, ca
     return {"overpayment_id": derived_id("OP", receipt.receipt_id), "person_id": instalment.person_id,
             "fiscal_year": instalment.fiscal_year, "payment_number": instalment.payment_number, "amount": amount,
             "cause": cause.value, "paid_on": receipt.received_on.isoformat(),
-            "due_date": instalment.due_date.isoformat(), "arose_on": today.isoformat(), "source": "collection",
+            "due_date": instalment.due_date.isoformat(), "arose_on": today.isoformat(), "created_at": today.isoformat(),
+            "source": "collection",
             "receipt_id": receipt.receipt_id, "status": "open", "version": 1}
 
 
@@ -79,8 +80,8 @@ def post_receipt(ledger: Ledger | None, instalment: Instalment | None, receipt: 
     if instalment is None:
         return Posting(Outcome.SUSPENSE, None, suspense=suspense_record(receipt, "unknown 納付番号", today),
                        reason="unknown 納付番号")
-    if instalment.status == "moved":
-        reason = "the 期 was moved to 普通徴収 (new 納付書 sent)"
+    if not instalment.collectable:
+        reason = "the 期 is cancelled (a 更正, or 特別徴収 moved to 普通徴収 with new 納付書)"
         return Posting(Outcome.SUSPENSE, None, suspense=suspense_record(receipt, reason, today), reason=reason)
     ledger = ledger or Ledger(instalment.payment_number, instalment.person_id)
     if receipt.receipt_id in ledger.entries:
@@ -96,8 +97,7 @@ def post_receipt(ledger: Ledger | None, instalment: Instalment | None, receipt: 
                   overpayment["overpayment_id"] if overpayment else None, receipt.channel, receipt.source,
                   receipt.funded_on)
     provisional = {k: v for k, v in ledger.provisional.items() if k != receipt.receipt_id}
-    updated = Ledger(ledger.payment_number, ledger.person_id, {**ledger.entries, entry.entry_id: entry},
-                     ledger.late_fee_paid, ledger.late_fee_remitted, provisional, ledger.dunning, ledger.version)
+    updated = replace(ledger, entries={**ledger.entries, entry.entry_id: entry}, provisional=provisional)
     outcome = Outcome.POSTED if not excess else Outcome.DUPLICATE if taken == 0 else Outcome.OVERPAID
     return Posting(outcome, updated, overpayment=overpayment)
 
@@ -106,7 +106,7 @@ def note_preliminary(ledger: Ledger | None, instalment: Instalment | None, recei
                      cancelled: bool) -> Ledger | None:
     """A コンビニ 速報: shown on the account and kept out of 督促 until its 確報 posts it; a 取消 removes it.
     Nothing is posted (file-layouts §4: the 確報 is the accounting truth). None: nothing to write."""
-    if instalment is None or instalment.status == "moved":
+    if instalment is None or not instalment.collectable:
         return None
     ledger = ledger or Ledger(instalment.payment_number, instalment.person_id)
     if receipt.receipt_id in ledger.entries:
@@ -116,5 +116,4 @@ def note_preliminary(ledger: Ledger | None, instalment: Instalment | None, recei
         provisional[receipt.receipt_id] = receipt.amount
     if provisional == ledger.provisional:
         return None
-    return Ledger(ledger.payment_number, ledger.person_id, ledger.entries, ledger.late_fee_paid,
-                  ledger.late_fee_remitted, provisional, ledger.dunning, ledger.version)
+    return replace(ledger, provisional=provisional)

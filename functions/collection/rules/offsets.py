@@ -13,12 +13,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from functions.collection.rules.ledger import Entry, EntryKind, Instalment, Ledger, Method
 from functions.collection.rules.refund_interest import Cause, RefundInterest, RefundPart, interest_start
 from functions.collection.rules.refund_interest import refund_interest as compute_interest
 
-__all__ = ["Offset", "RefundPlan", "plan_refund"]
+__all__ = ["Offset", "RefundBasis", "RefundPlan", "arose_on", "plan_refund", "refund_basis"]
 
 
 @dataclass(frozen=True)
@@ -42,12 +43,42 @@ class RefundPlan:
         return sum(o.principal + o.late_fee for o in self.offsets)
 
 
+def arose_on(record: dict[str, Any]) -> str:
+    """The day a 過誤納 arose (ISO): collection's records say it; assessment's (a 更正 decrease) were created then."""
+    return str(record.get("arose_on") or str(record["created_at"])[:10])
+
+
+@dataclass(frozen=True)
+class RefundBasis:
+    cause: Cause
+    paid_on: date
+    due: date | None
+
+
+def refund_basis(record: dict[str, Any], debts: Sequence[tuple[Instalment, Ledger]]) -> RefundBasis:
+    """Cause and payment of an over-payment record, for its 還付加算金 起算日. Collection's own records carry them.
+    Assessment's (a 更正 decrease, docs/assessment.md) carry neither: the cause is 更正 (第1号) and the payment the
+    latest that covered a 期 of that 年度 — refunds come out of the last payments first (地方税法施行令第6条の15
+    pattern) —, after that 期's 納期限; with no payment on record, the day the 更正 was recorded."""
+    if record.get("paid_on"):
+        return RefundBasis(Cause(record.get("cause") or Cause.OVERPAYMENT.value),
+                           date.fromisoformat(record["paid_on"]),
+                           date.fromisoformat(record["due_date"]) if record.get("due_date") else None)
+    paid = [(p.on, i.due_date) for i, ledger in debts if i.fiscal_year == int(record["fiscal_year"])
+            for p in ledger.payments()]
+    if not paid:
+        return RefundBasis(Cause(record.get("cause") or Cause.CORRECTION.value), date.fromisoformat(arose_on(record)),
+                           None)
+    on, due = max(paid)
+    return RefundBasis(Cause(record.get("cause") or Cause.CORRECTION.value), on, due)
+
+
 def plan_refund(amount: int, cause: Cause, paid_on: date, due: date | None,
                 debts: Sequence[tuple[Instalment, Ledger]], on: date) -> RefundPlan:
     """What `amount` yen of over-payment pays (of `debts`: the person's 期 and their ledgers) and what is refunded,
     decided on `on`."""
     overdue = sorted(((i, ledger) for i, ledger in debts
-                      if i.method is Method.ORDINARY and i.status == "active" and i.due_date < on),
+                      if i.method is Method.ORDINARY and i.collectable and i.due_date < on),
                      key=lambda pair: (pair[0].due_date, pair[0].period))
     left = amount
     principal: dict[str, int] = {}

@@ -38,7 +38,7 @@ from functions.collection.services.bank_accounts import accounts_by_ref, store_a
 from functions.collection.services.inbound import FileRun, Plan, receive
 from functions.collection.services.payments import write_extract_part
 from functions.collection.services.postings import post_receipts
-from functions.collection.services.store import INSTALMENTS, LEDGER
+from functions.collection.services.store import LEDGER, instalments_due
 from functions.collection.workflow import DEBIT_REGISTRATION
 from shared.adapters.audit_log import AuditEvent
 from shared.adapters.persons import PersonRepository
@@ -92,9 +92,8 @@ def write_debit_request(rt: Runtime, debit_on: date, today: date, staff_id: str 
             kept = registrations.get(record["person_id"])
             if kept is None or kept["starts_on"] < record["starts_on"]:
                 registrations[record["person_id"]] = record
-    due = [Instalment.from_record(r) for r in rt.records(INSTALMENTS).iterate("by-due-date", "due_date",
-                                                                                debit_on.isoformat())]
-    due = [i for i in due if i.method is Method.ORDINARY and i.status == "active" and i.person_id in registrations]
+    due = list(instalments_due(rt, debit_on))
+    due = [i for i in due if i.method is Method.ORDINARY and i.collectable and i.person_id in registrations]
     ledgers = rt.records(LEDGER).get_many(i.payment_number for i in due)
     asked: list[tuple[Instalment, int]] = []
     for instalment in sorted(due, key=lambda i: i.payment_number):

@@ -27,7 +27,7 @@ from functions.collection.rules.ids import derived_id
 from functions.collection.rules.ledger import Instalment, Ledger, Method
 from functions.collection.rules.policy import policy
 from functions.collection.services.settle import settle
-from functions.collection.services.store import INSTALMENTS, LEDGER, Unit, write_units
+from functions.collection.services.store import LEDGER, Unit, instalments_due, write_units
 from shared.adapters.audit_log import AuditEvent
 from shared.adapters.persons import PersonRepository
 from shared.observability import count
@@ -54,9 +54,8 @@ class DunningReport:
 
 
 def _instalments_due(rt: Runtime, due: date) -> Iterator[Instalment]:
-    for record in rt.records(INSTALMENTS).iterate("by-due-date", "due_date", due.isoformat()):
-        instalment = Instalment.from_record(record)
-        if instalment.method is Method.ORDINARY and instalment.status == "active":
+    for instalment in instalments_due(rt, due):
+        if instalment.method is Method.ORDINARY and instalment.collectable:
             yield instalment
 
 

@@ -13,8 +13,8 @@ from datetime import date
 from typing import Any
 
 from functions.collection.rules.ids import derived_id
-from functions.collection.rules.ledger import Instalment, Ledger
-from functions.collection.services.store import INSTALMENTS, LEDGER
+from functions.collection.rules.ledger import Ledger
+from functions.collection.services.store import LEDGER, instalments_by_number
 from shared.adapters.transfer_queue import TransferQueue
 from shared.domain.counterparties import KOUIKI_RENGO
 from shared.runtime import Runtime
@@ -43,14 +43,13 @@ def write_daily_extracts(rt: Runtime, day: date) -> dict[str, Any]:
     arrears: list[dict[str, Any]] = []
     for year in range(day.year - YEARS_BACK, day.year + 1):
         items = rt.records(LEDGER).query("by-unpaid", "unpaid_year", str(year))
-        instalments = rt.records(INSTALMENTS).get_many(i["payment_number"] for i in items)
+        instalments = instalments_by_number(rt, (i["payment_number"] for i in items))
         for item in items:
-            record = instalments.get(item["payment_number"])
-            if record is None:
+            instalment = instalments.get(item["payment_number"])
+            if instalment is None:
                 continue
-            instalment = Instalment.from_record(record)
             ledger = Ledger.from_item(item, instalment.payment_number, instalment.person_id)
-            if instalment.status == "active" and instalment.due_date < day and ledger.outstanding(instalment) > 0:
+            if instalment.collectable and instalment.due_date < day and ledger.outstanding(instalment) > 0:
                 arrears.append({"person_id": instalment.person_id, "payment_number": instalment.payment_number,
                                 "fiscal_year": instalment.fiscal_year, "period": instalment.period,
                                 "due_date": instalment.due_date.isoformat(),

@@ -14,9 +14,10 @@ from typing import Any
 
 from functions.collection.rules.ledger import EntryKind, Instalment, Ledger
 from functions.collection.rules.limitation import lapse_day, limitation_start
+from functions.collection.rules.offsets import arose_on
 from functions.collection.rules.periods import DAY
 from functions.collection.rules.policy import policy
-from functions.collection.services.store import INSTALMENTS, LEDGER, OVERPAYMENTS, load
+from functions.collection.services.store import LEDGER, OVERPAYMENTS, instalments_by_number, load
 from functions.collection.workflow import LATE_FEE_REMISSION, WRITE_OFF
 from shared.domain.changes import ChangeRequest, Operation
 from shared.domain.errors import Conflict, Invalid, NotFound
@@ -42,16 +43,15 @@ def write_off_candidates(rt: Runtime, as_of: date) -> dict[str, Any]:
     periods = []
     for year in range(as_of.year - OLDEST_YEARS, as_of.year):
         items = rt.records(LEDGER).query("by-unpaid", "unpaid_year", str(year))
-        instalments = rt.records(INSTALMENTS).get_many(i["payment_number"] for i in items)
+        instalments = instalments_by_number(rt, (i["payment_number"] for i in items))
         for item in items:
-            record = instalments.get(item["payment_number"])
-            if record is None:
+            instalment = instalments.get(item["payment_number"])
+            if instalment is None:
                 continue
-            instalment = Instalment.from_record(record)
             ledger = Ledger.from_item(item, instalment.payment_number, instalment.person_id)
             left = ledger.outstanding(instalment)
             lapses, renewed = lapse_of(instalment, ledger)
-            if instalment.status == "active" and left > 0 and lapses <= as_of:
+            if instalment.collectable and left > 0 and lapses <= as_of:
                 periods.append({"payment_number": instalment.payment_number, "person_id": instalment.person_id,
                                 "fiscal_year": instalment.fiscal_year, "period": instalment.period,
                                 "due_date": instalment.due_date.isoformat(), "outstanding": left,
@@ -59,7 +59,7 @@ def write_off_candidates(rt: Runtime, as_of: date) -> dict[str, Any]:
     claims = []
     for status in ("open", "refund-awaiting-account"):
         for record in rt.records(OVERPAYMENTS).query("by-status", "status", status):
-            lapses = lapse_day(date.fromisoformat(record["arose_on"]) + DAY, policy().limitation.refund_years)
+            lapses = lapse_day(date.fromisoformat(arose_on(record)) + DAY, policy().limitation.refund_years)
             if lapses <= as_of:
                 claims.append({"overpayment_id": record["overpayment_id"], "person_id": record["person_id"],
                                "amount": record["amount"], "lapsed_on": lapses.isoformat()})

@@ -8,8 +8,9 @@
    who is not a target (the half rule) is moved to 普通徴収 instead.
 3. The result (Z14): 徴収済 is posted as a payment of the 期 of that pension payment day; 徴収不能 stops 特別徴収 for
    the rest of the year — that 期 and the later ones move to 普通徴収 with new 納期 (`rules/pension.reschedule`),
-   in one transaction: the 特別徴収 期 marked moved (their ledger records where the money went), the new 期 added
-   to the declared `instalments` table with `origin: collection`.
+   in one transaction on the person's `instalments` schedule (under the version read): each 特別徴収 期 keeps what
+   it collected (cancelled when nothing), the new 普通徴収 期 take the rest (`origin: collection`), and each gets
+   its payment slip.
 """
 
 from __future__ import annotations
@@ -21,15 +22,15 @@ from datetime import date
 from typing import Any
 
 from functions.collection.rules.fixed_width import FileRejected, RecordError
-from functions.collection.rules.ids import derived_id, derived_number
-from functions.collection.rules.ledger import Entry, EntryKind, Instalment, Method
+from functions.collection.rules.ids import derived_id
+from functions.collection.rules.ledger import CANCELLED, OPEN, Instalment, Method
 from functions.collection.rules.matching import Receipt
 from functions.collection.rules.pension import DEDUCTION_MONTHS, is_deduction_target, reschedule
 from functions.collection.rules.pension_files import Kind, PensionRecord, build_pension_file, parse_pension_file
 from functions.collection.rules.policy import policy
 from functions.collection.services.inbound import FileRun, Plan, receive
 from functions.collection.services.postings import post_receipts
-from functions.collection.services.store import INSTALMENTS, LEDGER, instalments_of, ledgers_of
+from functions.collection.services.store import INSTALMENTS, SLIPS, instalments_of, ledgers_of, slip_number
 from shared.adapters.audit_log import AuditEvent
 from shared.adapters.persons import PersonRepository
 from shared.domain.calendar import date_in_japan
@@ -73,7 +74,7 @@ def import_pension_targets(rt: Runtime, counterparty: str, content: bytes, *, st
                     unmatched.append(record)
                     continue
                 premium = sum(i.amount for i in instalments_of(rt, person) if i.fiscal_year == year
-                              and i.status == "active")
+                              and i.collectable)
                 pension, kaigo = record.amounts[0], record.amounts[1]
                 notices.append({"notice_id": _notice_id(year, record.basic_pension_number, record.pension_code),
                                 "fiscal_year": str(year), "person_id": person, "payer_code": record.payer_code,
@@ -106,7 +107,7 @@ def _unmatched_report(rt: Runtime, counterparty: str, file_hash: str, records: S
 
 def _specials(rt: Runtime, person: str, year: int) -> list[Instalment]:
     return [i for i in instalments_of(rt, person)
-            if i.fiscal_year == year and i.method is Method.SPECIAL and i.status == "active"]
+            if i.fiscal_year == year and i.method is Method.SPECIAL and i.collectable]
 
 
 def write_pension_request(rt: Runtime, fiscal_year: int, today: date, staff_id: str = "system") -> dict[str, Any]:
@@ -177,32 +178,50 @@ def import_pension_results(rt: Runtime, counterparty: str, content: bytes, *, st
                    purpose="特別徴収結果の消込 (PIA-I-1-d)")
 
 
-def move_to_ordinary(rt: Runtime, person: str, fiscal_year: int, from_due: date, today: date) -> list[Instalment]:
-    """Move the person's 特別徴収 期 from `from_due` on to new 普通徴収 期; [] when there is nothing to move."""
-    specials = [i for i in _specials(rt, person, fiscal_year) if i.due_date >= from_due]
-    if not specials:
-        return []
-    ledgers = ledgers_of(rt, specials)
-    amounts = {i.payment_number: ledgers[i.payment_number].outstanding(i) for i in specials}
-    total = sum(amounts.values())
-    schedule = reschedule(total, today, fiscal_year) if total > 0 else []
+def _new_key(month: date, taken: set[str]) -> tuple[str, str, int]:
+    """Key, stage and 期別 of a 普通徴収 期 due in `month`, in the schedule's naming (docs/assessment.md): `Nmm` in
+    a month of the 普通徴収 calendar not yet used, else a 随時期 `Zyyyymm`."""
     months = policy().ordinary.months
-    created = [Instalment(derived_number(*sorted(amounts), str(n)), person, fiscal_year,
-                          months.index(due.month) + 1 if due.month in months else len(months) + 1, due, amount,
-                          Method.ORDINARY, fiscal_year) for n, (due, amount) in enumerate(schedule, start=1)]
-    items: list[dict[str, Any]] = []
-    for instalment in specials:
-        ledger = ledgers[instalment.payment_number]
-        if amounts[instalment.payment_number] > 0:
-            ledger = ledger.with_entry(Entry(f"moved-{today:%Y%m%d}", EntryKind.MOVED,
-                                             amounts[instalment.payment_number], today, today,
-                                             source=",".join(c.payment_number for c in created)))
-        items.append(rt.records(LEDGER).write_item(ledger.to_item(instalment), instalment.payment_number,
-                                                   ledger.version))
-        # the 特別徴収 期 marked moved, while it is still active: written once
-        items.append(rt.records(INSTALMENTS).put_item_if(instalment.to_record(status="moved"), "status", "active"))
-    items += [rt.records(INSTALMENTS).write_item(
-        c.to_record(origin="collection", replaces=sorted(amounts)), "", 0) for c in created]
+    if month.month in months and f"N{month.month:02d}" not in taken:
+        return f"N{month.month:02d}", "ordinary", months.index(month.month) + 1
+    key = f"Z{month:%Y%m}"
+    return next(k for k in (key, *(f"{key}-{n}" for n in range(2, 20))) if k not in taken), "extra", 0
+
+
+def move_to_ordinary(rt: Runtime, person: str, fiscal_year: int, from_due: date, today: date) -> list[Instalment]:
+    """Move the person's 特別徴収 期 from `from_due` on to new 普通徴収 期; [] when there is nothing to move.
+
+    In the schedule, under the version read: each such 期 keeps what it collected (cancelled when that is
+    nothing), and new 普通徴収 期 take the rest, so the 期 still add up to the annual premium."""
+    specials = [i for i in _specials(rt, person, fiscal_year) if i.due_date >= from_due]
+    ledgers = ledgers_of(rt, specials)
+    unpaid = {i.period_key: ledgers[i.payment_number].outstanding(i) for i in specials}
+    total = sum(unpaid.values())
+    if total <= 0:
+        return []
+    schedule = rt.records(INSTALMENTS).get(specials[0].schedule_id)
+    if schedule is None or int(schedule.get("version", 0)) != specials[0].schedule_version:
+        return []  # changed meanwhile (a 更正): the next result or request sees the new schedule
+    periods = []
+    for period in schedule["periods"]:
+        left = unpaid.get(period["key"], 0)
+        if left > 0:
+            amount = int(period["amount"]) - left
+            period = {**period, "amount": amount, "status": CANCELLED if amount == 0 else period["status"]}
+        periods.append(period)
+    taken = {p["key"] for p in periods}
+    for due, amount in reschedule(total, today, fiscal_year):
+        key, stage, number = _new_key(due, taken)
+        taken.add(key)
+        periods.append({"key": key, "method": Method.ORDINARY.value, "stage": stage, "number": number,
+                        "due_date": due.isoformat(), "amount": amount, "paid": 0, "status": OPEN,
+                        "levy_year": fiscal_year_of(today), "origin": "collection"})
+    version = int(schedule.get("version", 0))
+    moved = {**schedule, "periods": periods, "version": version + 1, "updated_at": rt.clock().isoformat()}
+    created = [Instalment.of_schedule(slip_number(moved["schedule_id"], p["key"]), moved, index)
+               for index, p in enumerate(periods) if p["key"] not in {q["key"] for q in schedule["periods"]}]
+    items = [rt.records(INSTALMENTS).write_item(moved, moved["schedule_id"], version),
+             *(rt.records(SLIPS).write_item(c.slip(), "", 0) for c in created)]
     if not rt.transact(items):
         return []  # moved meanwhile (a repeated result): nothing to do
     return created

@@ -71,7 +71,7 @@ def _plan(rt: Runtime, receipts: Sequence[Receipt], today: date,
     in `report` at once (nothing to write)."""
     state = load(rt, (r.payment_number for r in receipts))
     unpostable = [r.receipt_id for r in receipts
-                  if (state[r.payment_number][0] is None or state[r.payment_number][0].status == "moved")]
+                  if (state[r.payment_number][0] is None or not state[r.payment_number][0].collectable)]
     in_suspense = set(rt.records(SUSPENSE).get_many(unpostable)) if unpostable else set()
     by_number: dict[str, list[Receipt]] = defaultdict(list)
     for receipt in receipts:

@@ -16,9 +16,8 @@ from datetime import date
 from typing import Any
 
 from functions.collection.rules.bank_account import parse_bank_account
-from functions.collection.rules.offsets import plan_refund
+from functions.collection.rules.offsets import plan_refund, refund_basis
 from functions.collection.rules.policy import bank_config
-from functions.collection.rules.refund_interest import Cause
 from functions.collection.rules.zengin import FileHeader, TransferItem, build_transfer_file
 from functions.collection.services.bank_accounts import accounts_by_ref, store_account
 from functions.collection.services.public_accounts import public_funds_accounts
@@ -48,9 +47,9 @@ def propose_decision(rt: Runtime, changes: ChangeService, *, maker: str, overpay
     else:
         debts = instalments_of(rt, person)
         ledgers = ledgers_of(rt, debts)
-        plan = plan_refund(int(record["amount"]), Cause(record["cause"]), date.fromisoformat(record["paid_on"]),
-                           date.fromisoformat(record["due_date"]) if record.get("due_date") else None,
-                           [(i, ledgers[i.payment_number]) for i in debts], today)
+        pairs = [(i, ledgers[i.payment_number]) for i in debts]
+        basis = refund_basis(record, pairs)
+        plan = plan_refund(int(record["amount"]), basis.cause, basis.paid_on, basis.due, pairs, today)
         decision = {"decided_on": today.isoformat(), "offsets": [o.as_json() for o in plan.offsets],
                     "refund": plan.refund, "interest": plan.interest.interest,
                     "interest_periods": [p.as_json() for p in plan.interest.periods]}

@@ -18,9 +18,9 @@ from datetime import date
 from typing import Any
 
 from functions.collection.rules.ids import derived_id
-from functions.collection.rules.ledger import Entry, EntryKind, Ledger
+from functions.collection.rules.ledger import Entry, EntryKind, Instalment, Ledger
 from functions.collection.rules.matching import Outcome, Receipt, post_receipt
-from functions.collection.services.store import LEDGER, OVERPAYMENTS, SUSPENSE, Unit, load, write_units
+from functions.collection.services.store import OVERPAYMENTS, SUSPENSE, Unit, load, write_units
 from shared.adapters.audit_log import AuditEvent
 from shared.domain.calendar import date_in_japan
 from shared.observability import count
@@ -70,7 +70,8 @@ def _suspense(rt: Runtime, record: dict[str, Any], today: date) -> tuple[Unit, s
         overpayment = {"overpayment_id": derived_id("OP", record["receipt_id"]), "person_id": record["person_id"],
                        "fiscal_year": _fiscal_year(date.fromisoformat(record["received_on"])),
                        "amount": int(record["amount"]), "cause": "over-payment", "paid_on": record["received_on"],
-                       "arose_on": today.isoformat(), "source": "suspense", "receipt_id": record["receipt_id"],
+                       "arose_on": today.isoformat(), "created_at": today.isoformat(), "source": "suspense",
+                       "receipt_id": record["receipt_id"],
                        "status": "open", "version": 1}
         return Unit(creates=[(OVERPAYMENTS, overpayment)], updates=[_update(SUSPENSE, rt, record, **posted)]), \
             "suspense-to-overpayment"
@@ -101,7 +102,7 @@ def _refund_decision(rt: Runtime, record: dict[str, Any], today: date) -> tuple[
     offsets = decision.get("offsets", [])
     state = load(rt, [o["payment_number"] for o in offsets])
     entry_id = record["overpayment_id"]
-    ledger_updates = []
+    ledgers: list[tuple[Ledger, Instalment]] = []
     for offset in offsets:
         instalment, ledger = state[offset["payment_number"]]
         if instalment is None:
@@ -116,11 +117,11 @@ def _refund_decision(rt: Runtime, record: dict[str, Any], today: date) -> tuple[
                                              source=f"decision:{entry_id}"))
         if offset["late_fee"]:
             ledger = replace(ledger, late_fee_paid={**ledger.late_fee_paid, entry_id: offset["late_fee"]})
-        ledger_updates.append((LEDGER, ledger.to_item(instalment), ledger.version))
+        ledgers.append((ledger, instalment))
     payable = int(decision["refund"]) + int(decision["interest"])
     status = "offset" if not payable else "refund-ready" if decision.get("account_ref") else "refund-awaiting-account"
     own = _update(OVERPAYMENTS, rt, record, status=status, settled_on=today.isoformat())
-    return Unit(updates=[own, *ledger_updates]), f"refund-decision-{status}"
+    return Unit(updates=[own], more=ledgers), f"refund-decision-{status}"
 
 
 def _notice(rt: Runtime, record: dict[str, Any], status: str, today: date) -> None:

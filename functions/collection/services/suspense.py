@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from functions.collection.services.store import INSTALMENTS, SUSPENSE
+from functions.collection.services.store import SUSPENSE, instalments_by_number
 from functions.collection.workflow import SUSPENSE_RESOLUTION
 from shared.adapters.persons import PersonRepository
 from shared.domain.changes import ChangeRequest, Operation
@@ -37,10 +37,10 @@ def propose_resolution(rt: Runtime, changes: ChangeService, *, maker: str, recei
         raise Invalid("name the 期 (payment_number) or make it an over-payment (to_overpayment), one of the two",
                       code="resolution-target")
     if payment_number is not None:
-        instalment = rt.records(INSTALMENTS).get(payment_number)
-        if instalment is None or instalment.get("status", "active") != "active":
-            raise NotFound(f"no active 期 with 納付番号 {payment_number}")
-        if instalment["person_id"] != person_id:
+        instalment = instalments_by_number(rt, [payment_number]).get(payment_number)
+        if instalment is None or not instalment.collectable:
+            raise NotFound(f"no open 期 with 納付番号 {payment_number}")
+        if instalment.person_id != person_id:
             raise Invalid(f"納付番号 {payment_number} is not a 期 of {person_id}", code="period-of-another-person")
         values["payment_number"] = payment_number
     else:
