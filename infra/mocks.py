@@ -31,6 +31,8 @@ def _arn(typ: str, name: str, inputs: dict[str, Any]) -> str:
         return f"arn:aws:s3:::{inputs.get('bucket', name)}"
     if service == "iam":
         return f"arn:aws:iam::{ACCOUNT}:{typ.split('/')[1].split(':')[0]}/{inputs.get('name', name)}"
+    if typ == "aws:dynamodb/table:Table":  # as AWS names it, so policies can be matched to the table they grant
+        return f"arn:aws:dynamodb:{region}:{ACCOUNT}:table/{inputs.get('name', name)}"
     return f"arn:aws:{service}:{region}:{ACCOUNT}:{name}"
 
 

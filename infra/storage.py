@@ -97,7 +97,7 @@ class Storage(pulumi.ComponentResource):
             attributes=[{"name": n, "type": t} for n, t in sorted(keys)],
             global_secondary_indexes=[{"name": i.name, "hash_key": i.partition_key[0],
                                        "range_key": i.sort_key[0] if i.sort_key else None,
-                                       "projection_type": "ALL"} for i in spec.indexes],
+                                       "projection_type": i.projection} for i in spec.indexes],
             ttl={"attribute_name": spec.ttl_attribute, "enabled": True} if spec.ttl_attribute else None,
             point_in_time_recovery={"enabled": True},
             server_side_encryption={"enabled": True, "kms_key_arn": key_arn},

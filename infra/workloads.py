@@ -12,6 +12,7 @@ import pulumi
 import pulumi_aws as aws
 
 from functions.registry import WORKFLOWS
+from infra import audit_log
 from infra.documents import assume_role, json_output, region_boundary
 from infra.log_groups import encrypted_log_group
 from infra.settings import StackSettings
@@ -19,6 +20,7 @@ from shared.storage import STORAGE
 from shared.workflow import BatchJob, BucketEvent, Needs, Schedule, Workflow
 
 API_TIMEOUT_SECONDS = 30  # API Gateway gives up after 29 s
+AUDIT_TABLE, AUDIT_BUCKET = "audit-log", "audit"
 BATCH_TIMEOUT_SECONDS = 900
 
 
@@ -31,6 +33,11 @@ class DeployedFunction:
     label: str
     handler: str  # Lambda's "module.attribute"
     job: BatchJob | None = None
+
+    @property
+    def needs(self) -> Needs:
+        """What its role is granted: the job's own needs if it declares them, else its workflow's."""
+        return self.job.needs if self.job is not None and self.job.needs is not None else self.workflow.role_needs
 
 
 def deployed_functions() -> list[DeployedFunction]:
@@ -67,11 +74,15 @@ def role_policy(needs: Needs, settings: StackSettings, account_id: Any, tables: 
     parameter_arns = [pulumi.Output.concat("arn:aws:ssm:", settings.region, ":", account_id, ":parameter",
                                            STORAGE.parameter(p).physical_name(settings.name_prefix))
                       for p in needs.parameters]
+    # The audit log is never granted like a table: every role may only append to it, the sealer only seal it.
+    plain = tuple(t for t in dict.fromkeys(needs.all_tables_read + needs.all_tables_write) if t != AUDIT_TABLE)
+    written = tuple(t for t in needs.all_tables_write if t != AUDIT_TABLE)
     statements: list[dict[str, Any]] = [
-        {"Sid": "ReadTables", "Effect": "Allow", "Action": TABLE_READ,
-         "Resource": table_resources(tuple(dict.fromkeys(needs.all_tables_read + needs.all_tables_write)))},
-        {"Sid": "WriteTables", "Effect": "Allow", "Action": TABLE_WRITE,
-         "Resource": table_resources(needs.all_tables_write)},
+        *([{"Sid": "ReadTables", "Effect": "Allow", "Action": TABLE_READ, "Resource": table_resources(plain)}]
+          if plain else []),
+        *([{"Sid": "WriteTables", "Effect": "Allow", "Action": TABLE_WRITE, "Resource": table_resources(written)}]
+          if written else []),
+        *audit_statements(needs, tables[AUDIT_TABLE], buckets[AUDIT_BUCKET]),
         {"Sid": "UseKeys", "Effect": "Allow", "Action": KEY_USE, "Resource": [keys[k] for k in needs.keys]},
         {"Sid": "DeadLetters", "Effect": "Allow", "Action": ["sqs:SendMessage"], "Resource": dlq_arn},
         {"Sid": "Logs", "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
@@ -94,6 +105,14 @@ def role_policy(needs: Needs, settings: StackSettings, account_id: Any, tables: 
     return {"Version": "2012-10-17", "Statement": statements}
 
 
+def audit_statements(needs: Needs, table_arn: Any, bucket_arn: Any) -> list[dict[str, Any]]:
+    """PIA-III-2-c, III-8: append for every function (and reading where declared), sealing for the sealer."""
+    if needs.audit == "seal":
+        return audit_log.seal_statements(table_arn, bucket_arn)
+    reads = [audit_log.read_statement(table_arn)] if AUDIT_TABLE in needs.tables_read else []
+    return [audit_log.append_statement(table_arn), *reads]
+
+
 class Workloads(pulumi.ComponentResource):
     def __init__(self, name: str, settings: StackSettings, account_id: Any, *, subnet_ids: list[Any],
                  security_group_id: Any, tables: dict[str, aws.dynamodb.Table], buckets: dict[str, aws.s3.Bucket],
@@ -114,6 +133,7 @@ class Workloads(pulumi.ComponentResource):
         archives = {workflow.name: code(workflow) for workflow in WORKFLOWS}
         self.functions: dict[str, aws.lambda_.Function] = {}
         self.batch_functions: dict[str, aws.lambda_.Function] = {}
+        self.roles: dict[str, aws.iam.Role] = {}
         for deployed in deployed_functions():
             fn = self._function(name, deployed, account_id, subnet_ids, security_group_id, table_arns, bucket_arns,
                                 keys, archives[deployed.workflow.name])
@@ -122,7 +142,18 @@ class Workloads(pulumi.ComponentResource):
             else:
                 self.batch_functions[deployed.job.name] = fn
                 self._trigger(name, deployed.job.name, deployed.job.trigger, fn, buckets, account_id)
+        self.audit_log_policy = self._audit_log_policy(name, tables[AUDIT_TABLE])
         self.register_outputs({k: v.name for k, v in self.functions.items()})
+
+    def _audit_log_policy(self, name: str, table: aws.dynamodb.Table) -> aws.dynamodb.ResourcePolicy:
+        """The audit table's own policy: no one deletes an event, only the sealer's role updates one."""
+        sealers = [d.label for d in deployed_functions() if d.needs.audit == "seal"]
+        if len(sealers) != 1:
+            raise ValueError(f"exactly one function seals the audit log; the declarations name {sealers}")
+        return aws.dynamodb.ResourcePolicy(
+            f"{name}-audit-log-policy", resource_arn=table.arn,
+            policy=json_output(audit_log.resource_policy(table.arn, self.roles[sealers[0]].arn)),
+            opts=pulumi.ResourceOptions(parent=self))
 
     def _function(self, name: str, deployed: DeployedFunction, account_id: Any, subnet_ids: list[Any],
                   security_group_id: Any, tables: dict[str, Any], buckets: dict[str, Any],
@@ -138,15 +169,17 @@ class Workloads(pulumi.ComponentResource):
         role = aws.iam.Role(f"{name}-{label}", name=function_name,
                             assume_role_policy=json_output(assume_role("lambda.amazonaws.com", account_id)),
                             permissions_boundary=self.boundary.arn, tags=settings.tags, opts=child)
+        self.roles[label] = role
         aws.iam.RolePolicy(f"{name}-{label}", role=role.id, policy=json_output(role_policy(
-            deployed.workflow.role_needs, settings, account_id, tables, buckets, keys, dlq.arn, log_group.arn)),
+            deployed.needs, settings, account_id, tables, buckets, keys, dlq.arn, log_group.arn)),
             opts=child)
         return aws.lambda_.Function(
             f"{name}-{label}", name=function_name, runtime="python3.11", handler=deployed.handler, code=code,
             layers=[self.layer.arn], role=role.arn, architectures=[settings.lambda_architecture],
             memory_size=settings.lambda_memory_mb,
             timeout=API_TIMEOUT_SECONDS if deployed.job is None else BATCH_TIMEOUT_SECONDS,
-            reserved_concurrent_executions=settings.reserved_concurrency,
+            reserved_concurrent_executions=(deployed.job.concurrency if deployed.job and deployed.job.concurrency
+                                            else settings.reserved_concurrency),
             vpc_config={"subnet_ids": subnet_ids, "security_group_ids": [security_group_id]},
             tracing_config={"mode": "Active"}, dead_letter_config={"target_arn": dlq.arn}, kms_key_arn=keys["data"],
             logging_config={"log_format": "JSON", "log_group": log_group.name},

@@ -483,6 +483,50 @@ def iam_policies(a: Account) -> Findings:
     return out
 
 
+def _inline_policies(a: Account) -> list[tuple[str, str, list[dict[str, Any]]]]:
+    """(role, policy name, statements) of every inline policy of the stack's roles, fetched once."""
+    def load() -> list[tuple[str, str, list[dict[str, Any]]]]:
+        iam, found = a.c("iam"), []
+        for role in _roles(a):
+            for name in iam.list_role_policies(RoleName=role["RoleName"])["PolicyNames"]:
+                document = iam.get_role_policy(RoleName=role["RoleName"], PolicyName=name)["PolicyDocument"]
+                document = json.loads(document) if isinstance(document, str) else document
+                found.append((role["RoleName"], name, as_list(document.get("Statement"))))
+        return found
+
+    return a.cached("inline_policies", load)  # type: ignore[no-any-return]
+
+
+@check("audit_log_append_only")
+def audit_log_append_only(a: Account) -> Findings:
+    """PIA-III-2-c, III-3-f, III-8: the same rule as the pre-deployment check, on the live roles and table policy."""
+    from policies.audit_log_rules import judge_statements, judge_table_policy
+
+    db = a.c("dynamodb")
+    tables = [t for t in a.tables() if {x["Key"]: x["Value"] for x in db.list_tags_of_resource(
+        ResourceArn=t["TableArn"]).get("Tags", [])}.get("data-classification") == "audit"]
+    if not tables:
+        raise CannotObserve("no table is tagged data-classification=audit")
+    out: Findings = []
+    for table in tables:
+        sealers = set()
+        for role, name, statements in _inline_policies(a):
+            grant = judge_statements(statements, table["TableArn"])
+            out += [(role, f"{name}: {m}") for m in grant.findings]
+            if grant.seals:
+                sealers.add(role)
+        if len(sealers) > 1:
+            roles = ", ".join(sorted(sealers))
+            out.append((table["TableName"], f"{len(sealers)} roles may update the audit log ({roles}): only one may"))
+        try:
+            policy = json.loads(db.get_resource_policy(ResourceArn=table["TableArn"])["Policy"])
+            table_statements: list[dict[str, Any]] | None = as_list(policy.get("Statement"))
+        except ClientError:
+            table_statements = None
+        out += [(table["TableName"], m) for m in judge_table_policy(table_statements)]
+    return out
+
+
 @check("role_boundaries")
 def role_boundaries(a: Account) -> Findings:
     iam, out = a.c("iam"), []

@@ -117,6 +117,11 @@ CONTROLS: tuple[Control, ...] = (
       ("PIA-III-8", "PIA-III-2-c"), "high", stack_check=pc.s3_audit_object_lock, post_check="audit_object_lock",
       checkov=("CKV_AWS_143",), config_rules=("S3_BUCKET_DEFAULT_LOCK_ENABLED",),
       prowler=("s3_bucket_object_lock",), features=("hash-chained audit log and `choju audit-log verify`",)),
+    C("aws-dynamodb-audit-log-append-only", "Every role may only put new events into the audit log (event "
+      "partitions and attributes, no read-back), one role alone may update it and only the seal, and the table's "
+      "policy denies deleting events to every principal.", ("PIA-III-2-c", "PIA-III-3-f", "PIA-III-8"), "high",
+      stack_check=pc.audit_log_append_only, post_check="audit_log_append_only",
+      features=("one write per event, sealed hash chain, digests under Object Lock, `choju audit-log verify`",)),
     C("aws-dynamodb-table-cmk", "Every table is encrypted with a customer key.", ("PIA-III-7-d",), "high",
       resource_check=pc.dynamodb_cmk, post_check="table_encryption", checkov=("CKV_AWS_119",),
       config_rules=("DYNAMODB_TABLE_ENCRYPTED_KMS",), prowler=("dynamodb_tables_kms_cmk_encryption_enabled",),

@@ -402,6 +402,33 @@ def iam_no_wildcard_resource_on_data(res: Res) -> Violations:
     return out
 
 
+def audit_log_append_only(resources: list[Res]) -> StackViolations:
+    """PIA-III-2-c, III-3-f, III-8: every role may only append to the audit log, one role alone may seal it, and
+    the table's own policy denies deletes to all (policies/audit_log_rules.py)."""
+    from policies.audit_log_rules import judge_statements, judge_table_policy, table_arn_from
+
+    table_policies = [r for r in resources if r.type == "aws:dynamodb/resourcePolicy:ResourcePolicy"]
+    documents = [(r, _iam_policies(r)) for r in resources if _iam_policies(r)]
+    named = [str(x) for _, stmts in documents for st in stmts for x in as_list(st.get("Resource"))]
+    named += [str(p.get("resourceArn")) for p in table_policies]
+    out: StackViolations = []
+    for table in (r for r in resources if _table(r) and r.tag("data-classification") == "audit"):
+        arn = table_arn_from(named, str(table.get("name")))
+        sealers = []
+        for res, stmts in documents:
+            grant = judge_statements(stmts, arn)
+            out += [(res.name, m) for m in grant.findings]
+            if grant.seals:
+                sealers.append(res.name)
+        if len(sealers) > 1:
+            message = f"{len(sealers)} policies may update the audit log ({', '.join(sealers)}): only the sealer's may"
+            out.append((table.name, message))
+        own = [p for p in table_policies if p.get("resourceArn") == arn or table.name in p.deps.get("resourceArn", ())]
+        verdicts = [judge_table_policy(statements(policy_document(p))) for p in own] or [judge_table_policy(None)]
+        out += [(table.name, m) for m in min(verdicts, key=len)]
+    return out
+
+
 def _region_boundaries(resources: list[Res]) -> list[Res]:
     found = []
     for r in resources:

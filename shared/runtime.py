@@ -21,7 +21,10 @@ from shared.storage import STORAGE
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
-    from shared.adapters.audit_log import AuditDigests, AuditLog
+    from shared.adapters.audit_digests import AuditDigests
+    from shared.adapters.audit_log import AuditLog
+    from shared.adapters.audit_refusals import RefusalRecorder
+    from shared.adapters.audit_sealer import AuditSealer
     from shared.adapters.field_crypto import MyNumberVault
     from shared.adapters.objects import ObjectStore
     from shared.adapters.records import RecordTable
@@ -107,8 +110,21 @@ class Runtime:
         return AuditLog(self.clients.client("dynamodb"), self.table_name(AuditLog.TABLE), self.clock)
 
     @cached_property
+    def refusals(self) -> RefusalRecorder:
+        """Refused, unauthenticated requests: recorded at a bounded rate per process (PIA-III-3-f)."""
+        from shared.adapters.audit_refusals import RefusalRecorder
+
+        return RefusalRecorder(self.audit, self.clock)
+
+    @cached_property
+    def audit_sealer(self) -> AuditSealer:
+        from shared.adapters.audit_sealer import AuditSealer
+
+        return AuditSealer(self.clients.client("dynamodb"), self.table_name(AuditSealer.TABLE), self.clock)
+
+    @cached_property
     def audit_digests(self) -> AuditDigests:
-        from shared.adapters.audit_log import AuditDigests
+        from shared.adapters.audit_digests import AuditDigests
         from shared.storage import RETENTION_CLASSES
 
         retention = RETENTION_CLASSES[STORAGE.bucket("audit").retention].days or 1

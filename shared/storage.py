@@ -59,6 +59,7 @@ class Index(NamedTuple):
     name: str
     partition_key: tuple[str, KeyType]
     sort_key: tuple[str, KeyType] | None = None
+    projection: Literal["ALL", "KEYS_ONLY"] = "ALL"  # KEYS_ONLY: an index that only finds items, read after
 
 
 class TableSpec(NamedTuple):
@@ -154,12 +155,16 @@ STORAGE = StorageDeclaration(
         ),
         TableSpec(
             "audit-log",
-            "append-only hash-chained audit trail (PIA-III-2-c, III-3-f, III-8)",
-            ("chain", "S"),
-            ("seq", "N"),
+            "append-only audit trail: one item per event, sealed into a hash chain (PIA-III-2-c, III-3-f, III-8)",
+            ("day_shard", "S"),  # "<UTC day>#<shard>": a day's writes spread over shards, a window is a key range
+            ("event_id", "S"),  # time-ordered and unique (shared/domain/audit_events.py)
             DataClass.AUDIT,
             "audit",
-            indexes=(Index("by-target", ("target", "S"), ("seq", "N")),),
+            indexes=(
+                Index("by-target", ("target", "S"), ("event_id", "S")),  # a person's access history
+                Index("by-seq", ("chain", "S"), ("seq", "N")),  # the sealed chain, in order (sparse)
+                Index("unsealed", ("pending", "S"), ("event_id", "S"), "KEYS_ONLY"),  # what is still to seal (sparse)
+            ),
         ),
         TableSpec(
             "persons",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 if TYPE_CHECKING:
     import argparse
@@ -20,9 +20,10 @@ if TYPE_CHECKING:
 
 __all__ = ["BatchJob", "BucketEvent", "CliCommand", "Command", "Needs", "Schedule", "UploadRule", "Workflow"]
 
-# Tables every API function needs: staff sign-in, its sessions and the audit log.
+# Tables every API function needs: staff sign-in and its sessions. The audit log is granted apart (see Needs.audit):
+# every function may only put new events into it (infra/audit_log.py).
 COMMON_TABLES_READ = ("staff",)
-COMMON_TABLES_WRITE = ("sessions", "audit-log")
+COMMON_TABLES_WRITE = ("sessions",)
 # What a workflow's maker-checker routes need on top: the pending requests.
 CHANGE_TABLES_WRITE = ("change-requests",)
 
@@ -36,14 +37,21 @@ class Needs(NamedTuple):
     buckets_write: tuple[str, ...] = ()
     keys: tuple[str, ...] = ("data",)
     parameters: tuple[str, ...] = ()
+    # The audit log: "append" puts new events only (every function); "seal" links them into the chain and anchors
+    # digests, and writes no events (the sealer alone). PIA-III-2-c, III-8.
+    audit: Literal["append", "seal"] = "append"
+    # Serves signed-in staff: reads the staff registry and writes sessions. A job that serves no request says no.
+    sign_in: bool = True
 
     @property
     def all_tables_read(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys((*COMMON_TABLES_READ, *self.tables_read)))
+        common = COMMON_TABLES_READ if self.sign_in else ()
+        return tuple(dict.fromkeys((*common, *self.tables_read)))
 
     @property
     def all_tables_write(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys((*COMMON_TABLES_WRITE, *self.tables_write)))
+        common = COMMON_TABLES_WRITE if self.sign_in else ()
+        return tuple(dict.fromkeys((*common, *self.tables_write)))
 
 
 class Schedule(NamedTuple):
@@ -61,6 +69,8 @@ class BatchJob(NamedTuple):
     handler: str  # "module:function", inside the workflow's own package
     trigger: Schedule | BucketEvent
     description: str = ""
+    needs: Needs | None = None  # a role of its own narrower than its workflow's (default: the workflow's)
+    concurrency: int | None = None  # reserved concurrency (default: the stack's); 1 runs it alone
 
 
 class UploadRule(NamedTuple):

@@ -61,7 +61,9 @@ class MotoWorld:
             table.items = copy.deepcopy(self._snapshot.get(name, {}))
         for bucket in _buckets().values():
             for name in list(bucket.keys):
-                bucket.keys.pop(name)  # disposes every version's buffer
+                for version in bucket.keys.getlist(name, []):
+                    getattr(version, "dispose", lambda: None)()  # delete markers hold no buffer
+                dict.__delitem__(bucket.keys, name)
             bucket.multiparts.clear()
 
 

@@ -29,6 +29,7 @@ WORKFLOW = Workflow(
     name="intake",
     summary="届出, eligibility, 資格確認書 and 療養費 at the counter; 住基異動 imports",
     needs=Needs(
+        tables_read=("audit-log",),  # a person's access history for disclosure requests (PIA-IV-1)
         tables_write=("persons", "subject-requests", "transfer-queue", "notifications", "certificates",
                       "ryoyohi-applications", "inbound-files", "idempotency"),
         buckets_read=("exchange/inbound/",),

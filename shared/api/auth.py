@@ -2,7 +2,9 @@
 
 `authenticate` turns a bearer token into a Principal: a verified token, an active personal staff account,
 and an open, non-idle server-side session. `require(permission)` adds the role check. Sign-in, sign-out,
-idle log-off and every refusal are audit events.
+idle log-off and every refusal are audit events. A session opens only once its sign-in event is written, and
+refusals (missing, forged or unknown tokens) are recorded at a bounded rate, so they cannot slow or break the
+work of signed-in staff (design rule 7).
 """
 
 from __future__ import annotations
@@ -51,20 +53,21 @@ def request_id_of(request: Request) -> str:
     return getattr(request.state, "request_id", "-")
 
 
-def _refuse(runtime: Runtime, request: Request, code: str, detail: str, staff_id: str) -> Problem:
-    runtime.audit.append(
-        audit_log.AuditEvent(staff_id=staff_id, action="auth.refused", outcome="refused",
-                   target=request.url.path, request_id=request_id_of(request), detail={"code": code})
-    )
-    return Problem(401, code, "Authentication failed", detail, headers=BEARER)
+def _refuse(runtime: Runtime, request: Request, code: str, detail: str, staff_id: str,
+            title: str = "Authentication failed") -> Problem:
+    """Record the refusal (rate-limited: noise is not evidence) and build the 401 to raise."""
+    runtime.refusals.record(audit_log.AuditEvent(
+        staff_id=staff_id, action="auth.refused", outcome="refused", target=request.url.path,
+        request_id=request_id_of(request), detail={"code": code}), code)
+    return Problem(401, code, title, detail, headers=BEARER)
 
 
 def authenticate(request: Request, runtime: RuntimeDep) -> Principal:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Problem(401, "missing-token", "Authentication required",
-                      "send a staff token as 'Authorization: Bearer <token>'", headers=BEARER)
+        raise _refuse(runtime, request, "missing-token", "send a staff token as 'Authorization: Bearer <token>'",
+                      "anonymous", title="Authentication required")
     token = token.strip()
     try:
         verified = runtime.tokens.verify(token)
@@ -92,11 +95,11 @@ def _session(runtime: Runtime, request: Request, issuer: str, jti: str, staff: S
     session_id = sessions.session_id_for(issuer, jti)
     session = store.get(session_id)
     if session is None:
-        session = store.open(session_id, staff.staff_id, now)
-        if session is not None:
-            _audit(runtime, request, staff.staff_id, "auth.sign-in")
+        # The sign-in is written first: a session that exists always has its sign-in in the log (PIA-III-3-f).
+        _audit(runtime, request, staff.staff_id, "auth.sign-in")
+        if store.open(session_id, staff.staff_id, now) is not None:
             return session_id
-        session = store.get(session_id)
+        session = store.get(session_id)  # a concurrent first request opened it
     if session is None or session.staff_id != staff.staff_id:
         raise _refuse(runtime, request, "invalid-token", "the token does not belong to this session", staff.staff_id)
     if session.status != "open":

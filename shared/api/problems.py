@@ -15,7 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from shared.domain.errors import Conflict, DomainError, Invalid, NotFound, Refused
+from shared.domain.errors import AuditAppendFailed, Conflict, DomainError, Invalid, NotFound, Refused
 from shared.domain.mynumber import MyNumberRule
 
 __all__ = ["PROBLEM_JSON", "Problem", "install_problem_handlers", "problem_body", "problem_response", "status_of"]
@@ -132,6 +132,13 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _domain(request: Request, exc: DomainError) -> JSONResponse:
         return problem_response(status_of(exc), exc.code, exc.title, exc.detail, request_id=_request_id(request),
                                 errors=exc.errors)
+
+    @app.exception_handler(AuditAppendFailed)
+    async def _unrecorded(request: Request, exc: AuditAppendFailed) -> JSONResponse:
+        # Fail closed (design rule 7): what is not in the audit log is not done, and no data goes out.
+        return problem_response(503, exc.code, "Audit log unavailable",
+                                "the request could not be recorded in the audit log, so it was not completed; "
+                                "try again later", request_id=_request_id(request), headers={"Retry-After": "5"})
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

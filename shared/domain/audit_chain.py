@@ -1,67 +1,53 @@
 """The audit log's hash chain, as pure functions (design rule 7; PIA-III-2-c, III-8).
 
-Each record holds the SHA-256 of the previous record's canonical encoding, so editing, deleting or
-reordering any record breaks the chain at that point, and `verify_chain` names the first broken link.
+The sealer gives each written event the next sequence number and the hash of the event before it, then hashes
+the whole stored event: every attribute but `hash` itself, as canonical JSON. Editing, deleting or reordering a
+sealed event therefore breaks the chain, an attribute added after sealing is outside the hash, and the digests
+anchored under Object Lock (audit_verify) catch a history rewritten with fresh hashes.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
+
+from shared.domain.audit_events import CHAIN, canonical_json
+
+__all__ = ["GENESIS_HASH", "Head", "canonical_encoding", "record_hash", "seal_batch"]
 
 GENESIS_HASH = "0" * 64
-HASHED_FIELDS = (
-    "seq",
-    "at",
-    "staff_id",
-    "action",
-    "target",
-    "purpose",
-    "outcome",
-    "request_id",
-    "detail",
-    "prev_hash",
-)
+# Set on an event while it waits for the sealer; never part of a sealed event.
+PENDING = "pending"
+
+
+class Head(NamedTuple):
+    """The newest sealed event: its sequence number and hash ((0, genesis) before the first)."""
+
+    seq: int
+    hash: str
+
+
+GENESIS = Head(0, GENESIS_HASH)
 
 
 def canonical_encoding(record: Mapping[str, Any]) -> bytes:
-    """Sorted keys, no whitespace, UTF-8: the same record always gives the same bytes."""
-    body = {name: record.get(name) for name in HASHED_FIELDS}
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    """Every attribute of the stored event except `hash`, as canonical JSON in UTF-8."""
+    return canonical_json({k: v for k, v in record.items() if k != "hash"}).encode("utf-8")
 
 
 def record_hash(record: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical_encoding(record)).hexdigest()
 
 
-@dataclass(frozen=True)
-class ChainReport:
-    ok: bool
-    count: int
-    latest_hash: str
-    broken_at: int | None = None  # seq of the first record that does not fit
-    reason: str | None = None
-
-
-def verify_chain(records: Iterable[Mapping[str, Any]]) -> ChainReport:
-    """Walk records in seq order; stop at the first gap, edit or reordering."""
-    expected_seq = 1
-    prev_hash = GENESIS_HASH
-    count = 0
-    for record in records:
-        seq = int(record["seq"])
-        if seq != expected_seq:
-            return ChainReport(False, count, prev_hash, expected_seq,
-                               f"record {expected_seq} is missing (next is {seq})")
-        if record.get("prev_hash") != prev_hash:
-            return ChainReport(False, count, prev_hash, seq,
-                               "prev_hash does not match the previous record (reordered or previous record changed)")
-        if record_hash(record) != record.get("hash"):
-            return ChainReport(False, count, prev_hash, seq, "content does not match its hash (record edited)")
-        prev_hash = record["hash"]
-        expected_seq += 1
-        count += 1
-    return ChainReport(True, count, prev_hash)
+def seal_batch(events: Iterable[Mapping[str, Any]], head: Head, sealed_at: str) -> list[dict[str, Any]]:
+    """The events as they will be stored once sealed after `head`, in the order given."""
+    sealed = []
+    seq, prev = head
+    for event in events:
+        seq += 1
+        record = {k: v for k, v in event.items() if k not in (PENDING, "hash")}
+        record.update({"chain": CHAIN, "seq": seq, "prev_hash": prev, "sealed_at": sealed_at})
+        record["hash"] = prev = record_hash(record)
+        sealed.append(record)
+    return sealed

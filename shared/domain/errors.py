@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-__all__ = ["Conflict", "DomainError", "Invalid", "NotFound", "Refused"]
+__all__ = ["AuditAppendFailed", "Conflict", "DomainError", "Invalid", "NotFound", "Refused"]
 
 
 class DomainError(Exception):
@@ -56,3 +56,10 @@ class Refused(DomainError):
 
     code = "refused"
     title = "Forbidden"
+
+
+class AuditAppendFailed(RuntimeError):
+    """A request's audit event could not be written, so the request fails closed: the API answers 503 and returns
+    no data (design rule 7; PIA-III-2-c). Not a DomainError: a batch that meets it fails and is retried."""
+
+    code = "audit-unavailable"

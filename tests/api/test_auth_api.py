@@ -5,12 +5,13 @@ from fastapi.testclient import TestClient
 from shared.adapters.staff_registry import StaffRegistry
 from shared.domain.roles import Role
 from shared.domain.staff import StaffMember
+from tests.audit_events import audit_events
 
 CLERK, AUDITOR, OPERATOR, DISABLED = "S1001", "S1007", "S1008", "S1099"
 
 
 def _actions(runtime) -> list[tuple[str, str, str]]:
-    return [(r["staff_id"], r["action"], r["outcome"]) for r in runtime.audit.records()]
+    return [(r["staff_id"], r["action"], r["outcome"]) for r in audit_events(runtime)]
 
 
 def test_a_known_active_staff_member_signs_in_and_it_is_audited(api: TestClient, auth, runtime) -> None:

@@ -13,6 +13,7 @@ from shared.adapters.staff_registry import StaffRegistry
 from shared.domain.roles import Role
 from shared.domain.staff import StaffMember
 from shared.local.demo_data import demo_my_number
+from tests.audit_events import audit_events
 
 CLERK, MN_CLERK, CHECKER, CHECKER2, STEWARD, AUDITOR = "S1001", "S1002", "S1003", "S1004", "S1006", "S1007"
 TARO, HANAKO, JIRO, MITSU = "P0000000001", "P0000000002", "P0000000004", "P0000000005"
@@ -20,7 +21,7 @@ TARO_NUMBER = demo_my_number("12345678901")  # 123456789018
 
 
 def audit_actions(runtime, action: str) -> list[dict]:
-    return [r for r in runtime.audit.records() if r["action"] == action]
+    return audit_events(runtime, action)
 
 
 # --- the single-person view -------------------------------------------------------------------------------

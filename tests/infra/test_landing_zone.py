@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -320,7 +321,8 @@ def test_the_uniqueness_check_catches_a_shared_role_name(dev: Declared) -> None:
 def _writes(stack: Declared, label: str) -> set[str]:
     """The tables a function's role may write, by logical name (the mocks' ARNs end in the resource name)."""
     statement = next(s for s in _role_statements(stack, label) if s["Sid"] == "WriteTables")
-    return {r.rsplit(":", 1)[1].removeprefix("storage-") for r in statement["Resource"] if "/index/" not in r}
+    names = (r.rsplit(":", 1)[1].removeprefix("table/") for r in statement["Resource"] if "/index/" not in r)
+    return {re.sub(r"^(storage-|choju-[a-z0-9]+-)", "", name) for name in names}
 
 
 def test_only_the_platform_function_may_write_the_staff_registry(stack: Declared) -> None:

@@ -100,6 +100,19 @@ def build_compliant_account(clients: AwsClients) -> dict[str, Any]:
     db.update_continuous_backups(TableName=table, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
     ids["table"] = table
 
+    audit_table = f"{PREFIX}-audit-log"
+    audit_arn = db.create_table(
+        TableName=audit_table, BillingMode="PAY_PER_REQUEST",
+        KeySchema=[{"AttributeName": "day_shard", "KeyType": "HASH"},
+                   {"AttributeName": "event_id", "KeyType": "RANGE"}],
+        AttributeDefinitions=[{"AttributeName": "day_shard", "AttributeType": "S"},
+                              {"AttributeName": "event_id", "AttributeType": "S"}],
+        SSESpecification={"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": key}, DeletionProtectionEnabled=True,
+        Tags=[{"Key": "data-classification", "Value": "audit"}])["TableDescription"]["TableArn"]
+    db.update_continuous_backups(TableName=audit_table,
+                                 PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
+    ids["audit_table"] = audit_arn
+
     boundary = iam.create_policy(PolicyName=f"{PREFIX}-region-boundary", PolicyDocument=json.dumps({
         "Version": "2012-10-17", "Statement": [
             {"Effect": "Allow", "Action": "*", "Resource": "*"},
@@ -114,8 +127,30 @@ def build_compliant_account(clients: AwsClients) -> dict[str, Any]:
         "Version": "2012-10-17", "Statement": [
             {"Effect": "Allow", "Action": ["dynamodb:GetItem"],
              "Resource": f"arn:aws:dynamodb:{REGION}:1:table/{table}"},
-            {"Effect": "Allow", "Action": ["xray:PutTraceSegments"], "Resource": "*"}]}))
+            {"Effect": "Allow", "Action": ["xray:PutTraceSegments"], "Resource": "*"},
+            {"Sid": "AppendAuditEvents", "Effect": "Allow", "Action": ["dynamodb:PutItem"], "Resource": audit_arn,
+             "Condition": {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["????-??-??#?"]},
+                           "ForAllValues:StringEquals": {"dynamodb:Attributes": [
+                               "day_shard", "event_id", "at", "staff_id", "action", "outcome", "target", "purpose",
+                               "request_id", "detail", "pending", "chain", "seq"]},
+                           "StringEqualsIfExists": {"dynamodb:ReturnValues": "NONE"}}}]}))
     ids["role"] = role["RoleName"]
+    sealer = iam.create_role(RoleName=f"{PREFIX}-platform-audit-sealer", PermissionsBoundary=ids["boundary"],
+                             AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{
+                                 "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+                                 "Action": "sts:AssumeRole"}]}))["Role"]
+    iam.put_role_policy(RoleName=sealer["RoleName"], PolicyName="needs", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [
+            {"Sid": "SealAuditEvents", "Effect": "Allow", "Action": ["dynamodb:UpdateItem"], "Resource": audit_arn,
+             "Condition": {"ForAllValues:StringEquals": {"dynamodb:Attributes": [
+                 "day_shard", "event_id", "target", "pending", "chain", "seq", "prev_hash", "sealed_at", "hash",
+                 "head_seq", "head_hash", "batch"]}}}]}))
+    ids["sealer_role"] = sealer["RoleName"]
+    db.put_resource_policy(ResourceArn=audit_arn, Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Deny", "Principal": "*", "Action": ["dynamodb:DeleteItem", "dynamodb:BatchWriteItem",
+                                                        "dynamodb:PartiQLDelete"], "Resource": audit_arn},
+        {"Effect": "Deny", "Principal": "*", "Action": "dynamodb:UpdateItem", "Resource": audit_arn,
+         "Condition": {"ArnNotEquals": {"aws:PrincipalArn": sealer["Arn"]}}}]}))
     queue = clients.client("sqs").create_queue(QueueName=f"{PREFIX}-intake-dlq",
                                                Attributes={"KmsMasterKeyId": key})["QueueUrl"]
     fn = f"{PREFIX}-intake"

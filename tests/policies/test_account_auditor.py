@@ -176,7 +176,27 @@ def untagged_bucket(clients, ids):
     c(clients, "s3").delete_bucket_tagging(Bucket=ids["bucket"])
 
 
+def audit_deleter(clients, ids):
+    c(clients, "iam").put_role_policy(RoleName=ids["role"], PolicyName="cleanup", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["dynamodb:DeleteItem"],
+                                                "Resource": ids["audit_table"]}]}))
+
+
+def second_audit_updater(clients, ids):
+    c(clients, "iam").put_role_policy(RoleName=ids["role"], PolicyName="fixup", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["dynamodb:UpdateItem"],
+                                                "Resource": ids["audit_table"], "Condition": {
+                                                    "ForAllValues:StringEquals": {"dynamodb:Attributes": ["hash"]}}}]}))
+
+
+def no_audit_table_policy(clients, ids):
+    c(clients, "dynamodb").delete_resource_policy(ResourceArn=ids["audit_table"])
+
+
 VIOLATIONS: list[tuple[str, Callable, str]] = [
+    ("a role may delete audit events", audit_deleter, "aws-dynamodb-audit-log-append-only"),
+    ("a second role may update the audit log", second_audit_updater, "aws-dynamodb-audit-log-append-only"),
+    ("the audit table lost its own policy", no_audit_table_policy, "aws-dynamodb-audit-log-append-only"),
     ("an internet gateway is attached", attach_igw, "aws-ec2-internet-gateway-absent"),
     ("a subnet maps public IPs", public_subnet, "aws-ec2-subnet-no-public-ip"),
     ("a route leads to 0.0.0.0/0", default_route, "aws-ec2-route-no-default"),

@@ -295,6 +295,61 @@ def test_function_roles_carry_the_japan_only_boundary() -> None:
     assert violations_of("aws-iam-role-region-boundary", stack_args(boundary, unbound))
 
 
+AUDIT_ARN = "arn:aws:dynamodb:ap-northeast-1:1:table/choju-t-audit-log"
+APPEND = {"Sid": "AppendAuditEvents", "Effect": "Allow", "Action": ["dynamodb:PutItem"], "Resource": AUDIT_ARN,
+          "Condition": {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["????-??-??#?"]},
+                        "ForAllValues:StringEquals": {"dynamodb:Attributes": ["day_shard", "event_id", "at", "detail"]},
+                        "StringEqualsIfExists": {"dynamodb:ReturnValues": "NONE"}}}
+SEAL = {"Sid": "SealAuditEvents", "Effect": "Allow", "Action": ["dynamodb:UpdateItem"], "Resource": AUDIT_ARN,
+        "Condition": {"ForAllValues:StringEquals": {"dynamodb:Attributes": ["day_shard", "event_id", "seq", "hash"]}}}
+TABLE_POLICY = [
+    {"Effect": "Deny", "Principal": "*", "Action": ["dynamodb:DeleteItem", "dynamodb:BatchWriteItem",
+                                                    "dynamodb:PartiQLDelete"], "Resource": AUDIT_ARN},
+    {"Effect": "Deny", "Principal": "*", "Action": ["dynamodb:UpdateItem"], "Resource": AUDIT_ARN,
+     "Condition": {"ArnNotEquals": {"aws:PrincipalArn": "arn:aws:iam::1:role/choju-t-platform-audit-sealer"}}}]
+
+
+def audit_set(*, workflow: list[dict] | None = None, sealer: list[dict] | None = None, extra: list[dict] | None = None,
+              table_policy: list[dict] | None = TABLE_POLICY):
+    table = policy_resource("aws:dynamodb/table:Table", "audit-log", {"name": "choju-t-audit-log",
+                                                                      "tags": {"data-classification": "audit"}})
+    parts = [table,
+             policy_resource("aws:iam/rolePolicy:RolePolicy", "intake", {"policy": J({"Statement": workflow or [
+                 APPEND]})}),
+             policy_resource("aws:iam/rolePolicy:RolePolicy", "sealer", {"policy": J({"Statement": sealer or [SEAL]})})]
+    if extra:
+        parts.append(policy_resource("aws:iam/rolePolicy:RolePolicy", "rogue", {"policy": J({"Statement": extra})}))
+    if table_policy is not None:
+        parts.append(policy_resource("aws:dynamodb/resourcePolicy:ResourcePolicy", "audit-log-policy",
+                                     {"resourceArn": AUDIT_ARN, "policy": J({"Statement": table_policy})}))
+    return stack_args(*parts)
+
+
+AUDIT_CASES = [
+    ("a role may delete audit events", {"extra": [{"Effect": "Allow", "Action": "dynamodb:DeleteItem",
+                                                   "Resource": AUDIT_ARN}]}),
+    ("a wildcard write reaches the audit table", {"extra": [{"Effect": "Allow", "Action": ["dynamodb:Batch*"],
+                                                             "Resource": "arn:aws:dynamodb:*:*:table/*"}]}),
+    ("a put without conditions", {"workflow": [{**APPEND, "Condition": {}}]}),
+    ("a put that may name the hash (forge a seal)", {"workflow": [{**APPEND, "Condition": {
+        **APPEND["Condition"], "ForAllValues:StringEquals": {"dynamodb:Attributes": ["day_shard", "hash"]}}}]}),
+    ("a put into the head's partition", {"workflow": [{**APPEND, "Condition": {
+        **APPEND["Condition"], "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["*"]}}}]}),
+    ("an update beyond the seal", {"sealer": [{**SEAL, "Condition": {}}]}),
+    ("a second role may seal", {"extra": [SEAL]}),
+    ("the table has no policy of its own", {"table_policy": None}),
+    ("the table's policy lets updates through", {"table_policy": TABLE_POLICY[:1]}),
+]
+
+
+@pytest.mark.parametrize("broken", [c[1] for c in AUDIT_CASES], ids=[c[0] for c in AUDIT_CASES])
+def test_the_audit_log_is_append_only(broken: dict) -> None:
+    """PIA-III-2-c, III-3-f, III-8: each way of granting more than append (or seal, once) is caught."""
+    assert violations_of("aws-dynamodb-audit-log-append-only", audit_set()) == []
+    found = violations_of("aws-dynamodb-audit-log-append-only", audit_set(**broken))
+    assert found and all(v.startswith("aws-dynamodb-audit-log-append-only") for v in found)
+
+
 def test_every_catalog_control_has_a_case_here() -> None:
     """The negative twins cover the whole catalog: adding a control without a test fails here."""
     import inspect

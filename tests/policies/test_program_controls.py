@@ -45,13 +45,22 @@ def lambda_outside_vpc(stack) -> None:
                          reserved_concurrent_executions=1, kms_key_arn="arn:k")
 
 
+def audit_deleter(stack) -> None:
+    table = stack.storage.tables["audit-log"]
+    aws.iam.RolePolicy("rogue-audit-cleanup", role="choju-dev-intake", policy=table.arn.apply(lambda arn: (
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "dynamodb:DeleteItem", '
+        f'"Resource": "{arn}"}}]}}')))
+
+
 @pytest.mark.parametrize("variant, control", [
+    (audit_deleter, "aws-dynamodb-audit-log-append-only"),
     (internet_gateway, "aws-ec2-internet-gateway-absent"),
     (public_api, "aws-apigateway-restapi-private"),
     (unencrypted_bucket, "aws-s3-bucket-sse-kms"),
     (provider_in_virginia, "aws-provider-region-japan"),
     (lambda_outside_vpc, "aws-lambda-function-in-vpc"),
-], ids=["an internet gateway", "a public API", "a bucket without encryption", "a provider in us-east-1",
+], ids=["a role that deletes audit events", "an internet gateway",
+        "a public API", "a bucket without encryption", "a provider in us-east-1",
         "a Lambda outside the VPC"])
 def test_a_broken_variant_is_caught_by_the_right_control(variant, control: str) -> None:
     mocks = run_program_with_stack("dev", after=variant)

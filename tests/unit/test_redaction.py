@@ -17,6 +17,11 @@ from shared.security.redaction import REDACTED, contains_my_number_shape, redact
     "１２３４－５６７８－９０１８",
     "番号は123456789018です",
     "mn=9832 0567 3214;",
+    "¹²³⁴⁵⁶⁷⁸⁹⁰¹⁸",  # superscript digits
+    "１２３４56789０１８",  # half- and full-width mixed
+    "/intake/persons/123456789018?x=1",
+    '{"my_number": "1234 5678 9018"}',
+    "マイナンバー１２３４－５６７８－９０１８を確認",
 ])
 def test_my_number_shapes_are_redacted(text: str) -> None:
     out = redact_my_numbers(text)
@@ -29,9 +34,30 @@ def test_my_number_shapes_are_redacted(text: str) -> None:
     "12345678901",  # 11 digits
     "1234567890123",  # 13 digits (法人番号)
     "amount=58000",
+    "1234 5678 9018 3456",  # 16 digits: a longer run is not a My Number
+    "duration_ms=0.123456789018",  # a decimal
 ])
 def test_other_numbers_are_left_alone(text: str) -> None:
     assert redact_my_numbers(text) == text
+
+
+@pytest.mark.parametrize("request_id", [
+    "3f2a9c1b-1234-5678-9018-abcdefabcdef",  # uuid4 whose middle groups are all digits
+    "abcdefab-cdef-4abc-8def-123456789018",  # uuid4 whose last group is all digits
+    "12345678-1234-4567-8901-234567890123",  # a uuid of digits only: 32 digits, not 12
+    "req-123456789018",
+    "CR123456789018ABCD",
+])
+def test_identifiers_that_contain_twelve_digits_are_not_corrupted(request_id: str) -> None:
+    """Only whole tokens are My Numbers: a request id keeps its digits (issue 10), in a log line too."""
+    line = f"request_id={request_id} path=/intake/persons/P0000000001"
+    assert redact_my_numbers(line) == line
+
+
+def test_the_same_digits_standing_alone_are_redacted() -> None:
+    """The twin of the case above: the digits of those ids, as a token of their own, are redacted."""
+    assert redact_my_numbers("request_id=123456789018 next") == f"request_id={REDACTED} next"
+    assert redact_my_numbers("ids: 1234-5678-9018, P1") == f"ids: {REDACTED}, P1"
 
 
 def test_the_logger_redacts_messages_extras_and_exceptions(log_output) -> None:

@@ -26,7 +26,22 @@ def test_index_keys_and_ttl_are_declared() -> None:
     sessions = STORAGE.table("sessions")
     assert sessions.ttl_attribute == "expires_at"
     audit = STORAGE.table("audit-log")
-    assert audit.partition_key == ("chain", "S") and audit.sort_key == ("seq", "N")
+    assert audit.partition_key == ("day_shard", "S") and audit.sort_key == ("event_id", "S")
+    assert [(i.name, i.partition_key, i.sort_key) for i in audit.indexes] == [
+        ("by-target", ("target", "S"), ("event_id", "S")),
+        ("by-seq", ("chain", "S"), ("seq", "N")),
+        ("unsealed", ("pending", "S"), ("event_id", "S"))]
+
+
+def test_the_audit_key_attributes_named_in_iam_are_the_declared_ones() -> None:
+    """IAM's attribute conditions must name every table and index key (infra/audit_log.py): the list they use is
+    the declaration's."""
+    from shared.domain.audit_events import KEY_ATTRIBUTES
+
+    audit = STORAGE.table("audit-log")
+    declared = {audit.partition_key[0], audit.sort_key[0]} | {
+        key[0] for index in audit.indexes for key in (index.partition_key, index.sort_key) if key}
+    assert set(KEY_ATTRIBUTES) == declared
 
 
 def test_audit_bucket_has_object_lock_and_versioning() -> None:

@@ -27,7 +27,7 @@ def _receipt(prefix: str, rt: Runtime) -> str:
 
 
 def access_history(rt: Runtime, person_id: str) -> list[dict[str, Any]]:
-    return [{k: r.get(k) for k in ("seq", "at", "staff_id", "action", "purpose", "outcome")}
+    return [{k: r.get(k) for k in ("event_id", "seq", "at", "staff_id", "action", "purpose", "outcome")}
             for r in rt.audit.about(person_id)]
 
 

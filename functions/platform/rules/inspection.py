@@ -40,7 +40,7 @@ def inspect(records: Iterable[Mapping[str, Any]], since: datetime, until: dateti
         action = record["action"]
         report.by_action[action] += 1
         if action in MY_NUMBER_ACTIONS:
-            entry = {k: record.get(k) for k in ("seq", "at", "staff_id", "action", "target", "purpose")}
+            entry = {k: record.get(k) for k in ("seq", "event_id", "at", "staff_id", "action", "target", "purpose")}
             report.my_number_access.append(entry)
             if record.get("purpose") in (None, "", "-"):
                 report.without_purpose.append(entry)
@@ -49,11 +49,16 @@ def inspect(records: Iterable[Mapping[str, Any]], since: datetime, until: dateti
     return report
 
 
+def _record(entry: Mapping[str, Any]) -> str:
+    """The record's place in the chain, or its event id while it waits to be sealed."""
+    return str(entry["seq"]) if entry.get("seq") is not None else f"{entry.get('event_id')} (not yet sealed)"
+
+
 def render_markdown(report: Inspection) -> str:
     lines = [f"# 自己点検: access to specific personal information, {report.since:%Y-%m-%d} – {report.until:%Y-%m-%d}",
              "", f"{report.records} audit records in the period.", "", "## My Number access (PIA-III-2-c)", "",
-             "| seq | at | staff | action | target | purpose |", "|---|---|---|---|---|---|"]
-    lines += [f"| {e['seq']} | {e['at']} | {e['staff_id']} | {e['action']} | {e['target']} | {e['purpose']} |"
+             "| record | at | staff | action | target | purpose |", "|---|---|---|---|---|---|"]
+    lines += [f"| {_record(e)} | {e['at']} | {e['staff_id']} | {e['action']} | {e['target']} | {e['purpose']} |"
               for e in report.my_number_access]
     lines += ["", f"Access without a stated purpose: **{len(report.without_purpose)}**", "",
               "## Refused sign-ins and forbidden requests", "", "| staff | count |", "|---|---:|"]

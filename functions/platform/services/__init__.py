@@ -1,3 +1,4 @@
-"""The platform's services: staff administration under separation of duties."""
+"""The platform's services: sealing and verifying the audit log; staff administration under separation of
+duties."""
 
-__all__ = ["staff_admin"]
+__all__ = ["audit_chain", "staff_admin"]
