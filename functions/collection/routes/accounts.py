@@ -27,7 +27,7 @@ def account(person_id: PersonId, principal: Reader, runtime: RuntimeDep,
             purpose: Annotated[str, Query(max_length=200)] = "収納状況の確認") -> dict[str, Any]:
     """調定, 収納, arrears, 延滞金 and refunds of one person, per 期; every read is audited."""
     if runtime.repository(PersonRepository).get(person_id) is None:
-        raise NotFound(f"no person {person_id}")
+        raise NotFound("there is no such person")
     runtime.audit.append(AuditEvent(principal.staff.staff_id, "collection.account-read", "success", target=person_id,
                                     purpose=purpose, request_id=principal.request_id))
     return account_of(runtime, person_id, as_of or date_in_japan(runtime.clock()))

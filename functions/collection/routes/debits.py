@@ -11,10 +11,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from functions.collection.routes.refunds import Bank
 from functions.collection.services.debits import REGISTRATIONS, propose_end, propose_registration
 from functions.collection.workflow import WORKFLOW
+from shared.adapters.persons import PersonRepository
 from shared.api.auth import Principal, RuntimeDep, require
 from shared.api.change_routes import ChangeView, change_view, changes_of
 from shared.api.fields import PersonId
 from shared.api.routing import Router
+from shared.domain.errors import NotFound
 from shared.domain.roles import Permission
 
 router = Router(prefix="/collection", tags=["collection 口座振替"])
@@ -55,7 +57,9 @@ def end(registration_id: str, body: Ending, principal: Officer, runtime: Runtime
 @router.get("/persons/{person_id}/debit-registrations")
 def registrations(person_id: PersonId, _: Reader, runtime: RuntimeDep) -> dict[str, Any]:
     """A person's registrations, the account masked (never the number)."""
+    if runtime.repository(PersonRepository).get(person_id) is None:
+        raise NotFound("there is no such person")
     found = runtime.records(REGISTRATIONS).query("by-person", "person_id", person_id)
-    return {"person_id": person_id, "registrations": [
+    return {"registrations": [
         {k: r.get(k) for k in ("registration_id", "status", "starts_on", "ends_on", "account")}
         for r in sorted(found, key=lambda r: r["starts_on"])]}

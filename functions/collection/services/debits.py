@@ -56,11 +56,11 @@ REGISTRATIONS = "debit-registrations"
 def propose_registration(rt: Runtime, changes: ChangeService, *, maker: str, person_id: str, bank: dict[str, Any],
                          starts_on: date, reason: str, request_id: str) -> ChangeRequest:
     if rt.repository(PersonRepository).get(person_id) is None:
-        raise NotFound(f"no person {person_id}")
+        raise NotFound("there is no such person")
     active = [r for r in rt.records(REGISTRATIONS).query("by-person", "person_id", person_id)
               if r.get("status") == "active"]
     if active:
-        raise Conflict(f"{person_id} has an active registration ({active[0]['registration_id']}); end it first",
+        raise Conflict(f"the person has an active registration ({active[0]['registration_id']}); end it first",
                        code="debit-registration-exists")
     account = parse_bank_account(bank)
     ref = store_account(rt, person_id, account, "debit-application", maker)
@@ -74,7 +74,7 @@ def propose_end(rt: Runtime, changes: ChangeService, *, maker: str, registration
                 reason: str, request_id: str) -> ChangeRequest:
     record = rt.records(REGISTRATIONS).get(registration_id)
     if record is None or record.get("status") != "active":
-        raise NotFound(f"no active registration {registration_id}")
+        raise NotFound("there is no such active registration")
     return changes.propose(maker=maker, operation=Operation.UPDATE, person_id=registration_id,
                            values={"status": "ended", "ends_on": ends_on.isoformat()}, reason=reason[:500],
                            request_id=request_id, kind=DEBIT_REGISTRATION)

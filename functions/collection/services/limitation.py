@@ -71,7 +71,7 @@ def propose_write_off(rt: Runtime, changes: ChangeService, *, maker: str, paymen
                       request_id: str, as_of: date) -> ChangeRequest:
     instalment, ledger = load(rt, [payment_number])[payment_number]
     if instalment is None:
-        raise NotFound(f"no 期 with 納付番号 {payment_number}")
+        raise NotFound("there is no 期 with that 納付番号")
     ledger = ledger or Ledger(payment_number, instalment.person_id)
     left = ledger.outstanding(instalment)
     lapses, _ = lapse_of(instalment, ledger)
@@ -88,7 +88,7 @@ def propose_remission(rt: Runtime, changes: ChangeService, *, maker: str, paymen
                       reason: str, request_id: str, today: date) -> ChangeRequest:
     instalment, ledger = load(rt, [payment_number])[payment_number]
     if instalment is None:
-        raise NotFound(f"no 期 with 納付番号 {payment_number}")
+        raise NotFound("there is no 期 with that 納付番号")
     ledger = ledger or Ledger(payment_number, instalment.person_id)
     due = ledger.late_fee_due(instalment, today)
     if amount > due:

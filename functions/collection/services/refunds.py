@@ -38,9 +38,9 @@ def propose_decision(rt: Runtime, changes: ChangeService, *, maker: str, overpay
                      bank: dict[str, Any] | None, reason: str, request_id: str, today: date) -> ChangeRequest:
     record = rt.records(OVERPAYMENTS).get(overpayment_id)
     if record is None:
-        raise NotFound(f"no over-payment {overpayment_id}")
+        raise NotFound("there is no such over-payment")
     if record.get("status") not in DECIDABLE:
-        raise Conflict(f"{overpayment_id} is {record.get('status')}", code="overpayment-not-open")
+        raise Conflict(f"the over-payment is {record.get('status')}", code="overpayment-not-open")
     person = record["person_id"]
     if record["status"] == "refund-awaiting-account":  # 充当 posted already: only the account is decided now
         decision = {**record["decision"], "offsets": [], "posted_offsets": record["decision"].get("offsets", [])}
@@ -67,7 +67,7 @@ def _account(rt: Runtime, person: str, account: str, bank: dict[str, Any] | None
     if account == "public-funds":
         found = public_funds_accounts(rt).lookup(person)
         if found is None:
-            raise Conflict(f"{person} has no registered 公金受取口座; name an account", code="no-public-funds-account")
+            raise Conflict("the person has no registered 公金受取口座; name an account", code="no-public-funds-account")
         return {"account": account, "account_ref": store_account(rt, person, found, "public-funds", staff),
                 "account_summary": found.summary()}
     if account == "named":

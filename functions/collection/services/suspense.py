@@ -27,11 +27,11 @@ def propose_resolution(rt: Runtime, changes: ChangeService, *, maker: str, recei
                        request_id: str) -> ChangeRequest:
     record = rt.records(SUSPENSE).get(receipt_id)
     if record is None:
-        raise NotFound(f"no 未確認入金 {receipt_id}")
+        raise NotFound("there is no such 未確認入金")
     if record.get("status") != "open":
-        raise Conflict(f"{receipt_id} is {record.get('status')}", code="suspense-not-open")
+        raise Conflict(f"the 未確認入金 is {record.get('status')}", code="suspense-not-open")
     if rt.repository(PersonRepository).get(person_id) is None:
-        raise NotFound(f"no person {person_id}")
+        raise NotFound("there is no such person")
     values: dict[str, Any] = {"status": "resolved", "person_id": person_id, "resolution_note": note}
     if to_overpayment == (payment_number is not None):
         raise Invalid("name the 期 (payment_number) or make it an over-payment (to_overpayment), one of the two",
@@ -39,7 +39,7 @@ def propose_resolution(rt: Runtime, changes: ChangeService, *, maker: str, recei
     if payment_number is not None:
         instalment = instalments_by_number(rt, [payment_number]).get(payment_number)
         if instalment is None or not instalment.collectable:
-            raise NotFound(f"no open 期 with 納付番号 {payment_number}")
+            raise NotFound("there is no open 期 with that 納付番号")
         if instalment.person_id != person_id:
             raise Invalid(f"納付番号 {payment_number} is not a 期 of {person_id}", code="period-of-another-person")
         values["payment_number"] = payment_number
