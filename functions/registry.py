@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 
     from shared.runtime import Runtime
 
-__all__ = ["WORKFLOWS", "batch_handler", "build_all", "cli_command", "cli_commands", "routers_of", "workflow"]
+__all__ = ["WORKFLOWS", "batch_handler", "build_all", "cli_command", "cli_commands", "notice_preview", "routers_of",
+           "workflow"]
 
 WORKFLOWS: tuple[Workflow, ...] = (PLATFORM, INTAKE, ASSESSMENT, COLLECTION, TRANSFER, DELETION)
 
@@ -70,3 +71,12 @@ def cli_commands() -> tuple[CliCommand, ...]:
 
 def cli_command(declared: CliCommand) -> Command:
     return _load(declared.target)  # type: ignore[no-any-return]
+
+
+def notice_preview(kind: str) -> Callable[..., Any] | None:
+    """The preview of a printed notice from the workflow that holds its data, or None if no workflow does yet."""
+    for item in WORKFLOWS:
+        for source in item.notices:
+            if source.kind == kind:
+                return _load(source.preview)  # type: ignore[no-any-return]
+    return None

@@ -13,7 +13,9 @@ import pulumi_aws as aws
 
 from functions.registry import WORKFLOWS
 from infra import audit_log
+from infra.arns import parameter_arn
 from infra.documents import assume_role, json_output, region_boundary
+from infra.identity_keys import parameter_name
 from infra.log_groups import encrypted_log_group
 from infra.settings import StackSettings
 from shared.storage import STORAGE
@@ -102,7 +104,25 @@ def role_policy(needs: Needs, settings: StackSettings, account_id: Any, tables: 
         # PutParameter: the vault creates the sealed secret on first use (never overwriting it).
         statements.append({"Sid": "SealedParameters", "Effect": "Allow",
                            "Action": ["ssm:GetParameter", "ssm:PutParameter"], "Resource": parameter_arns})
-    return {"Version": "2012-10-17", "Statement": statements}
+    # IAM refuses a statement without resources (a workflow that writes no table of a kind).
+    return {"Version": "2012-10-17", "Statement": [s for s in statements if s["Resource"] != []]}
+
+
+def identity_keys_statement(settings: StackSettings, account_id: Any) -> dict[str, Any]:
+    """API functions read the identity provider's public keys (infra/identity_keys.py); batch jobs verify no
+    tokens and do not get this."""
+    return {"Sid": "IdentityProviderKeys", "Effect": "Allow", "Action": ["ssm:GetParameter"],
+            "Resource": parameter_arn(settings.region, account_id, parameter_name(settings))}
+
+
+def concurrency(settings: StackSettings, deployed: DeployedFunction) -> int:
+    """The function's reserved concurrency: `choju:functionConcurrency.<label>`, else what its batch job declares
+    (1: runs alone), else `choju:reservedConcurrency`."""
+    if deployed.label in settings.function_concurrency:
+        return settings.function_concurrency[deployed.label]
+    if deployed.job is not None and deployed.job.concurrency:
+        return deployed.job.concurrency
+    return settings.reserved_concurrency
 
 
 def audit_statements(needs: Needs, table_arn: Any, bucket_arn: Any) -> list[dict[str, Any]]:
@@ -113,11 +133,16 @@ def audit_statements(needs: Needs, table_arn: Any, bucket_arn: Any) -> list[dict
     return [audit_log.append_statement(table_arn), *reads]
 
 
+def _with_statements(document: dict[str, Any], extra: list[dict[str, Any]]) -> dict[str, Any]:
+    return {**document, "Statement": [*document["Statement"], *extra]}
+
+
 class Workloads(pulumi.ComponentResource):
     def __init__(self, name: str, settings: StackSettings, account_id: Any, *, subnet_ids: list[Any],
                  security_group_id: Any, tables: dict[str, aws.dynamodb.Table], buckets: dict[str, aws.s3.Bucket],
                  keys: dict[str, pulumi.Input[str]], code: Callable[[Workflow], pulumi.Archive],
-                 layer: pulumi.Archive, opts: pulumi.ResourceOptions | None = None) -> None:
+                 layer: pulumi.Archive, audit_log_guards: list[dict[str, Any]] | None = None,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("choju:workloads:Workloads", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         self.settings = settings
@@ -142,17 +167,20 @@ class Workloads(pulumi.ComponentResource):
             else:
                 self.batch_functions[deployed.job.name] = fn
                 self._trigger(name, deployed.job.name, deployed.job.trigger, fn, buckets, account_id)
-        self.audit_log_policy = self._audit_log_policy(name, tables[AUDIT_TABLE])
+        self.audit_log_policy = self._audit_log_policy(name, tables[AUDIT_TABLE], audit_log_guards or [])
         self.register_outputs({k: v.name for k, v in self.functions.items()})
 
-    def _audit_log_policy(self, name: str, table: aws.dynamodb.Table) -> aws.dynamodb.ResourcePolicy:
-        """The audit table's own policy: no one deletes an event, only the sealer's role updates one."""
+    def _audit_log_policy(self, name: str, table: aws.dynamodb.Table,
+                          guards: list[dict[str, Any]]) -> aws.dynamodb.ResourcePolicy:
+        """The audit table's own policy: no one deletes an event, only the sealer's role updates one; plus the
+        guards Storage gives every table with personal data (endpoint-only), since a table has one policy."""
         sealers = [d.label for d in deployed_functions() if d.needs.audit == "seal"]
         if len(sealers) != 1:
             raise ValueError(f"exactly one function seals the audit log; the declarations name {sealers}")
         return aws.dynamodb.ResourcePolicy(
             f"{name}-audit-log-policy", resource_arn=table.arn,
-            policy=json_output(audit_log.resource_policy(table.arn, self.roles[sealers[0]].arn)),
+            policy=json_output(_with_statements(audit_log.resource_policy(table.arn, self.roles[sealers[0]].arn),
+                                                guards)),
             opts=pulumi.ResourceOptions(parent=self))
 
     def _function(self, name: str, deployed: DeployedFunction, account_id: Any, subnet_ids: list[Any],
@@ -170,27 +198,29 @@ class Workloads(pulumi.ComponentResource):
                             assume_role_policy=json_output(assume_role("lambda.amazonaws.com", account_id)),
                             permissions_boundary=self.boundary.arn, tags=settings.tags, opts=child)
         self.roles[label] = role
-        aws.iam.RolePolicy(f"{name}-{label}", role=role.id, policy=json_output(role_policy(
-            deployed.needs, settings, account_id, tables, buckets, keys, dlq.arn, log_group.arn)),
-            opts=child)
+        document = role_policy(deployed.needs, settings, account_id, tables, buckets, keys, dlq.arn, log_group.arn)
+        if deployed.job is None:
+            document["Statement"].append(identity_keys_statement(settings, account_id))
+        policy = aws.iam.RolePolicy(f"{name}-{label}", role=role.id, policy=json_output(document), opts=child)
         return aws.lambda_.Function(
             f"{name}-{label}", name=function_name, runtime="python3.11", handler=deployed.handler, code=code,
             layers=[self.layer.arn], role=role.arn, architectures=[settings.lambda_architecture],
             memory_size=settings.lambda_memory_mb,
             timeout=API_TIMEOUT_SECONDS if deployed.job is None else BATCH_TIMEOUT_SECONDS,
-            reserved_concurrent_executions=(deployed.job.concurrency if deployed.job and deployed.job.concurrency
-                                            else settings.reserved_concurrency),
+            reserved_concurrent_executions=concurrency(settings, deployed),
             vpc_config={"subnet_ids": subnet_ids, "security_group_ids": [security_group_id]},
             tracing_config={"mode": "Active"}, dead_letter_config={"target_arn": dlq.arn}, kms_key_arn=keys["data"],
             logging_config={"log_format": "JSON", "log_group": log_group.name},
             environment={"variables": {
                 "CHOJU_MODE": "aws", "CHOJU_REGION": settings.region, "CHOJU_NAME_PREFIX": settings.name_prefix,
-                "CHOJU_JWKS": settings.jwks_url, "CHOJU_TOKEN_ISSUER": settings.token_issuer,
+                "CHOJU_JWKS": f"ssm:{parameter_name(settings)}", "CHOJU_TOKEN_ISSUER": settings.token_issuer,
                 "CHOJU_TOKEN_AUDIENCE": settings.token_audience, "POWERTOOLS_SERVICE_NAME": "choju",
                 "POWERTOOLS_METRICS_NAMESPACE": "choju",
             }},
             tags={**settings.tags, "choju:workflow": deployed.workflow.name},
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[log_group]))
+            # After the role's policy: CreateFunction with a VPC configuration checks that the role may create
+            # network interfaces, and a function must not run before it may reach its tables.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[log_group, policy]))
     def _trigger(self, name: str, batch: str, trigger: Schedule | BucketEvent, fn: aws.lambda_.Function,
                  buckets: dict[str, aws.s3.Bucket], account_id: Any) -> None:
         child = pulumi.ResourceOptions(parent=self)
@@ -206,6 +236,10 @@ class Workloads(pulumi.ComponentResource):
         permission = aws.lambda_.Permission(f"{name}-{batch}", action="lambda:InvokeFunction", function=fn.name,
                                             principal="s3.amazonaws.com", source_arn=bucket.arn,
                                             source_account=account_id, opts=child)
-        aws.s3.BucketNotification(f"{name}-{batch}", bucket=bucket.id, lambda_functions=[{
+        # A bucket scanned for malware also notifies EventBridge, which GuardDuty's plan turns on; this resource owns
+        # the bucket's whole notification configuration, so without `eventbridge` every update would turn it off.
+        spec = STORAGE.bucket(trigger.bucket)
+        aws.s3.BucketNotification(f"{name}-{batch}", bucket=bucket.id, eventbridge=spec.receives_files or None,
+                                  lambda_functions=[{
             "lambda_function_arn": fn.arn, "events": ["s3:ObjectCreated:*"], "filter_prefix": trigger.prefix}],
             opts=pulumi.ResourceOptions(parent=self, depends_on=[permission]))

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from shared.adapters.audit_refusals import RefusalRecorder
     from shared.adapters.audit_sealer import AuditSealer
     from shared.adapters.field_crypto import MyNumberVault
+    from shared.adapters.identity_keys import IdentityKeySet
     from shared.adapters.objects import ObjectStore
     from shared.adapters.records import RecordTable
     from shared.security.tokens import TokenVerifier
@@ -143,11 +144,22 @@ class Runtime:
         return MyNumberVault(self.clients, self.key_alias("mynumber"), self.parameter_name("mynumber-index-key"))
 
     @cached_property
+    def identity_keys(self) -> IdentityKeySet:
+        """The SSM parameter holding the identity provider's key set (CHOJU_JWKS=ssm:<name>, else the declared
+        parameter of this prefix), read with a client that gives up within seconds."""
+        from shared.adapters.identity_keys import IdentityKeySet
+
+        jwks = self.settings.jwks
+        name = jwks.removeprefix("ssm:") if jwks.startswith("ssm:") else self.parameter_name("idp-jwks")
+        return IdentityKeySet(self.clients.client("ssm", quick=True), name)
+
+    @cached_property
     def tokens(self) -> TokenVerifier:
         from shared.security.tokens import TokenVerifier
 
         s = self.settings
-        return TokenVerifier(s.jwks, issuer=s.token_issuer, audience=s.token_audience)
+        source = self.identity_keys.read if s.jwks.startswith("ssm:") else s.jwks
+        return TokenVerifier(source, issuer=s.token_issuer, audience=s.token_audience)
 
 
 _default: Runtime | None = None

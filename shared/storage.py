@@ -84,6 +84,7 @@ class BucketSpec(NamedTuple):
     versioning: bool = True
     object_lock: bool = False
     replicate_to_secondary: bool = False
+    receives_files: bool = False  # files from outside (counters, counterparties): scanned for malware (PIA-III-7-c)
 
     def physical_name(self, prefix: str) -> str:
         return f"{prefix}-{self.name}"
@@ -98,11 +99,12 @@ class KeySpec(NamedTuple):
 
 
 class ParameterSpec(NamedTuple):
-    """An SSM parameter whose value is a KMS ciphertext (never a plaintext secret)."""
+    """An SSM parameter: a KMS ciphertext (never a plaintext secret), or — with `encrypted_with` None — public
+    data such as the identity provider's public keys."""
 
     name: str
     purpose: str
-    encrypted_with: str  # a KeySpec name
+    encrypted_with: str | None  # a KeySpec name
 
     def physical_name(self, prefix: str) -> str:
         return f"/{prefix}/{self.name}"
@@ -245,30 +247,6 @@ STORAGE = StorageDeclaration(
             DataClass.PERSONAL,
             "insurance-record",
         ),
-        # --- the 期割 hand-over (issues 13 and 14): `instalments` and `overpayments` are declared by assessment, which
-        # writes the 期割 and 更正 decreases; collection posts each 期's `paid` and settles the 過誤納
-        # (docs/assessment.md "Contract with collection", docs/collection.md "Tables").
-        TableSpec(
-            "instalments",
-            "期割 (調定) per person and 年度: amounts set by assessment, payments posted by collection (PIA-I-1-d)",
-            ("schedule_id", "S"),
-            None,
-            DataClass.PERSONAL,
-            "insurance-record",
-            indexes=(Index("by-person", ("person_id", "S"), ("fiscal_year", "N")),),
-        ),
-        TableSpec(
-            "overpayments",
-            "過誤納 left by a 更正, for collection to offset or refund (PIA-I-1-e)",
-            ("overpayment_id", "S"),
-            None,
-            DataClass.PERSONAL,
-            "insurance-record",
-            indexes=(
-                Index("by-person", ("person_id", "S"), ("created_at", "S")),
-                Index("by-status", ("status", "S"), ("created_at", "S")),
-            ),
-        ),
         # --- collection (issue 14)
         TableSpec(
             "payment-slips",
@@ -339,6 +317,65 @@ STORAGE = StorageDeclaration(
                      Index("by-year", ("fiscal_year", "S"), ("notice_id", "S"))),
         ),
         TableSpec(
+            "income-records",
+            "所得・課税情報 and 住民税情報 per person and 年度 from the 市民税課 (PIA-I-1-c, II-3-a)",
+            ("income_id", "S"),
+            None,
+            DataClass.PERSONAL,
+            "insurance-record",
+            indexes=(Index("by-person", ("person_id", "S"), ("fiscal_year", "N")),),
+        ),
+        TableSpec(
+            "levies",
+            "賦課 results of record from the 広域連合, every 更正 kept, with their 突合 (PIA-I-1-c, II-3-b)",
+            ("person_id", "S"),
+            ("levy_key", "S"),
+            DataClass.PERSONAL,
+            "insurance-record",
+            indexes=(Index("by-open-check", ("open_check", "S"), ("person_id", "S")),),
+        ),
+        # --- the 期割 hand-over (issues 13 and 14): `instalments` and `overpayments` are declared by assessment, which
+        # writes the 期割 and 更正 decreases; collection posts each 期's `paid` and settles the 過誤納
+        # (docs/assessment.md "Contract with collection", docs/collection.md "Tables").
+        TableSpec(
+            "instalments",
+            "期割 (調定) per person and 年度: amounts set by assessment, payments posted by collection (PIA-I-1-d)",
+            ("schedule_id", "S"),
+            None,
+            DataClass.PERSONAL,
+            "insurance-record",
+            indexes=(Index("by-person", ("person_id", "S"), ("fiscal_year", "N")),),
+        ),
+        TableSpec(
+            "overpayments",
+            "過誤納 left by a 更正, for collection to offset or refund (PIA-I-1-e)",
+            ("overpayment_id", "S"),
+            None,
+            DataClass.PERSONAL,
+            "insurance-record",
+            indexes=(
+                Index("by-person", ("person_id", "S"), ("created_at", "S")),
+                Index("by-status", ("status", "S"), ("created_at", "S")),
+            ),
+        ),
+        TableSpec(
+            "pension-deductions",
+            "特徴年金情報 (年金額, 介護保険料) per person and 年度 from the 年金保険者's notices (PIA-II-3-b)",
+            ("deduction_id", "S"),
+            None,
+            DataClass.PERSONAL,
+            "insurance-record",
+        ),
+        TableSpec(
+            "collection-elections",
+            "徴収方法の申出: 口座振替 instead of 特別徴収, through maker-checker (PIA-I-1-d, III-2-l)",
+            ("election_id", "S"),
+            None,
+            DataClass.PERSONAL,
+            "insurance-record",
+            indexes=(Index("by-person", ("person_id", "S"), ("effective_from", "S")),),
+        ),
+        TableSpec(
             "idempotency",
             "first results of retried counter submissions",
             ("id", "S"),
@@ -359,16 +396,18 @@ STORAGE = StorageDeclaration(
         ),
         BucketSpec(
             "documents",
-            "scanned application documents (PIA-I-1-f)",
+            "scanned application documents (PIA-I-1-f) and printed notices (design rule 11)",
             DataClass.SPECIFIC_PERSONAL,
             "insurance-record",
             replicate_to_secondary=True,
+            receives_files=True,
         ),
         BucketSpec(
             "exchange",
             "files exchanged with registered counterparties (PIA-III-2-d, III-2-i)",
             DataClass.SPECIFIC_PERSONAL,
             "exchange",
+            receives_files=True,
         ),
     ),
     keys=(
@@ -381,6 +420,12 @@ STORAGE = StorageDeclaration(
             "mynumber-index-key",
             "HMAC secret of the My Number blind index, as a KMS ciphertext (design rule 5)",
             "mynumber",
+        ),
+        ParameterSpec(
+            "idp-jwks",
+            "the identity provider's public signing keys (JWKS), written by `choju jwks sync`, read by every API "
+            "function through the SSM endpoint (PIA-III-3-c)",
+            None,
         ),
     ),
 )

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from shared.protection.entities import EntityKind
     from shared.runtime import Runtime
 
-__all__ = ["BatchJob", "BucketEvent", "CliCommand", "Command", "Needs", "Schedule", "UploadRule", "Workflow"]
+__all__ = ["BatchJob", "BucketEvent", "CliCommand", "Command", "Needs", "NoticeSource", "Schedule", "UploadRule",
+           "Workflow"]
 
 # Tables every API function needs: staff sign-in and its sessions. The audit log is granted apart (see Needs.audit):
 # every function may only put new events into it (infra/audit_log.py).
@@ -100,6 +101,15 @@ class Command(NamedTuple):
     run: Callable[[argparse.Namespace, Callable[[], Runtime]], int]
 
 
+class NoticeSource(NamedTuple):
+    """A printed notice whose data the workflow holds (shared/notices/kinds.py lists them all): `preview`
+    ("module:function", `(runtime, person, today) -> shared.notices.printing.Notice`) gives that notice for one
+    person, which `choju notice render` prints. Kinds no workflow declares yet are previewed from sample figures."""
+
+    kind: str
+    preview: str
+
+
 class Workflow(NamedTuple):
     name: str
     summary: str
@@ -110,6 +120,7 @@ class Workflow(NamedTuple):
     entity_kinds: tuple[EntityKind, ...] = ()
     uploads: tuple[UploadRule, ...] = ()
     cli: tuple[CliCommand, ...] = ()
+    notices: tuple[NoticeSource, ...] = ()
     # Workflows with maker-checker routes at /<name>/changes, and the permissions of maker and checker there.
     change_routes: bool = True
     change_permissions: tuple[str, str] = ("change:request", "change:confirm")

@@ -60,6 +60,8 @@ def _run_reaching_75(args: argparse.Namespace, runtime: Callable[[], Runtime]) -
         result = run_reaching_75(rt, args.first, args.last, rt.clock().date())
         people = result["people"]
         print(f"queued {result['queued']} events, issued {result['certificates_issued']} certificates")
+        for key in result["files"]:
+            print(f"printed: s3://{rt.bucket_name('documents')}/{key}")
     else:
         people = people_reaching_75(rt, args.first, args.last)
     for p in people:

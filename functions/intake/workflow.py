@@ -12,7 +12,7 @@ from functions.intake.rules.ryoyohi import validate_application
 from shared.api.uploads import DOCUMENT_TYPES, MAX_DOCUMENT_BYTES
 from shared.domain.person import InvalidChange
 from shared.protection.entities import PERSON, EntityKind
-from shared.workflow import BatchJob, BucketEvent, CliCommand, Needs, Schedule, UploadRule, Workflow
+from shared.workflow import BatchJob, BucketEvent, CliCommand, Needs, NoticeSource, Schedule, UploadRule, Workflow
 
 __all__ = ["CERTIFICATE", "RYOYOHI", "WORKFLOW"]
 
@@ -33,7 +33,8 @@ WORKFLOW = Workflow(
         tables_write=("persons", "subject-requests", "transfer-queue", "notifications", "certificates",
                       "ryoyohi-applications", "inbound-files", "idempotency"),
         buckets_read=("exchange/inbound/",),
-        buckets_write=("documents/ryoyohi/", "documents/disclosures/", "exchange/reports/"),
+        buckets_write=("documents/ryoyohi/", "documents/disclosures/", "documents/notices/certificate/",
+                       "exchange/reports/"),
         keys=("data", "mynumber"),
         parameters=("mynumber-index-key",),
     ),
@@ -56,4 +57,5 @@ WORKFLOW = Workflow(
         CliCommand("reaching-75", "people reaching 75 in a period; --apply queues events",
                    "functions.intake.cli:REACHING_75"),
     ),
+    notices=(NoticeSource("certificate", "functions.intake.services.certificate_preview:preview"),),
 )

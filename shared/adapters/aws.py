@@ -20,6 +20,9 @@ class RegionNotAllowed(ValueError):
 
 
 _RETRIES = Config(retries={"max_attempts": 5, "mode": "standard"}, connect_timeout=5, read_timeout=30)
+# For calls inside a request that must fail fast rather than outlast API Gateway's 29 s (the key set of the
+# identity provider): two attempts, two seconds to connect, three to answer.
+_QUICK = Config(retries={"total_max_attempts": 2, "mode": "standard"}, connect_timeout=2, read_timeout=3)
 _session: boto3.session.Session | None = None
 _session_lock = threading.Lock()
 
@@ -41,7 +44,7 @@ class AwsClients:
         self._guard(region)
         self.region = region
         self.endpoint_url = endpoint_url
-        self._clients: dict[tuple[str, str], Any] = {}
+        self._clients: dict[tuple[str, ...], Any] = {}
         self._lock = threading.Lock()
 
     @staticmethod
@@ -51,21 +54,22 @@ class AwsClients:
                 f"region {region!r} is not allowed; allowed: {', '.join(sorted(ALLOWED_REGIONS))} (PIA-II-6-a)"
             )
 
-    def client(self, service: str, region: str | None = None) -> Any:
-        """Return the cached client for `service` in `region` (default: the primary region)."""
+    def client(self, service: str, region: str | None = None, *, quick: bool = False) -> Any:
+        """Return the cached client for `service` in `region` (default: the primary region); `quick` clients
+        give up within seconds (see _QUICK)."""
         region = region or self.region
         self._guard(region)
-        key = (service, region)
+        key = (service, region) if not quick else (service, region, "quick")
         with self._lock:
             if key not in self._clients:
                 session = _shared_session()
                 with _session_lock:  # creating clients from one session is not thread-safe
                     self._clients[key] = session.client(service, region_name=region, endpoint_url=self.endpoint_url,
-                                                        config=_RETRIES)
+                                                        config=_QUICK if quick else _RETRIES)
             return self._clients[key]
 
     @property
-    def created(self) -> list[tuple[str, str]]:
+    def created(self) -> list[tuple[str, ...]]:
         """The (service, region) pairs created so far: lets tests prove laziness."""
         return list(self._clients)
 

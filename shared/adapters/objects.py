@@ -6,8 +6,11 @@ own writes, and nothing depends on the bucket default alone.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import csv
+import io
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 
@@ -38,3 +41,16 @@ class ObjectStore:
         for page in self._s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix):
             for entry in page.get("Contents", []):
                 yield StoredObject(entry["Key"], int(entry["Size"]))
+
+
+def put_reject_report(store: ObjectStore, counterparty: str, at: datetime, file_hash: str,
+                      rejects: Iterable[tuple[int, str, str]]) -> str:
+    """The reject report of an inbound file, one (row, field, reason) a line, never a value (design rule 9);
+    returns its key, `reports/<counterparty>/<date>/<hash>-rejects.csv`."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["row", "field", "reason"])
+    writer.writerows(rejects)
+    key = f"reports/{counterparty}/{at:%Y%m%d}/{file_hash[:16]}-rejects.csv"
+    store.put(key, out.getvalue().encode("utf-8"), "text/csv; charset=utf-8")
+    return key

@@ -14,6 +14,7 @@ from functions.intake.rules.eligibility import (
     reaches_75_between,
     seventy_fifth_birthday,
 )
+from functions.intake.services.certificate_print import print_run
 from functions.intake.services.certificates import issue_once
 from shared.adapters.audit_log import AuditEvent
 from shared.adapters.persons import PersonRepository
@@ -56,6 +57,7 @@ def run_reaching_75(rt: Runtime, first: date, last: date, today: date) -> dict[s
     people = people_reaching_75(rt, first, last)
     certificates = rt.records("certificates")
     queued = issued = 0
+    printable = []
     for person in people:
         birthday = person["seventy_fifth_birthday"]
         queued += rt.repository(TransferQueue).enqueue(
@@ -63,8 +65,12 @@ def run_reaching_75(rt: Runtime, first: date, last: date, today: date) -> dict[s
             reference=f"75:{birthday}", at=rt.clock(), queue_id=f"R75-{person['person_id']}-{birthday}",
             summary={"eligibility_acquired_on": birthday, "eligibility_change_reason": "75歳到達"})
         full = rt.repository(PersonRepository).get(person["person_id"]) or person
-        issued += issue_once(rt, certificates, full, "new", today, f"QC-{person['person_id']}-{birthday}")
+        certificate_id = f"QC-{person['person_id']}-{birthday}"
+        issued += issue_once(rt, certificates, full, "new", today, certificate_id, date.fromisoformat(birthday))
+        if certificates.get(certificate_id) is not None:
+            printable.append(certificate_id)
+    files = print_run(rt, f"reaching-75-{first:%Y%m%d}-{last:%Y%m%d}", printable) if printable else []
     rt.audit.append(AuditEvent("system", "batch.reaching-75", "success", target=f"{first}..{last}",
                                detail={"people": str(len(people)), "queued": str(queued), "issued": str(issued)}))
     return {"from": first.isoformat(), "to": last.isoformat(), "people": people, "queued": queued,
-            "certificates_issued": issued}
+            "certificates_issued": issued, "files": files}

@@ -12,15 +12,14 @@ every application is audited per file, and each affected person's record carries
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from functions.intake.rules.eligibility_events import eligibility_update
 from functions.intake.rules.resident_changes import ParsedFile, Reject, ResidentChange, parse_file
 from shared.adapters.audit_log import AuditEvent
+from shared.adapters.objects import put_reject_report
 from shared.adapters.persons import PersonRepository
 from shared.adapters.transfer_queue import TransferQueue
 from shared.domain.counterparties import KOUIKI_RENGO, registered
@@ -111,13 +110,8 @@ def _apply(rt: Runtime, change: ResidentChange, file_hash: str) -> int:
 
 
 def _write_reject_report(rt: Runtime, counterparty: str, file_hash: str, rejects: list[Reject]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["row", "field", "reason"])
-    writer.writerows([r.row, r.field, r.reason] for r in rejects)
-    key = f"reports/{counterparty}/{rt.clock():%Y%m%d}/{file_hash[:16]}-rejects.csv"
-    rt.objects("exchange").put(key, out.getvalue().encode("utf-8"), "text/csv; charset=utf-8")
-    return key
+    return put_reject_report(rt.objects("exchange"), counterparty, rt.clock(), file_hash,
+                             [(r.row, r.field, r.reason) for r in rejects])
 
 
 def _progress(rt: Runtime, file_hash: str, done: int) -> None:
