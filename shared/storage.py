@@ -287,6 +287,75 @@ STORAGE = StorageDeclaration(
             DataClass.PERSONAL,
             "insurance-record",
         ),
+        # --- collection (issue 14)
+        TableSpec(
+            "payment-slips",
+            "納付番号 of each 期 of an `instalments` schedule (schedule_id, period_key), with its person, 年度, 期別, "
+            "納期限 and 徴収方法 for the 督促 and 口座振替 runs and the counter (PIA-I-1-d)",
+            ("payment_number", "S"),
+            None,
+            DataClass.PERSONAL,
+            "insurance-record",
+            indexes=(Index("by-person", ("person_id", "S"), ("fiscal_year_period", "S")),
+                     Index("by-due-date", ("due_date", "S"), ("payment_number", "S"))),
+        ),
+        TableSpec(
+            "collection-ledger",
+            "what covered each 期: payments (収納), 充当, 不納欠損, 延滞金 paid and remitted, 督促; unpaid 期 in a "
+            "sparse index (PIA-I-1-d)",
+            ("payment_number", "S"),
+            None,
+            DataClass.PERSONAL,
+            "insurance-record",
+            indexes=(Index("by-unpaid", ("unpaid_year", "S"), ("due_date", "S")),),
+        ),
+        TableSpec(
+            "suspense-receipts",
+            "未確認入金: payments no 期 could take, until a collection officer's resolution is confirmed",
+            ("receipt_id", "S"),
+            None,
+            DataClass.PERSONAL,
+            "insurance-record",
+            indexes=(Index("by-status", ("status", "S"), ("received_on", "S")),),
+        ),
+        TableSpec(
+            "bank-accounts",
+            "bank accounts for 口座振替 and refunds, written once and referred to by account_ref; never listed",
+            ("account_ref", "S"),
+            None,
+            DataClass.PERSONAL,
+            "insurance-record",
+            indexes=(Index("by-person", ("person_id", "S"), ("created_at", "S")),),
+        ),
+        TableSpec(
+            "debit-registrations",
+            "口座振替 registrations (maker-checker): person, account_ref, from which 期, status",
+            ("registration_id", "S"),
+            None,
+            DataClass.PERSONAL,
+            "insurance-record",
+            indexes=(Index("by-person", ("person_id", "S"), ("starts_on", "S")),
+                     Index("by-status", ("status", "S"), ("starts_on", "S"))),
+        ),
+        TableSpec(
+            "collection-decisions",
+            "decisions confirmed through maker-checker and then posted: 不納欠損 (write-offs), 延滞金 減免",
+            ("decision_id", "S"),
+            None,
+            DataClass.PERSONAL,
+            "insurance-record",
+            indexes=(Index("by-status", ("status", "S"), ("payment_number", "S")),),
+        ),
+        TableSpec(
+            "pension-notices",
+            "特別徴収対象者 notices of the pension insurers, matched to persons, with the 特徴 判定",
+            ("notice_id", "S"),
+            None,
+            DataClass.PERSONAL,
+            "insurance-record",
+            indexes=(Index("by-person", ("person_id", "S"), ("fiscal_year", "S")),
+                     Index("by-year", ("fiscal_year", "S"), ("notice_id", "S"))),
+        ),
         TableSpec(
             "batch-jobs",
             "batch jobs and their chunks: state, checkpoints, counts, dead-letter reasons (design rule 8)",
@@ -315,6 +384,9 @@ STORAGE = StorageDeclaration(
             "insurance-record",
             indexes=(Index("by-open-check", ("open_check", "S"), ("person_id", "S")),),
         ),
+        # --- the 期割 hand-over (issues 13 and 14): `instalments` and `overpayments` are declared by assessment, which
+        # writes the 期割 and 更正 decreases; collection posts each 期's `paid` and settles the 過誤納
+        # (docs/assessment.md "Contract with collection", docs/collection.md "Tables").
         TableSpec(
             "instalments",
             "期割 (調定) per person and 年度: amounts set by assessment, payments posted by collection (PIA-I-1-d)",
