@@ -85,5 +85,7 @@ def test_every_list_route_is_paginated(api: TestClient) -> None:
             paged.add(re.sub(r"\{person_id\}", "P0000000001", path))
     listed = set(LISTS)
     assert listed <= paged
-    # Lists of other shapes: a chunk list per job (paged too), documents per application (paged too).
-    assert paged - listed == {"/jobs/{job_id}/chunks", "/intake/ryoyohi/{application_id}/documents"}
+    # Lists of other shapes: a chunk list per job (paged too), documents per application (paged too), the 突合 list
+    # of a 年度 (its cursor is the next person id).
+    assert paged - listed == {"/jobs/{job_id}/chunks", "/intake/ryoyohi/{application_id}/documents",
+                              "/assessment/discrepancies"}

@@ -52,11 +52,15 @@ def _notice_id(fiscal_year: int, basic: str, code: str) -> str:
     return derived_id("PN", str(fiscal_year), basic, code)
 
 
+NAMESAKES = 50  # more people of one kana name and birth date than this cannot be told apart by them anyway
+
+
 def _match(rt: Runtime, record: PensionRecord) -> str | None:
-    found = [p for p in rt.repository(PersonRepository).by_kana_and_birth(kana_key(record.name_kana),
-                                                                           record.birth_date.isoformat())
-             if p.get("sex") == record.sex]
-    return found[0]["person_id"] if len(found) == 1 else None
+    """The one person with the record's kana name, birth date and sex; None when there is none or several."""
+    page, more = rt.repository(PersonRepository).by_kana_and_birth(kana_key(record.name_kana),
+                                                                   record.birth_date.isoformat(), NAMESAKES, None)
+    found = [p for p in page if p.get("sex") == record.sex]
+    return found[0]["person_id"] if len(found) == 1 and more is None else None
 
 
 def import_pension_targets(rt: Runtime, counterparty: str, content: bytes, *, staff_id: str = "system") -> FileRun:
