@@ -15,6 +15,7 @@ from functions.assessment.workflow import WORKFLOW as ASSESSMENT
 from functions.collection.workflow import WORKFLOW as COLLECTION
 from functions.deletion.workflow import WORKFLOW as DELETION
 from functions.intake.workflow import WORKFLOW as INTAKE
+from functions.jobs.workflow import WORKFLOW as JOBS
 from functions.platform.workflow import WORKFLOW as PLATFORM
 from functions.transfer.workflow import WORKFLOW as TRANSFER
 from shared.workflow import BatchJob, CliCommand, Command, Workflow
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 __all__ = ["WORKFLOWS", "batch_handler", "build_all", "cli_command", "cli_commands", "notice_preview", "routers_of",
            "workflow"]
 
-WORKFLOWS: tuple[Workflow, ...] = (PLATFORM, INTAKE, ASSESSMENT, COLLECTION, TRANSFER, DELETION)
+WORKFLOWS: tuple[Workflow, ...] = (PLATFORM, INTAKE, ASSESSMENT, COLLECTION, TRANSFER, DELETION, JOBS)
 
 
 def workflow(name: str) -> Workflow:

@@ -17,6 +17,7 @@ from infra.keys import Keys
 from infra.monitoring import Monitoring
 from infra.network import Network
 from infra.preflight import key_administrator, reserved_concurrency
+from infra.queues import ChunkQueues
 from infra.replication import Replication
 from infra.settings import CAPABILITIES, StackSettings
 from infra.storage import Storage
@@ -30,6 +31,7 @@ class Stack:
     storage: Storage
     replication: Replication
     monitoring: Monitoring
+    queues: ChunkQueues
     workloads: Workloads
     api: PrivateApi
     account: AccountControls | None = None
@@ -51,6 +53,7 @@ def build(settings: StackSettings) -> Stack:
     replication = Replication("replication", settings, account_id, storage.buckets, storage.tables, key_arns["data"],
                               storage.versioning)
     monitoring = Monitoring("monitoring", settings, account_id, key_arns, storage.buckets, storage.access_logs)
+    queues = ChunkQueues("queues", settings, key_arns["data"], monitoring.topic.arn)
     account = AccountControls("account", settings, account_id, replication.osaka, vpc_id=network.vpc.id,
                               logs_key_arn=key_arns["logs"], buckets=storage.buckets, access_logs=storage.access_logs)
     identity_keys = IdentityKeys("identity-keys", settings)
@@ -58,7 +61,8 @@ def build(settings: StackSettings) -> Stack:
     workloads = Workloads("workloads", settings, account_id, subnet_ids=network.subnet_ids,
                           security_group_id=network.workload_sg.id, tables=storage.tables, buckets=storage.buckets,
                           keys=key_arns, code=lambda workflow: pulumi.FileArchive(str(build_code(workflow.name))),
-                          layer=layer, audit_log_guards=[storage.table_guards[AUDIT_TABLE]])
+                          layer=layer, queues=queues, alerts_topic_arn=monitoring.topic.arn,
+                          audit_log_guards=[storage.table_guards[AUDIT_TABLE]])
     api = PrivateApi("api", settings, account_id, network.endpoints["execute-api"].id, workloads.functions,
                      key_arns["logs"])
     pulumi.export("api_url", api.url)
@@ -73,4 +77,4 @@ def build(settings: StackSettings) -> Stack:
     pulumi.export("provisions", {c: "organisation" if c in settings.organisation_provides else "stack"
                                  for c in sorted(CAPABILITIES)})
     pulumi.export("organisation_region_scp", json_output(region_scp()))
-    return Stack(keys, network, storage, replication, monitoring, workloads, api, account, settings)
+    return Stack(keys, network, storage, replication, monitoring, queues, workloads, api, account, settings)

@@ -18,8 +18,8 @@ if TYPE_CHECKING:
     from shared.protection.entities import EntityKind
     from shared.runtime import Runtime
 
-__all__ = ["BatchJob", "BucketEvent", "CliCommand", "Command", "Needs", "NoticeSource", "Schedule", "UploadRule",
-           "Workflow"]
+__all__ = ["BatchJob", "BucketEvent", "Chunks", "CliCommand", "Command", "Needs", "NoticeSource", "Schedule",
+           "UploadRule", "Workflow"]
 
 # Tables every API function needs: staff sign-in and its sessions. The audit log is granted apart (see Needs.audit):
 # every function may only put new events into it (infra/audit_log.py).
@@ -65,6 +65,18 @@ class BucketEvent(NamedTuple):
     prefix: str
 
 
+class Chunks(NamedTuple):
+    """How a job's chunks run (design rule 8): the trigger's function plans the job and sends one message per
+    chunk to `queue`; `worker` takes them from the queue (an SQS event source mapping reporting partial
+    failures), `batch_size` at a time and at most `concurrency` workers at once."""
+
+    queue: str  # logical queue name from the storage declaration
+    worker: str  # "module:function", inside the workflow's own package
+    batch_size: int = 1
+    concurrency: int = 5  # the event source mapping's maximum concurrency (2 to 1000)
+    timeout_seconds: int = 300  # each chunk is planned to finish well inside this
+
+
 class BatchJob(NamedTuple):
     name: str  # unique across workflows: it names the function, its role and its trigger
     handler: str  # "module:function", inside the workflow's own package
@@ -72,6 +84,7 @@ class BatchJob(NamedTuple):
     description: str = ""
     needs: Needs | None = None  # a role of its own narrower than its workflow's (default: the workflow's)
     concurrency: int | None = None  # reserved concurrency (default: the stack's); 1 runs it alone
+    chunks: Chunks | None = None  # None: the handler does all the work in one invocation
 
 
 class UploadRule(NamedTuple):

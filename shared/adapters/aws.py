@@ -2,11 +2,14 @@
 
 Clients are created lazily and cached, so a Lambda cold start pays only for the services a request uses.
 Every client is pinned to a Japanese region (PIA-II-6-a) and, in local mode, to the embedded endpoint.
+Every API call a client makes is counted here by service and operation, so a benchmark or a test can say how
+many DynamoDB or KMS requests a piece of work cost without wrapping the adapters.
 """
 
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from typing import Any
 
 import boto3
@@ -46,6 +49,7 @@ class AwsClients:
         self.endpoint_url = endpoint_url
         self._clients: dict[tuple[str, ...], Any] = {}
         self._lock = threading.Lock()
+        self._calls: Counter[tuple[str, str]] = Counter()
 
     @staticmethod
     def _guard(region: str) -> None:
@@ -64,9 +68,18 @@ class AwsClients:
             if key not in self._clients:
                 session = _shared_session()
                 with _session_lock:  # creating clients from one session is not thread-safe
-                    self._clients[key] = session.client(service, region_name=region, endpoint_url=self.endpoint_url,
-                                                        config=_QUICK if quick else _RETRIES)
+                    created = session.client(service, region_name=region, endpoint_url=self.endpoint_url,
+                                             config=_QUICK if quick else _RETRIES)
+                created.meta.events.register("before-call", self._count, unique_id="choju-call-counter")
+                self._clients[key] = created
             return self._clients[key]
+
+    def _count(self, model: Any, **_: Any) -> None:
+        self._calls[(model.service_model.service_name, model.name)] += 1
+
+    def calls(self, service: str) -> Counter[str]:
+        """API calls made so far through this factory's clients of `service`, by operation (all regions)."""
+        return Counter({op: n for (svc, op), n in self._calls.items() if svc == service})
 
     @property
     def created(self) -> list[tuple[str, ...]]:

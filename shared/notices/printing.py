@@ -26,9 +26,14 @@ from shared.notices.document import Notice, NoticeWriter, render
 from shared.notices.kinds import kind as notice_kind
 from shared.runtime import Runtime
 
-__all__ = ["CHUNK", "Notice", "print_one", "print_run", "run_prefix"]
+__all__ = ["CHUNK", "Notice", "print_one", "print_run", "run_files", "run_prefix"]
 
 CHUNK = 500  # notices per file: a few MB of PDF and seconds of rendering at most, well inside Lambda's limits
+
+
+def run_files(rt: Runtime, kind: str, run: str) -> list[str]:
+    """The files a run has printed so far, in order (every chunk's)."""
+    return [stored.key for stored in rt.objects("documents").list(f"{run_prefix(kind)}{run}/")]
 
 
 def run_prefix(kind: str) -> str:
@@ -47,9 +52,10 @@ def print_one(rt: Runtime, notice: Notice, *, person_id: str, record: str, staff
 
 
 def print_run(rt: Runtime, kind: str, run: str, notices: Iterable[Notice], purpose: str,
-              chunk: int = CHUNK) -> list[str]:
+              chunk: int = CHUNK, file_prefix: str = "") -> list[str]:
     """The notices of a run (e.g. `renewal-2027`) into the documents bucket, `chunk` per file, in the order given.
-    Returns the keys written (none for a run without notices)."""
+    A batch job's chunk prints its own share with `file_prefix` (e.g. `0003-`), so its files are named for it and a
+    re-run of the chunk rewrites the same files. Returns the keys written (none for a run without notices)."""
     if chunk < 1:
         raise ValueError("a chunk holds at least one notice")
     prefix, author = f"{run_prefix(kind)}{run}/", None
@@ -61,7 +67,7 @@ def print_run(rt: Runtime, kind: str, run: str, notices: Iterable[Notice], purpo
         writer = NoticeWriter(f"{part[0].template.title} {run}", author)
         for notice in part:
             writer.add(notice.template, notice.data, notice.context)
-        key = f"{prefix}{len(keys):04d}.pdf"
+        key = f"{prefix}{file_prefix}{len(keys):04d}.pdf"
         rt.objects("documents").put(key, writer.pdf(), "application/pdf", {"notices": str(writer.pages), "run": run})
         keys.append(key)
         count += writer.pages

@@ -55,7 +55,8 @@ def test_the_run_prints_its_cards_into_the_documents_bucket_and_a_rerun_writes_t
         august_birthdays) -> None:
     rt = august_birthdays
     result = run_reaching_75(rt, *AUGUST, MADE_ON)
-    key = "notices/certificate/reaching-75-20270801-20270831/0000.pdf"
+    # Chunks are numbered from 1, one a birth month searched: 1 = 1952-07, 2 = 1952-08 (both cards); file 0000.
+    key = "notices/certificate/reaching-75-20270801-20270831/0002-0000.pdf"
     assert result["files"] == [key]
     pdf = rt.objects("documents").get(key)
     lines = text_lines(pdf)
@@ -137,7 +138,8 @@ def test_choju_reaching_75_apply_names_the_files_it_printed(runtime, state_dir, 
     first = (today.replace(day=1) + timedelta(days=32)).replace(day=1)  # the demo's two birthdays are next month
     last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     assert main(["reaching-75", "--from", first.isoformat(), "--to", last.isoformat(), "--apply"]) == 0
-    key = f"notices/certificate/reaching-75-{first:%Y%m%d}-{last:%Y%m%d}/0000.pdf"
+    # Chunk 2: the second birth month searched, the demo's two people reaching 75 next month.
+    key = f"notices/certificate/reaching-75-{first:%Y%m%d}-{last:%Y%m%d}/0002-0000.pdf"
     out = capsys.readouterr().out
     assert "queued 2 events, issued 2 certificates" in out
     assert f"printed: s3://{runtime.bucket_name('documents')}/{key}" in out.splitlines()

@@ -7,7 +7,7 @@ route's print is an audited read with a purpose, a run's cards go to `documents/
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
@@ -18,9 +18,10 @@ from shared.notices.document import Context, document_number
 from shared.notices.issuer import Issuer
 from shared.notices.printing import CHUNK, Notice, print_one
 from shared.notices.printing import print_run as print_notices
+from shared.notices.printing import run_files as printed_files
 from shared.runtime import Runtime
 
-__all__ = ["certificate_notice", "certificate_pdf", "print_run"]
+__all__ = ["certificate_notice", "certificate_pdf", "print_cards", "print_run", "run_files"]
 
 RUN_PURPOSE = "資格確認書の送付"
 
@@ -54,6 +55,19 @@ def _cards(rt: Runtime, certificate_ids: Sequence[str]) -> Iterator[Notice]:
         if certificate is None or person is None:
             raise NotFound(f"certificate {certificate_id} or its person is missing")
         yield certificate_notice(rt, person, certificate)
+
+
+def print_cards(rt: Runtime, run: str, cards: Iterable[tuple[dict[str, Any], dict[str, Any]]], file_prefix: str = "",
+                chunk: int = CHUNK) -> list[str]:
+    """The cards of (person, certificate) records already in hand — a batch chunk's — with `file_prefix` for its
+    files."""
+    notices = (certificate_notice(rt, person, certificate) for person, certificate in cards)
+    return print_notices(rt, CERTIFICATE.kind, run, notices, RUN_PURPOSE, chunk, file_prefix)
+
+
+def run_files(rt: Runtime, run: str) -> list[str]:
+    """Every file a run of cards has printed, all its chunks'."""
+    return printed_files(rt, CERTIFICATE.kind, run)
 
 
 def print_run(rt: Runtime, run: str, certificate_ids: Sequence[str], chunk: int = CHUNK) -> list[str]:
