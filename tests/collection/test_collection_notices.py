@@ -80,10 +80,10 @@ def test_the_dunning_run_prints_its_notices_per_chunk_and_a_reprint_is_the_same_
     assert text(r.content) == printed  # the counter's reprint is the notice the run sent
 
 
-def test_roles_purpose_and_records_are_checked_without_echo(periods, api, auth) -> None:
+@pytest.mark.usefixtures("periods")
+def test_roles_purpose_and_records_are_checked_without_echo(api, auth) -> None:
     from tests.api.test_errors import assert_problem
 
-    runtime, _, _ = periods
     assert_problem(api.get(SLIPS, params={"fiscal_year": 2025}, headers=auth(CLERK)), 422, "validation-failed")
     assert_problem(api.get(SLIPS, params={"fiscal_year": 2025, "purpose": "監査"}, headers=auth(AUDITOR)), 403,
                    "forbidden")
