@@ -116,8 +116,9 @@ class Command(NamedTuple):
 
 class NoticeSource(NamedTuple):
     """A printed notice whose data the workflow holds (shared/notices/kinds.py lists them all): `preview`
-    ("module:function", `(runtime, person, today) -> shared.notices.printing.Notice`) gives that notice for one
-    person, which `choju notice render` prints. Kinds no workflow declares yet are previewed from sample figures."""
+    ("module:function", `(runtime, person, today) -> shared.notices.printing.Notice | None`) gives that notice for
+    one person, which `choju notice render` prints. Kinds no workflow declares yet, and a preview of None (the
+    person has no such record), are printed from sample figures."""
 
     kind: str
     preview: str

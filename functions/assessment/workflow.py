@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functions.assessment.rules.elections import validate_election
 from shared.protection.entities import EntityKind
-from shared.workflow import CliCommand, Needs, UploadRule, Workflow
+from shared.workflow import CliCommand, Needs, NoticeSource, UploadRule, Workflow
 
 __all__ = ["ELECTION", "FILE_TYPES", "MAX_FILE_BYTES", "WORKFLOW"]
 
@@ -42,4 +42,5 @@ WORKFLOW = Workflow(
                    "functions.assessment.cli:IMPORT_ASSESSMENTS"),
         CliCommand("instalments", "a person's 期割 for a 年度 (JSON)", "functions.assessment.cli:INSTALMENTS"),
     ),
+    notices=(NoticeSource("premium-decision", "functions.assessment.services.notices:preview"),),
 )

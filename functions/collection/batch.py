@@ -70,7 +70,8 @@ def daily_schedules(event: dict[str, Any], context: Any, runtime: Runtime | None
 def daily_dunning(event: dict[str, Any], context: Any, runtime: Runtime | None = None) -> dict[str, Any]:
     rt = runtime or default_runtime()
     report = run_dunning(rt, _today(event, rt)).as_json()
-    get_logger().info("dunning run", extra={k: v for k, v in report.items() if k != "notice_keys"})
+    get_logger().info("dunning run", extra={k: v for k, v in report.items()
+                                            if k not in ("notice_keys", "notice_files")})
     return report
 
 

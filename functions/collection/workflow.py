@@ -16,7 +16,7 @@ from functions.collection.rules.decisions import (
     validate_write_off,
 )
 from shared.protection.entities import EntityKind
-from shared.workflow import BatchJob, CliCommand, Needs, Schedule, Workflow
+from shared.workflow import BatchJob, CliCommand, Needs, NoticeSource, Schedule, Workflow
 
 __all__ = ["DEBIT_REGISTRATION", "LATE_FEE_REMISSION", "REFUND_DECISION", "SUSPENSE_RESOLUTION", "WORKFLOW",
            "WRITE_OFF"]
@@ -36,7 +36,8 @@ WORKFLOW = Workflow(
                       "bank-accounts", "debit-registrations", "collection-decisions", "pension-notices",
                       "inbound-files", "transfer-queue"),
         buckets_read=("exchange/inbound/",),
-        buckets_write=("exchange/outbound/", "exchange/reports/", "exchange/notices/", "exchange/extracts/"),
+        buckets_write=("exchange/outbound/", "exchange/reports/", "exchange/notices/", "exchange/extracts/",
+                       "documents/notices/dunning/"),
     ),
     api_prefixes=("collection",),
     entity_kinds=(SUSPENSE_RESOLUTION, DEBIT_REGISTRATION, REFUND_DECISION, WRITE_OFF, LATE_FEE_REMISSION),
@@ -67,4 +68,6 @@ WORKFLOW = Workflow(
         CliCommand("collection-run", "run a collection job: settle, dunning, debit-request, refund-file, "
                    "write-off-candidates, extracts, pension-request", "functions.collection.cli:RUN"),
     ),
+    notices=(NoticeSource("payment-slip", "functions.collection.services.notices:slips_preview"),
+             NoticeSource("dunning", "functions.collection.services.notices:dunning_preview")),
 )

@@ -1,8 +1,9 @@
 """`choju notice render --kind KIND --person P… --output F.pdf`: any printed notice for one person, as a PDF.
 
 The notice comes from the workflow that holds its data (a `NoticeSource` in its workflow.py: the 資格確認書 is
-the person's latest card, or the card a new issue today would give); kinds no workflow holds yet are printed
-from the sample figures of shared/local/demo_notices.py. Either way a preview is marked 見本 unless it is a
+the person's latest card, or the card a new issue today would give; the 決定通知書 the latest result of record);
+kinds no workflow holds yet, and people without such a record, are printed from the sample figures of
+shared/local/demo_notices.py. Either way a preview is marked 見本 unless it is a
 record's own notice. Printing reads the person's data, so it is an audit event with the purpose given.
 """
 
@@ -52,8 +53,9 @@ def run(args: argparse.Namespace, runtime: Callable[[], Runtime]) -> int:
         return 2
     source = notice_preview(args.kind)
     try:
-        notice = source(rt, person, date_in_japan(rt.clock())) if source else \
-            sample_notice(args.kind, person, Issuer.from_settings(rt.settings))
+        notice = source(rt, person, date_in_japan(rt.clock())) if source else None
+        if notice is None:  # no workflow holds this kind yet, or the person has no such record
+            notice = sample_notice(args.kind, person, Issuer.from_settings(rt.settings))
         pdf = print_one(rt, notice, person_id=args.person, record=notice.context.number, staff_id=STAFF,
                         request_id=None, purpose=args.purpose)
     except DomainError as refused:

@@ -40,8 +40,8 @@ class PremiumDecision:
     fiscal_year: int
     decided_on: date
     income_base: int  # 賦課のもととなる所得金額 (旧ただし書き所得)
-    equal_share_before_reduction: int  # 均等割額 before 軽減
-    reduction_amount: int  # 軽減額 of the 均等割 (0 without 軽減)
+    equal_share_before_reduction: int | None  # 均等割額 before 軽減; None when only the 軽減後 figure is of record
+    reduction_amount: int  # 軽減額 of the 均等割 (0 without 軽減, or when the figure before 軽減 is None)
     income_share: int  # 所得割額
     annual_premium: int  # 年間保険料額: after 月割, the cap and 100円未満切捨て
     months: int  # 賦課月数
@@ -49,6 +49,8 @@ class PremiumDecision:
     reduction: str | None = None  # 7割軽減, 5割軽減, 2割軽減, 被扶養者軽減
     capped: bool = False  # 賦課限度額 applied
     previous_annual: int | None = None  # 更正前の年間保険料額 (a 更正 notice)
+    equal_share: int | None = None  # the 均等割額 after 軽減 (and 月割) as the 広域連合's result states it, printed
+    # when the figure before 軽減 is None (the result of record carries only this one)
 
     def __post_init__(self) -> None:
         total = sum(i.amount for i in self.instalments)
@@ -63,12 +65,16 @@ def _draw(sheet: Sheet, data: PremiumDecision, context: Context) -> None:
     y = sheet.paragraph(20, y, 170, (
         f"あなたの{year}の後期高齢者医療保険料額は、熊本県後期高齢者医療広域連合により次のとおり{kind}されましたので"
         "通知します。あわせて、次の納期限までに納めていただくよう通知します（地方自治法第231条）。"), 9.5) + 2
-    equal = data.equal_share_before_reduction - data.reduction_amount
+    if data.equal_share_before_reduction is None:  # the 広域連合's result states the 均等割 after 軽減 only
+        equal_row = yen(data.equal_share or 0) + (f"（{data.reduction}後）" if data.reduction else "")
+    else:
+        equal = data.equal_share_before_reduction - data.reduction_amount
+        equal_row = yen(data.equal_share_before_reduction) + (
+            f"　{data.reduction} {yen(data.reduction_amount)} → {yen(equal)}" if data.reduction else "")
     rows = [
         ("被保険者番号", data.insured_number),
         ("賦課のもととなる所得金額", yen(data.income_base)),
-        ("均等割額", f"{yen(data.equal_share_before_reduction)}"
-                   + (f"　{data.reduction} {yen(data.reduction_amount)} → {yen(equal)}" if data.reduction else "")),
+        ("均等割額", equal_row),
         ("所得割額", yen(data.income_share)),
         ("賦課月数", f"{data.months}か月" + ("　（賦課限度額を適用）" if data.capped else "")),
     ]

@@ -1,11 +1,13 @@
-"""A person's 賦課 history and 期割 at the counter (counter-clerk, collection-officer, checker read)."""
+"""A person's 賦課 history and 期割 at the counter (counter-clerk, collection-officer, checker read), and the
+保険料額決定通知書兼納入通知書 printed from them."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Depends, Path, Query
+from fastapi import Depends, Path, Query, Response
 
+from functions.assessment.services.notices import decision_pdf
 from functions.assessment.services.views import levy_history, schedule_view
 from shared.api.auth import Principal, RuntimeDep, require
 from shared.api.routing import Router
@@ -28,3 +30,17 @@ def instalments(person_id: PersonPath, _: Reader, runtime: RuntimeDep,
                 fiscal_year: Annotated[int, Query(ge=2000, le=2100, description="賦課年度")]) -> dict[str, Any]:
     """The 年度's 期 (納期限, amount, what collection has posted), the 徴収方法 and any 過誤納."""
     return schedule_view(runtime, person_id, fiscal_year)
+
+
+@router.get("/{person_id}/notices/decision", response_class=Response,
+            responses={200: {"content": {"application/pdf": {}}, "description": "the notice, A4"}})
+def decision_notice(person_id: PersonPath, principal: Reader, runtime: RuntimeDep,
+                    fiscal_year: Annotated[int, Query(ge=2000, le=2100, description="賦課年度")],
+                    purpose: Annotated[str, Query(min_length=2, max_length=200, description=(
+                        "why it is printed, e.g. 再発行; recorded in the audit log"))]) -> Response:
+    """The 保険料額決定通知書兼納入通知書 of the 年度's result of record and its 期割, as a PDF (no My Number).
+    An audited read with its purpose (PIA-III-2-c): the event names the document number printed on it."""
+    pdf, number = decision_pdf(runtime, person_id, fiscal_year, principal.staff.staff_id, principal.request_id,
+                               purpose)
+    return Response(pdf, media_type="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{number}.pdf"', "Cache-Control": "no-store"})

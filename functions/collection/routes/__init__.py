@@ -1,7 +1,8 @@
 """HTTP routes of the collection workflow."""
 
-from functions.collection.routes import accounts, debits, decisions, late_fees, refunds, suspense
+from functions.collection.routes import accounts, debits, decisions, late_fees, notices, refunds, suspense
 
 __all__ = ["ROUTERS"]
 
-ROUTERS = (late_fees.router, accounts.router, suspense.router, refunds.router, debits.router, decisions.router)
+ROUTERS = (late_fees.router, accounts.router, suspense.router, refunds.router, debits.router, decisions.router,
+           notices.router)

@@ -3,7 +3,9 @@
 For the 期 whose 納期限 was yesterday, every unpaid one becomes arrears (its ledger enters the `by-unpaid`
 index that the 滞納 extract and the 時効 run read). For the 期 whose 納期限 was 15 to 20 days ago, every one still
 unpaid — after the payments a 速報 announced — gets a 督促状: its data for the printer (design rule 11) under
-`notices/dunning/`, and its ledger records the notice, which renews the 時効 (法第160条第2項). A notice id is
+`notices/dunning/` in the exchange bucket and the 督促状 themselves as PDF, one file per chunk, under
+`notices/dunning/dunning-<day>/` in the documents bucket (`services/notices.py`), and its ledger records the
+notice, which renews the 時効 (法第160条第2項). A notice id is
 derived from the 期, and each chunk's print data lists every 期 of the chunk dunned that day (chunks are cut the
 same way every time: all 普通徴収 期 of the 納期限 in index order), so a run repeated the same day (or resumed after
 a stop between its ledger writes and its print data) neither sends a second 督促状 nor loses one.
@@ -26,6 +28,7 @@ from functions.collection.rules.dunning import due_dates_to_dun, dunning_decisio
 from functions.collection.rules.ids import derived_id
 from functions.collection.rules.ledger import Instalment, Ledger, Method
 from functions.collection.rules.policy import policy
+from functions.collection.services.notices import print_dunning_chunk
 from functions.collection.services.settle import settle
 from functions.collection.services.store import LEDGER, Unit, instalments_due, write_units
 from shared.adapters.audit_log import AuditEvent
@@ -46,7 +49,8 @@ class DunningReport:
     arrears: int = 0
     dunned: int = 0
     late: int = 0
-    notice_keys: list[str] = field(default_factory=list)
+    notice_keys: list[str] = field(default_factory=list)  # print data (exchange bucket, JSON lines)
+    notice_files: list[str] = field(default_factory=list)  # the 督促状 as PDF (documents bucket)
     longest_chunk_seconds: float = 0.0
 
     def as_json(self) -> dict[str, Any]:
@@ -74,7 +78,8 @@ def run_dunning(rt: Runtime, today: date, chunk: int = CHUNK) -> DunningReport:
     count("DunningNotices", report.dunned)
     rt.audit.append(AuditEvent("system", "collection.dunning-run", "success", target=f"run:{today.isoformat()}",
                                purpose="督促 (地方自治法第231条の3第1項)",
-                               detail={k: str(v) for k, v in report.as_json().items() if k != "notice_keys"}))
+                               detail={k: str(v) for k, v in report.as_json().items()
+                                       if k not in ("notice_keys", "notice_files")}))
     return report
 
 
@@ -143,3 +148,4 @@ def _write_notices(rt: Runtime, notices: list[dict[str, Any]], today: date, name
     body = "".join(json.dumps(n, ensure_ascii=False) + "\n" for n in notices).encode("utf-8")
     rt.objects("exchange").put(key, body, "application/x-ndjson")
     report.notice_keys.append(key)
+    report.notice_files.extend(print_dunning_chunk(rt, notices, today, name))
