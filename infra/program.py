@@ -17,7 +17,7 @@ from infra.network import Network
 from infra.replication import Replication
 from infra.settings import StackSettings
 from infra.storage import Storage
-from infra.workloads import Workloads
+from infra.workloads import Workloads, eraser_labels
 
 
 @dataclass
@@ -55,7 +55,10 @@ def build(settings: StackSettings) -> Stack:
                                                 "-s3-replication")
     storage = Storage("storage", settings, key_arns["data"], [network.endpoints["s3"].id],
                       [break_glass_role(settings, account_id), replication_role_arn])
-    replication = Replication("replication", settings, account_id, storage.buckets, storage.tables, key_arns["data"])
+    erasers = [pulumi.Output.concat("arn:aws:iam::", account_id, ":role/", settings.name_prefix, "-", label)
+               for label in eraser_labels()]
+    replication = Replication("replication", settings, account_id, storage.buckets, storage.tables, key_arns["data"],
+                              erasers)
     monitoring = Monitoring("monitoring", settings, account_id, key_arns, storage.buckets, storage.access_logs)
     layer = pulumi.FileArchive(str(build_layer(settings.lambda_architecture)))
     workloads = Workloads("workloads", settings, account_id, subnet_ids=network.subnet_ids,

@@ -11,15 +11,16 @@ import pulumi_aws as aws
 from infra.documents import assume_role, json_output
 from infra.settings import StackSettings
 from infra.storage import KEEP, harden_bucket
-from shared.storage import STORAGE
+from shared.storage import BACKUP_RETENTION_DAYS, STORAGE
 
 
 class Replication(pulumi.ComponentResource):
     def __init__(self, name: str, settings: StackSettings, account_id: Any, buckets: dict[str, aws.s3.Bucket],
                  tables: dict[str, aws.dynamodb.Table], data_key_arn: pulumi.Input[str],
-                 opts: pulumi.ResourceOptions | None = None) -> None:
+                 eraser_role_arns: list[Any] | None = None, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("choju:storage:Replication", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
+        self.erasers = list(eraser_role_arns or [])  # delete versions here too: replication never carries that
         self.osaka = aws.Provider(f"{name}-osaka", region=settings.replica_region, opts=child)
         in_osaka = pulumi.ResourceOptions(parent=self, provider=self.osaka)
         root = pulumi.Output.concat("arn:aws:iam::", account_id, ":root")
@@ -45,7 +46,7 @@ class Replication(pulumi.ComponentResource):
                    source: aws.s3.Bucket, data_key_arn: pulumi.Input[str], in_osaka: pulumi.ResourceOptions,
                    child: pulumi.ResourceOptions) -> None:
         resource = f"{name}-{logical}-osaka"
-        replica = aws.s3.Bucket(resource, bucket=f"{settings.name_prefix}-{logical}-osaka",
+        replica = aws.s3.Bucket(resource, bucket=STORAGE.bucket(logical).replica_name(settings.name_prefix),
                                 object_lock_enabled=object_lock or None,
                                 tags={**settings.tags, "data-classification": "replica", "choju:replica-of": logical},
                                 opts=pulumi.ResourceOptions(parent=self, provider=self.osaka, **KEEP))
@@ -55,10 +56,13 @@ class Replication(pulumi.ComponentResource):
                 {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
                  "Resource": [replica.arn, pulumi.Output.concat(replica.arn, "/*")],
                  "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
-                {"Sid": "DenyAllButReplication", "Effect": "Deny", "Principal": "*",
-                 "Action": ["s3:PutObject", "s3:DeleteObject*"],
+                {"Sid": "DenyAllButReplication", "Effect": "Deny", "Principal": "*", "Action": ["s3:PutObject"],
                  "Resource": pulumi.Output.concat(replica.arn, "/*"),
-                 "Condition": {"ArnNotEquals": {"aws:PrincipalArn": self.role.arn}}}]}), opts=in_osaka)
+                 "Condition": {"ArnNotEquals": {"aws:PrincipalArn": self.role.arn}}},
+                {"Sid": "DeleteOnlyByReplicationAndErasure", "Effect": "Deny", "Principal": "*",
+                 "Action": ["s3:DeleteObject*"], "Resource": pulumi.Output.concat(replica.arn, "/*"),
+                 "Condition": {"ArnNotEquals": {"aws:PrincipalArn": [self.role.arn, *self.erasers]}}}]}),
+            opts=in_osaka)
         self.replicas[logical] = replica
         aws.iam.RolePolicy(f"{resource}-replication", role=self.role.id, policy=json_output({
             "Version": "2012-10-17", "Statement": [
@@ -91,8 +95,9 @@ class Replication(pulumi.ComponentResource):
                                  kms_key_arn=self.osaka_key.arn, tags=settings.tags, opts=in_osaka)
         plan = aws.backup.Plan(f"{name}-plan", name=f"{settings.name_prefix}-tables", rules=[{
             "rule_name": "daily-with-osaka-copy", "target_vault_name": tokyo.name,
-            "schedule": "cron(0 18 * * ? *)", "lifecycle": {"delete_after": 35},
-            "copy_actions": [{"destination_vault_arn": osaka.arn, "lifecycle": {"delete_after": 35}}],
+            "schedule": "cron(0 18 * * ? *)", "lifecycle": {"delete_after": BACKUP_RETENTION_DAYS},
+            "copy_actions": [{"destination_vault_arn": osaka.arn,
+                              "lifecycle": {"delete_after": BACKUP_RETENTION_DAYS}}],
         }], tags=settings.tags, opts=child)
         role = aws.iam.Role(f"{name}-backup", assume_role_policy=json_output(
             assume_role("backup.amazonaws.com", account_id)), tags=settings.tags, opts=child)
