@@ -17,8 +17,8 @@ from fastapi.testclient import TestClient
 from functions.deletion.rules.certificate import Certificate
 from functions.deletion.services import runs
 from functions.deletion.services.plan import Target, plan_deletion
-from shared.adapters.erasure_ledger import ErasureLedger
 from shared.adapters.dynamo import to_item
+from shared.adapters.erasure_ledger import ErasureLedger
 from shared.local.demo_data import demo_my_number
 from shared.runtime import Runtime
 from tests.deletion_scan import traces
@@ -143,7 +143,8 @@ def test_a_legal_hold_keeps_a_person_out_of_every_plan(api: TestClient, runtime:
 
 
 def test_a_run_erases_everywhere_matches_its_plan_and_leaves_no_trace(
-        api: TestClient, runtime: Runtime, auth: Callable[[str], dict[str, str]], log_output: Callable[[], str]) -> None:
+        api: TestClient, runtime: Runtime, auth: Callable[[str], dict[str, str]],
+        log_output: Callable[[], str]) -> None:
     stored = plant(runtime)
     plan = plan_deletion(runtime, AS_OF, runs.current_rules())
     proposed = propose_and_approve(api, auth)
@@ -174,7 +175,8 @@ def test_a_run_erases_everywhere_matches_its_plan_and_leaves_no_trace(
 
 
 def test_negative_twin_a_store_the_sweep_forgot_is_found(
-        api: TestClient, runtime: Runtime, auth: Callable[[str], dict[str, str]], log_output: Callable[[], str]) -> None:
+        api: TestClient, runtime: Runtime, auth: Callable[[str], dict[str, str]],
+        log_output: Callable[[], str]) -> None:
     plant(runtime)
     _put_object(runtime, f"{runtime.bucket_name('documents')}-osaka", "scans/forgotten.txt",
                 "熊本 花子".encode(), "ap-northeast-3")

@@ -10,8 +10,14 @@ import pytest
 
 from functions.deletion.rules.certificate import backups_clear_on
 from functions.deletion.rules.locators import EXEMPT, LOCATORS
-from functions.deletion.rules.retention import (RETENTION_RULES, Method, configured_rules, erasable_from,
-                                                period_end, rule)
+from functions.deletion.rules.retention import (
+    RETENTION_RULES,
+    Method,
+    configured_rules,
+    erasable_from,
+    period_end,
+    rule,
+)
 from shared.domain.errors import Invalid
 from shared.storage import STORAGE
 
