@@ -41,8 +41,8 @@ APP_FEATURES: dict[str, tuple[str, ...]] = {
     "PIA-III-2-l": ("maker-checker change requests (shared/protection/changes.py)",),
     "PIA-III-7-e": ("retention rules as data with sources (functions/deletion/rules/retention.py)",
                     "plan, maker-checker approval, legal holds, resumable runs (functions/deletion/services/)",
-                    "erasure of every table item, S3 version and delete marker, Tokyo and Osaka "
-                    "(shared/adapters/erasure.py)",
+                    ("erasure of every table item, S3 version and delete marker, Tokyo and Osaka "
+                    "(shared/adapters/erasure.py)"),
                     "廃棄証明書 under Object Lock with digest (functions/deletion/rules/certificate.py)"),
     "PIA-III-3-a": ("views filtered by permission and purpose",),
     "PIA-III-3-b": ("(counterparty, purpose) → fields allow-list",),
