@@ -58,6 +58,25 @@ def plant(rt: Runtime) -> dict[str, str]:
     _put(rt, "transfer-queue", {"queue_id": "TQ1", "entity_id": WHOLE, "queued_at": "2094-01-01", **note})
     _put(rt, "change-requests", {"request_id": "CR1", "entity_id": NUMBER_ONLY, "created_at": "2097-01-01",
                                  "status": "confirmed", "sealed": {"mynumber_enc": stored[NUMBER_ONLY]}})
+    # 賦課・調定・収納 (issues 13, 14): her records go with her; 太郎's old ledger goes under `levy-records`, his
+    # ledger with 延滞金 stays while `arrears-charges` runs (5 years from the 督促's deadline: 2100-02-01)
+    _put(rt, "levies", {"person_id": WHOLE, "levy_key": "2092#001", "fiscal_year": 2092, **note})
+    _put(rt, "instalments", {"schedule_id": f"{WHOLE}-2092", "person_id": WHOLE, "fiscal_year": 2092, "version": 1,
+                             "periods": [{"key": "N07", "due_date": "2092-07-31", "amount": 1000, "paid": 0}], **note})
+    _put(rt, "payment-slips", {"payment_number": "PN1", "person_id": WHOLE, "due_date": "2092-07-31",
+                               "fiscal_year_period": "2092#01#N07", **note})
+    _put(rt, "collection-ledger", {"payment_number": "PN1", "person_id": WHOLE, "due_date": "2092-07-31",
+                                   "late_fee_paid": {"2093-01-10": 100}, **note})
+    _put(rt, "overpayments", {"overpayment_id": "OP1", "person_id": WHOLE, "created_at": "2092-08-01", **note})
+    _put(rt, "pension-deductions", {"deduction_id": f"{WHOLE}-2092", "pension_annual": 2000000, **note})
+    _put(rt, "income-records", {"income_id": "I1", "person_id": WHOLE, "fiscal_year": 2092, **note})
+    _put(rt, "bank-accounts", {"account_ref": "BA1", "person_id": WHOLE, "created_at": "2092-01-01",
+                               "holder_kana": "クマモト ハナコ"})
+    _put(rt, "collection-ledger", {"payment_number": "PN2", "person_id": NUMBER_ONLY, "due_date": "2094-07-31"})
+    _put(rt, "collection-ledger", {"payment_number": "PN3", "person_id": NUMBER_ONLY, "due_date": "2094-07-31",
+                                   "late_fee_paid": {"2094-12-01": 100},
+                                   "dunning": {"notice_id": "DN1", "issued_on": "2094-09-20",
+                                               "deadline": "2095-01-31"}})
     _put(rt, "idempotency", {"id": "intake#k1", "expiration": int(time.time()) + 3600,
                              "data": json.dumps(note, ensure_ascii=False)})
     _put(rt, "idempotency", {"id": "intake#old", "expiration": int(time.time()) - 3 * 86400, "data": "{}"})
@@ -103,6 +122,9 @@ def test_the_plan_lists_counts_per_class_with_the_reason(api: TestClient, runtim
     assert classes["idempotency"]["count"] == 2  # both have expired by 2099
     assert "法律第160条" in classes["former-insured-mynumber"]["reason"]
     assert {"audit"} <= {e["rule"] for e in answer.json()["not_erased"]}
+    assert "not declared yet" not in answer.text  # every store of every rule is a declared table or bucket
+    # 太郎's ledger PN2 (納期限 2094-07-31 → 2096-08-01); PN3's 延滞金 keeps it until 2100-02-01 (both rules)
+    assert (classes["levy-records"]["count"], classes["arrears-charges"]["count"]) == (1, 0)
     assert WHOLE not in answer.text and NUMBER_ONLY not in answer.text  # counts, never ids
     # a day earlier nothing of theirs is due (the twin of `erasable_from <= as_of`)
     earlier = api.get("/deletion/plan", params={"as_of": "2099-03-31"}, headers=auth(STEWARD)).json()
@@ -170,6 +192,8 @@ def test_a_run_erases_everywhere_matches_its_plan_and_leaves_no_trace(
     assert traces(runtime, needles, log_output()) == []
     taro = runtime.records("persons").get(NUMBER_ONLY)
     assert taro is not None and taro["name"] == "熊本 太郎" and "mynumber_enc" not in taro
+    ledger = runtime.records("collection-ledger")
+    assert ledger.get("PN2") is None and ledger.get("PN3") is not None  # 時効 over; 延滞金's not yet
     listed = api.get("/deletion/certificates", headers=auth(STEWARD)).json()
     assert [c["sha256"] for c in listed["certificates"]] == [status["certificate_sha256"]]
 

@@ -17,6 +17,7 @@ from functions.deletion.rules.retention import (
     erasable_from,
     period_end,
     rule,
+    started_on,
 )
 from shared.domain.errors import Invalid
 from shared.storage import STORAGE
@@ -94,3 +95,16 @@ def test_boundary_twin_a_strict_comparison_would_be_a_day_late() -> None:
     as_of = date(2025, 4, 1)
     assert erasable_from(date(2023, 3, 31), mynumber) <= as_of
     assert not erasable_from(date(2023, 3, 31), replace(mynumber, days=1)) <= as_of
+
+
+def test_where_a_levy_records_period_starts() -> None:
+    """The latest date the rule's field names: a 期割's last 納期限, a 督促's deadline renewing the 時効 (法160②), a
+    年度's 出納閉鎖; none at all and the record is kept."""
+    levy = rule("levy-records")
+    schedule = {"periods": [{"due_date": "2092-07-31"}, {"due_date": "2093-03-31"}]}
+    assert started_on(schedule, levy.field_for("instalments")) == date(2093, 3, 31)
+    ledger = {"due_date": "2094-07-31", "dunning": {"deadline": "2095-01-31"}}
+    assert started_on(ledger, levy.field_for("collection-ledger")) == date(2095, 1, 31)
+    assert started_on({"due_date": "2094-07-31"}, levy.field_for("collection-ledger")) == date(2094, 7, 31)
+    assert started_on({"fiscal_year": 2092}, levy.field_for("levies")) == date(2093, 5, 31)
+    assert started_on({"periods": []}, levy.field_for("instalments")) is None

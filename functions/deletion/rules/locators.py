@@ -1,8 +1,7 @@
 """Where a person's data lives: for every declared table, how a run finds a person's records in it, or why it
 holds none (PIA-III-7-e). Pure data; `tests/unit/test_deletion_rules.py` fails when a declared table is neither.
 
-Tables that issues 13 and 14 declare are named here already; a run skips a name the storage declaration does not
-hold yet, and the test above makes whoever declares it confirm the locator.
+Each table that a later issue declares needs a locator here (or a reason in EXEMPT): the test above fails until then.
 """
 
 from __future__ import annotations
@@ -22,7 +21,8 @@ class ObjectsOf(NamedTuple):
 
 class TableLocator(NamedTuple):
     table: str
-    how: Literal["key", "index", "scan", "contains"]  # contains: the person id appears inside `field`'s text
+    how: Literal["key", "index", "scan", "contains", "prefix"]  # contains: the person id appears inside `field`'s
+    # text; prefix: `field` starts with "<person id>-"
     field: str  # the attribute holding the person id
     index: str = ""
     objects: tuple[ObjectsOf, ...] = ()
@@ -40,19 +40,21 @@ LOCATORS: tuple[TableLocator, ...] = (
     TableLocator("transfer-queue", "index", "entity_id", "by-entity"),
     TableLocator("idempotency", "contains", "data"),  # a stored first result names the person it answered about
     TableLocator("legal-holds", "key", "person_id"),  # released holds (a held person is in no plan)
-    # Issues 13 and 14 (assessment, collection): confirm each when its table is declared.
-    TableLocator("income-records", "scan", "person_id"),
-    TableLocator("levies", "key", "person_id"),
-    TableLocator("instalments", "scan", "person_id"),
-    TableLocator("overpayments", "scan", "person_id"),
-    TableLocator("pension-deductions", "scan", "person_id"),
-    TableLocator("collection-elections", "scan", "person_id"),
-    TableLocator("payment-slips", "scan", "person_id"),
-    TableLocator("collection-ledger", "scan", "person_id"),
-    TableLocator("suspense-receipts", "scan", "person_id"),
-    TableLocator("bank-accounts", "scan", "person_id"),
-    TableLocator("debit-registrations", "scan", "person_id"),
+    # Assessment (issue 13; docs/assessment.md "Contract with collection").
+    TableLocator("income-records", "index", "person_id", "by-person"),
+    TableLocator("levies", "key", "person_id"),  # every 更正 of every 年度 under the person's partition
+    TableLocator("instalments", "index", "person_id", "by-person"),
+    TableLocator("overpayments", "index", "person_id", "by-person"),
+    TableLocator("pension-deductions", "prefix", "deduction_id"),  # `<person>-<年度>`, no person index
+    TableLocator("collection-elections", "index", "person_id", "by-person"),
+    # Collection (issue 14; docs/collection.md "Tables").
+    TableLocator("payment-slips", "index", "person_id", "by-person"),
+    TableLocator("collection-ledger", "scan", "person_id"),  # keyed by 納付番号; no person index
+    TableLocator("suspense-receipts", "scan", "person_id"),  # a person only once resolved to one
+    TableLocator("bank-accounts", "index", "person_id", "by-person"),
+    TableLocator("debit-registrations", "index", "person_id", "by-person"),
     TableLocator("collection-decisions", "scan", "person_id"),
+    TableLocator("pension-notices", "index", "person_id", "by-person"),
 )
 
 # Tables that hold no insured person's data, with the reason; the audit trail is kept 7 years and never erased early.
@@ -63,6 +65,7 @@ EXEMPT: dict[str, str] = {
     "inbound-files": "content hashes and counts of imported files; no personal data",
     "deletion-runs": "deletion runs: counts and digests only",
     "deletion-ledger": "hashed ids of what was erased (the chunks with person ids are removed when a run ends)",
+    "batch-jobs": "job states, chunk checkpoints and counts; no person ids (docs/batch.md), expire after 90 days",
 }
 
 # Attributes that hold a My Number's stored forms (ciphertext, blind index, a change request's sealed copy).

@@ -15,12 +15,14 @@ import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from decimal import Decimal
 from enum import Enum
+from typing import Any
 
 from shared.domain.errors import Invalid
 
 __all__ = ["RETENTION_RULES", "Method", "RetentionRule", "Trigger", "configured_rules", "erasable_from",
-           "period_end", "rule"]
+           "period_end", "rule", "started_on"]
 
 SETTING = "CHOJU_RETENTION_YEARS"
 
@@ -56,10 +58,43 @@ class RetentionRule:
     method: Method
     source: str
     open_question: str | None = None  # set: the period is a default the city must confirm (configurable)
+    # Per store, where its start date is when it is not `trigger_field` (see `started_on` for the forms).
+    fields: tuple[tuple[str, str], ...] = ()
+    only_if: str = ""  # set: the rule covers only records where this attribute is present and not empty
 
     @property
     def configurable(self) -> bool:
         return self.open_question is not None
+
+    def field_for(self, store: str) -> str:
+        return dict(self.fields).get(store, self.trigger_field)
+
+
+def _dates(value: Any, path: list[str], fiscal_year: bool) -> list[date]:
+    if not path:
+        if fiscal_year and (isinstance(value, int | Decimal) or str(value).isdigit()):
+            # a 年度's records are closed with its accounts: 出納閉鎖 on 5月31日 of the next year (地方自治法第235条の5)
+            return [date(int(value) + 1, 5, 31)]
+        try:
+            return [date.fromisoformat(str(value)[:10])]
+        except ValueError:
+            return []
+    head, rest = path[0], path[1:]
+    if head.endswith("[]"):
+        items = value.get(head[:-2]) if isinstance(value, dict) else None
+        return [d for item in (items or []) for d in _dates(item, rest, fiscal_year)]
+    if not isinstance(value, dict) or value.get(head) in (None, ""):
+        return []
+    return _dates(value[head], rest, fiscal_year)
+
+
+def started_on(item: Mapping[str, Any], field: str) -> date | None:
+    """The day a record's period starts: the latest date the field names. Forms: `due_date` (an ISO date or
+    time), `dunning.deadline` (inside a map), `periods[].due_date` (every element of a list), `fiscal_year` (the
+    年度's 出納閉鎖), and alternatives `a|b` (the latest of them: a 督促's deadline renews a 時効, 法第160条第2項)."""
+    found = [d for alternative in field.split("|")
+             for d in _dates(dict(item), alternative.split("."), alternative.endswith("fiscal_year"))]
+    return max(found) if found else None
 
 
 def period_end(start: date, years: int) -> date:
@@ -77,12 +112,24 @@ def erasable_from(event: date, rule: RetentionRule) -> date:
 
 
 def _r(name: str, kind: str, data_class: str, stores: tuple[str, ...], trigger: Trigger, field: str, years: int,
-       method: Method, source: str, open_question: str | None = None, days: int = 0) -> RetentionRule:
-    return RetentionRule(name, kind, data_class, stores, trigger, field, years, days, method, source, open_question)
+       method: Method, source: str, open_question: str | None = None, days: int = 0,
+       fields: tuple[tuple[str, str], ...] = (), only_if: str = "") -> RetentionRule:
+    return RetentionRule(name, kind, data_class, stores, trigger, field, years, days, method, source, open_question,
+                         fields, only_if)
 
 
-LEVY_TABLES = ("levies", "instalments", "payment-slips", "overpayments", "collection-ledger",
-               "collection-decisions", "suspense-receipts")
+# The 賦課・調定・収納 records of issues 13 and 14 (docs/assessment.md "Contract with collection", docs/collection.md
+# "Tables") and where each one's period starts: the latest 納期限 it concerns, or a 督促's 指定期限 after it.
+LEVY_FIELDS: tuple[tuple[str, str], ...] = (
+    ("levies", "fiscal_year"),  # a 賦課 result of record: its 年度 (every 期 of it is due by the 出納閉鎖)
+    ("instalments", "periods[].due_date"),  # the 期割: its last 期's 納期限
+    ("payment-slips", "due_date"),
+    ("collection-ledger", "due_date|dunning.deadline"),
+    ("overpayments", "due_date|paid_on|arose_on|created_at"),  # the 還付 claim lapses in 2 years too (法160)
+    ("collection-decisions", "lapsed_on|created_at"),
+    ("suspense-receipts", "received_on"),
+)
+LEVY_TABLES = tuple(table for table, _ in LEVY_FIELDS)
 
 RETENTION_RULES: tuple[RetentionRule, ...] = (
     _r("former-insured-mynumber", "former insured person: My Number", "specific-personal", ("persons",),
@@ -97,12 +144,15 @@ RETENTION_RULES: tuple[RetentionRule, ...] = (
     _r("levy-records", "賦課・調定・収納 records (issues 13, 14)", "personal", LEVY_TABLES, Trigger.RECORD_DATE,
        "due_date", 2, Method.RECORD,
        "高齢者の医療の確保に関する法律第160条第1項: the right to collect 保険料 lapses 2 years after the day after "
-       "the 納期限; a 督促 renews it (第2項), so `due_date` is the latest renewal",
-       "Is a record kept beyond 時効 (e.g. 5 years as a 会計 document, 地方自治法第236条)? Default 2 years."),
-    _r("arrears-charges", "延滞金 records (issue 14)", "personal", ("collection-ledger",), Trigger.RECORD_DATE,
-       "delinquency_due_date", 5, Method.RECORD,
-       "延滞金 rests on 条例 (地方自治法第231条の3第2項), so its claim lapses in 5 years (地方自治法第236条第1項)",
-       "2 years (法160, secondary sources) or 5 years (自治法236): ask 熊本市. Default 5 years."),
+       "the 納期限; a 督促 renews it (第2項), so a ledger's period starts at its 督促's 指定期限 when there is one",
+       "Is a record kept beyond 時効 (e.g. 5 years as a 会計 document, 地方自治法第236条)? Default 2 years.",
+       fields=LEVY_FIELDS),
+    _r("arrears-charges", "延滞金 records (issue 14): ledgers with 延滞金 paid or remitted", "personal",
+       ("collection-ledger",), Trigger.RECORD_DATE, "due_date|dunning.deadline", 5, Method.RECORD,
+       "延滞金 rests on 条例 (地方自治法第231条の3第2項), so its claim lapses in 5 years (地方自治法第236条第1項); "
+       "a ledger both rules cover goes when the later one ends",
+       "2 years (法160, secondary sources) or 5 years (自治法236): ask 熊本市. Default 5 years.",
+       only_if="late_fee_paid"),
     _r("ryoyohi", "療養費支給申請 and its scanned documents", "specific-personal",
        ("ryoyohi-applications", "documents/ryoyohi/"), Trigger.RECORD_DATE, "received_on", 5, Method.RECORD,
        "the 療養費 claim lapses 2 years after the day after 療養 (法第160条第1項); the payment record is a 会計 "

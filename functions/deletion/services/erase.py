@@ -39,6 +39,8 @@ def person_items(rt: Runtime, locator: TableLocator, person_id: str) -> list[dic
         return eraser.by_key(person_id)
     if locator.how == "index":
         return eraser.by_index(locator.index, locator.field, person_id)
+    if locator.how == "prefix":
+        return list(eraser.scan("begins_with(#f, :v)", {"#f": locator.field}, {":v": f"{person_id}-"}))
     if locator.how == "contains":
         return list(eraser.scan("contains(#f, :v)", {"#f": locator.field}, {":v": person_id}))
     return list(eraser.scan("#f = :v", {"#f": locator.field}, {":v": person_id}))

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from functions.deletion.rules.locators import MYNUMBER_ATTRIBUTES
-from functions.deletion.rules.retention import Method, RetentionRule, Trigger, erasable_from
+from functions.deletion.rules.retention import Method, RetentionRule, Trigger, erasable_from, started_on
 from shared.runtime import Runtime
 from shared.storage import STORAGE
 
@@ -77,6 +77,7 @@ def plan_deletion(rt: Runtime, as_of: date, rules: tuple[RetentionRule, ...]) ->
     held: Counter[str] = Counter()
     not_erased: list[dict[str, str]] = []
     whole: set[str] = set()  # persons whose every record goes: no other target of theirs is needed
+    waiting: set[tuple[str, str]] = set()  # records another rule still keeps (a ledger with 延滞金)
     ordered = sorted(rules, key=lambda r: (r.trigger is not Trigger.PERSON_LOST, r.method is not Method.RECORD))
     for rule in ordered:
         if rule.method is Method.KEEP:
@@ -87,13 +88,21 @@ def plan_deletion(rt: Runtime, as_of: date, rules: tuple[RetentionRule, ...]) ->
             not_erased.append({"rule": rule.name, "reason": f"not declared yet: {', '.join(missing)}"})
         for store in [s for s in rule.stores if s not in missing]:
             for target, person in _candidates(rt, rule, store, as_of):
-                if person and person in holds:
+                if target.due_on > as_of.isoformat():
+                    waiting.add((target.store, target.ref))
+                elif person and person in holds:
                     held[rule.name] += 1
                 elif not (person and person in whole):
                     targets.append(target)
         if rule.trigger is Trigger.PERSON_LOST and rule.method is Method.RECORD:
             whole |= {t.person_id for t in targets if t.rule == rule.name}
-    return DeletionPlan(as_of, tuple(sorted(targets)), dict(held), not_erased)
+    # A record two rules cover goes when both have ended, and once.
+    kept, seen = [], set()
+    for target in targets:
+        if target.kind == "person" or (target.store, target.ref) not in waiting | seen:
+            kept.append(target)
+            seen.add((target.store, target.ref))
+    return DeletionPlan(as_of, tuple(sorted(kept)), dict(held), not_erased)
 
 
 def _candidates(rt: Runtime, rule: RetentionRule, store: str, as_of: date) -> list[tuple[Target, str]]:
@@ -120,18 +129,22 @@ def _former_insured(rt: Runtime, rule: RetentionRule, store: str, as_of: date) -
 
 
 def _records(rt: Runtime, rule: RetentionRule, table: str, as_of: date) -> list[tuple[Target, str]]:
+    """Records of `table` under `rule`, those not due yet included (a later rule may keep a record another frees)."""
     eraser = rt.table_eraser(table)
+    field = rule.field_for(table)
+    tops = sorted({alternative.split(".")[0].removesuffix("[]") for alternative in field.split("|")})
+    names = {f"#f{i}": name for i, name in enumerate(tops)}
     out = []
-    for item in eraser.scan("attribute_exists(#f)", {"#f": rule.trigger_field}):
-        if rule.trigger is Trigger.EXPIRY:
-            started = datetime.fromtimestamp(int(item[rule.trigger_field]), UTC).date()
-        else:
-            started = _day(item[rule.trigger_field])  # type: ignore[assignment]
-            if started is None:
-                continue
-        due = erasable_from(started, rule)
-        if due > as_of:
+    for item in eraser.scan(" OR ".join(f"attribute_exists({n})" for n in names), names):
+        if rule.only_if and not item.get(rule.only_if):
             continue
+        if rule.trigger is Trigger.EXPIRY:
+            started: date | None = datetime.fromtimestamp(int(item[field]), UTC).date()
+        else:
+            started = started_on(item, field)
+        if started is None:
+            continue
+        due = erasable_from(started, rule)
         ref = json.dumps(eraser.key_of(item), sort_keys=True, ensure_ascii=False)
         person = str(item.get("person_id", ""))
         out.append((Target(rule.name, "expired" if rule.trigger is Trigger.EXPIRY else "record", table, ref,
