@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, Path, Query
+from fastapi import Depends, Path, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.api.auth import Principal, RuntimeDep, require
@@ -19,6 +19,9 @@ __all__ = ["ROUTERS"]
 plan = lazy_module("functions.deletion.services.plan")
 runs = lazy_module("functions.deletion.services.runs")
 holds = lazy_module("functions.deletion.services.holds")
+printing = lazy_module("functions.deletion.services.printing")
+PURPOSE = Query(min_length=2, max_length=200,
+                description="why it is printed, e.g. 監査への提出; recorded in the audit log")
 
 router = Router(prefix="/deletion", tags=["deletion"])
 Steward = Annotated[Principal, Depends(require(Permission.DELETION_RUN))]
@@ -63,6 +66,18 @@ def certificates(_: Steward, runtime: RuntimeDep) -> dict[str, Any]:
     """Every 廃棄証明書 stored under Object Lock, with its SHA-256."""
     stored = runtime.erasure_certificates.listing()
     return {"certificates": [c._asdict() for c in stored], "count": len(stored)}
+
+
+@router.get("/runs/{run_id}/certificate/pdf", response_class=Response,
+            responses={200: {"content": {"application/pdf": {}}, "description": "the 廃棄証明書, A4"}})
+def certificate_pdf(run_id: RunId, principal: Steward, runtime: RuntimeDep,
+                    purpose: Annotated[str, PURPOSE]) -> Response:
+    """A run's 廃棄証明書 for printing (the notices renderer's `disposal-certificate`): classes, counts, stores and
+    regions, method, approval and the backup date; no id and no My Number. An audited read with its purpose."""
+    pdf = printing.print_certificate(runtime, run_id, staff_id=principal.staff.staff_id,
+                                     request_id=principal.request_id, purpose=purpose)
+    return Response(pdf, media_type="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{run_id}.pdf"', "Cache-Control": "no-store"})
 
 
 @router.post("/holds", status_code=201)

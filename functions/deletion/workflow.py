@@ -30,7 +30,11 @@ DELETION_RUN = EntityKind(name="deletion-run", table="deletion-runs", validate=_
 
 # Tables the run finds and erases a person's data in (functions/deletion/rules/locators.py, the declared ones).
 ERASED_TABLES = ("persons", "change-requests", "notifications", "certificates", "ryoyohi-applications",
-                 "subject-requests", "transfer-queue", "idempotency", "legal-holds", "sessions")
+                 "subject-requests", "transfer-queue", "idempotency", "legal-holds", "sessions",
+                 # assessment (issue 13) and collection (issue 14)
+                 "income-records", "levies", "instalments", "overpayments", "pension-deductions",
+                 "collection-elections", "payment-slips", "collection-ledger", "suspense-receipts", "bank-accounts",
+                 "debit-registrations", "collection-decisions", "pension-notices")
 
 WORKFLOW = Workflow(
     name="deletion",
@@ -50,6 +54,6 @@ WORKFLOW = Workflow(
                  concurrency=1),
     ),
     entity_kinds=(DELETION_RUN,),
-    cli=(CliCommand("deletion", "deletion plan --as-of DATE | run RUN_ID | certificates",
+    cli=(CliCommand("deletion", "deletion plan --as-of DATE | run RUN_ID | certificates [--print RUN_ID --output F]",
                     "functions.deletion.cli:DELETION"),),
 )

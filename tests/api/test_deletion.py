@@ -22,6 +22,7 @@ from shared.adapters.erasure_ledger import ErasureLedger
 from shared.local.demo_data import demo_my_number
 from shared.runtime import Runtime
 from tests.deletion_scan import traces
+from tests.notices.pdf import no_my_number, text
 
 STEWARD, CHECKER = "S1006", "S1003"
 # 資格喪失 2097-03-31: first day 2097-04-01; 2 years end 2099-03-31 → the number may go on 2099-04-01.
@@ -196,6 +197,19 @@ def test_a_run_erases_everywhere_matches_its_plan_and_leaves_no_trace(
     assert ledger.get("PN2") is None and ledger.get("PN3") is not None  # 時効 over; 延滞金's not yet
     listed = api.get("/deletion/certificates", headers=auth(STEWARD)).json()
     assert [c["sha256"] for c in listed["certificates"]] == [status["certificate_sha256"]]
+    # printed through the notices renderer: read back, it names the run, the approval and the backup date, and
+    # carries no My Number, name, birth date or person id
+    printed = api.get(f"/deletion/runs/{proposed['run_id']}/certificate/pdf", params={"purpose": "監査への提出"},
+                      headers=auth(STEWARD))
+    assert printed.status_code == 200, printed.text
+    assert printed.headers["content-type"] == "application/pdf"
+    words = text(printed.content)
+    assert "廃棄証明書" in words and proposed["run_id"] in words and f"{STEWARD} / {CHECKER}" in words
+    assert "NIST SP 800-88" in words and "ap-northeast-3" in words  # the Osaka replica is listed
+    assert no_my_number(printed.content)
+    assert not any(n in words for n in (*HANAKO, WHOLE, NUMBER_ONLY, demo_my_number("12345678901")))
+    assert api.get(f"/deletion/runs/{proposed['run_id']}/certificate/pdf", params={"purpose": "監査への提出"},
+                   headers=auth("S1001")).status_code == 403  # a clerk may not print it
 
 
 def test_negative_twin_a_store_the_sweep_forgot_is_found(

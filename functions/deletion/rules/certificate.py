@@ -2,7 +2,7 @@
 from which stores and regions, by which NIST SP 800-88 category, when, under whose approval, and the date by which
 no backup or point-in-time window holds it any more. Pure; it holds no My Number and no record id in the clear.
 
-The notices renderer (issue 19) prints it from `notice_fields`.
+The notices renderer (issue 19) prints it from `disposal` (shared/notices/disposal_certificate.py).
 """
 
 from __future__ import annotations
@@ -13,8 +13,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from functions.deletion.rules.retention import Method
+from shared.notices.disposal_certificate import DisposalCertificate, ErasedItem
 
 __all__ = ["NIST_CATEGORY", "Certificate", "backups_clear_on"]
+
+_PRINTED_METHOD = {"dynamodb": "項目の削除（API, Clear）", "s3": "全バージョン・削除マーカーの削除（API, Clear）"}
 
 # NIST SP 800-88 Rev.2 (2025): a customer of a cloud service reaches its storage only through the service's API,
 # so what a run does is logical sanitization of every user-addressable copy ("Clear"); the provider sanitizes
@@ -69,3 +72,20 @@ class Certificate:
                 "classes": [{k: c[k] for k in ("record_kind", "count", "nist")} for c in self.classes],
                 "stores": self.stores, "records": len(self.hashed_ids), "waiting": len(self.waiting),
                 "backups_clear_on": self.backups_clear_on, "legal_basis": self.legal_basis}
+
+    def disposal(self) -> DisposalCertificate:
+        """The printed 廃棄証明書 (issue 19's template): the run, not a person, is its subject; one line per class
+        with its count and one per store and region; never an id, hashed or not."""
+        done_on = date.fromisoformat(self.finished_at[:10])
+        classes = tuple(ErasedItem(f"{c['record_kind']}（{c['count']}件）", "下記の各所在",
+                                   "個人番号の削除" if c.get("method") == Method.MYNUMBER.value else "記録の削除",
+                                   done_on) for c in self.classes)
+        stores = tuple(ErasedItem(f"{s['count']}件", f"{s['store']}（{s['region']}）",
+                                  _PRINTED_METHOD.get(s.get("service", ""), "削除（API, Clear）"), done_on)
+                       for s in self.stores)
+        return DisposalCertificate(
+            subject=f"削除実行 {self.run_id}（{len(self.hashed_ids)}件、基準日 {self.as_of}）",
+            reason="保存期間満了（番号法第20条; 保存期間の規則: docs/deletion.md）",
+            items=classes + stores, complete_on=date.fromisoformat(self.backups_clear_on),
+            performed_by=self.proposed_by, confirmed_by=self.approved_by,
+            standard="NIST SP 800-88 Clear（サービスAPIによる全複製・全バージョンの論理消去）")
