@@ -21,7 +21,7 @@ from infra.queues import ChunkQueues
 from infra.replication import Replication
 from infra.settings import CAPABILITIES, StackSettings
 from infra.storage import Storage
-from infra.workloads import AUDIT_TABLE, Workloads
+from infra.workloads import AUDIT_TABLE, Workloads, eraser_labels
 
 
 @dataclass
@@ -50,8 +50,10 @@ def build(settings: StackSettings) -> Stack:
                       [break_glass_role(settings, account_id), replication_role_arn,
                        *exempt_service_roles(settings, account_id)],
                       table_endpoint_ids=[network.endpoints["dynamodb"].id], tables_with_own_policy=(AUDIT_TABLE,))
+    erasers = [pulumi.Output.concat("arn:aws:iam::", account_id, ":role/", settings.name_prefix, "-", label)
+               for label in eraser_labels()]
     replication = Replication("replication", settings, account_id, storage.buckets, storage.tables, key_arns["data"],
-                              storage.versioning)
+                              erasers, storage.versioning)
     monitoring = Monitoring("monitoring", settings, account_id, key_arns, storage.buckets, storage.access_logs)
     queues = ChunkQueues("queues", settings, key_arns["data"], monitoring.topic.arn)
     account = AccountControls("account", settings, account_id, replication.osaka, vpc_id=network.vpc.id,

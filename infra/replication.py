@@ -12,9 +12,9 @@ from infra.documents import assume_role, json_output
 from infra.providers import regional_provider
 from infra.settings import StackSettings
 from infra.storage import KEEP, harden_bucket, tls_only_statement
-from shared.storage import STORAGE
+from shared.storage import BACKUP_RETENTION_DAYS, STORAGE
 
-BACKUP_DAYS = 35
+BACKUP_DAYS = BACKUP_RETENTION_DAYS  # the window the 廃棄証明書 states (functions/deletion)
 # AWS managed policies of AWS Backup's service role: tables (and other services), and S3 buckets.
 BACKUP_POLICIES = {
     "backup": "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
@@ -27,10 +27,12 @@ BACKUP_POLICIES = {
 class Replication(pulumi.ComponentResource):
     def __init__(self, name: str, settings: StackSettings, account_id: Any, buckets: dict[str, aws.s3.Bucket],
                  tables: dict[str, aws.dynamodb.Table], data_key_arn: pulumi.Input[str],
+                 eraser_role_arns: list[Any] | None = None,
                  versioning: dict[str, aws.s3.BucketVersioning] | None = None,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("choju:storage:Replication", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
+        self.erasers = list(eraser_role_arns or [])  # delete versions here too: replication never carries that
         self.osaka = regional_provider(f"{name}-osaka", settings, settings.replica_region, opts=child)
         in_osaka = pulumi.ResourceOptions(parent=self, provider=self.osaka)
         root = pulumi.Output.concat("arn:aws:iam::", account_id, ":root")
@@ -57,7 +59,7 @@ class Replication(pulumi.ComponentResource):
                    source: aws.s3.Bucket, data_key_arn: pulumi.Input[str], in_osaka: pulumi.ResourceOptions,
                    child: pulumi.ResourceOptions) -> None:
         resource = f"{name}-{logical}-osaka"
-        replica = aws.s3.Bucket(resource, bucket=f"{settings.name_prefix}-{logical}-osaka",
+        replica = aws.s3.Bucket(resource, bucket=STORAGE.bucket(logical).replica_name(settings.name_prefix),
                                 object_lock_enabled=object_lock or None,
                                 tags={**settings.tags, "data-classification": "replica", "choju:replica-of": logical},
                                 opts=pulumi.ResourceOptions(parent=self, provider=self.osaka, **KEEP))
@@ -65,10 +67,13 @@ class Replication(pulumi.ComponentResource):
         aws.s3.BucketPolicy(f"{resource}-policy", bucket=replica.id, policy=json_output({
             "Version": "2012-10-17", "Statement": [
                 tls_only_statement(replica.arn),
-                {"Sid": "DenyAllButReplication", "Effect": "Deny", "Principal": "*",
-                 "Action": ["s3:PutObject", "s3:DeleteObject*"],
+                {"Sid": "DenyAllButReplication", "Effect": "Deny", "Principal": "*", "Action": ["s3:PutObject"],
                  "Resource": pulumi.Output.concat(replica.arn, "/*"),
-                 "Condition": {"ArnNotEquals": {"aws:PrincipalArn": self.role.arn}}}]}), opts=in_osaka)
+                 "Condition": {"ArnNotEquals": {"aws:PrincipalArn": self.role.arn}}},
+                {"Sid": "DeleteOnlyByReplicationAndErasure", "Effect": "Deny", "Principal": "*",
+                 "Action": ["s3:DeleteObject*"], "Resource": pulumi.Output.concat(replica.arn, "/*"),
+                 "Condition": {"ArnNotEquals": {"aws:PrincipalArn": [self.role.arn, *self.erasers]}}}]}),
+            opts=in_osaka)
         self.replicas[logical] = replica
         permissions = aws.iam.RolePolicy(f"{resource}-replication", role=self.role.id, policy=json_output({
             "Version": "2012-10-17", "Statement": [

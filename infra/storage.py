@@ -11,7 +11,7 @@ import pulumi_aws as aws
 
 from infra.documents import json_output
 from infra.settings import StackSettings
-from shared.storage import RETENTION_CLASSES, STORAGE, BucketSpec, DataClass, TableSpec
+from shared.storage import PITR_RECOVERY_DAYS, RETENTION_CLASSES, STORAGE, BucketSpec, DataClass, TableSpec
 
 KEEP = {"retain_on_delete": True}
 # Tables whose items identify people (PIA-II-2-a): their resource policy admits data calls only through the VPC.
@@ -156,7 +156,7 @@ class Storage(pulumi.ComponentResource):
                                        "range_key": i.sort_key[0] if i.sort_key else None,
                                        "projection_type": i.projection} for i in spec.indexes],
             ttl={"attribute_name": spec.ttl_attribute, "enabled": True} if spec.ttl_attribute else None,
-            point_in_time_recovery={"enabled": True},
+            point_in_time_recovery={"enabled": True, "recovery_period_in_days": PITR_RECOVERY_DAYS},
             server_side_encryption={"enabled": True, "kms_key_arn": key_arn},
             deletion_protection_enabled=True,
             tags={**self.settings.tags, "data-classification": spec.data_class.value, "retention": spec.retention},

@@ -139,6 +139,13 @@ def role_policy(needs: Needs, settings: StackSettings, account_id: Any, tables: 
         statements.append({"Sid": "ListOwnPrefixes", "Effect": "Allow", "Action": ["s3:ListBucket"],
                            "Resource": [buckets[e.split("/")[0]] for e in dict.fromkeys(
                                needs.buckets_read + needs.buckets_write)]})
+    statements += erase_statements(needs, settings, buckets)
+    if needs.buckets_append:
+        statements.append({"Sid": "PutLockedObjects", "Effect": "Allow",
+                           "Action": ["s3:PutObject", "s3:PutObjectRetention", "s3:GetObject"],
+                           "Resource": object_resources(needs.buckets_append)})
+        statements.append({"Sid": "ListLockedObjects", "Effect": "Allow", "Action": ["s3:ListBucketVersions"],
+                           "Resource": [buckets[e.split("/")[0]] for e in dict.fromkeys(needs.buckets_append)]})
     if parameter_arns:
         # PutParameter: the vault creates the sealed secret on first use (never overwriting it).
         statements.append({"Sid": "SealedParameters", "Effect": "Allow",
@@ -162,6 +169,34 @@ def concurrency(settings: StackSettings, deployed: DeployedFunction) -> int:
     if deployed.job is not None and deployed.job.concurrency:
         return deployed.job.concurrency
     return settings.reserved_concurrency
+
+
+ERASE_OBJECTS = ["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:GetObjectRetention", "s3:GetObjectLegalHold"]
+
+
+def erase_statements(needs: Needs, settings: StackSettings, buckets: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every version under the declared prefixes, in the bucket and its Osaka replica (replication never carries a
+    version's deletion); Object Lock is honoured: no s3:BypassGovernanceRetention (PIA-III-7-e)."""
+    if not needs.buckets_erase:
+        return []
+    arns: dict[str, list[Any]] = {}
+    for entry in needs.buckets_erase:
+        bucket = entry.split("/")[0]
+        spec = STORAGE.bucket(bucket)
+        arns.setdefault(entry, [buckets[bucket]])
+        if spec.replicate_to_secondary:
+            arns[entry].append(f"arn:aws:s3:::{spec.replica_name(settings.name_prefix)}")
+    objects = [pulumi.Output.concat(arn, "/", entry.partition("/")[2], "*") for entry, found in arns.items()
+               for arn in found]
+    listed = list(dict.fromkeys(arn for found in arns.values() for arn in found))
+    return [{"Sid": "EraseObjectVersions", "Effect": "Allow", "Action": ERASE_OBJECTS, "Resource": objects},
+            {"Sid": "ListObjectVersions", "Effect": "Allow",
+             "Action": ["s3:ListBucketVersions", "s3:GetBucketObjectLockConfiguration"], "Resource": listed}]
+
+
+def eraser_labels() -> list[str]:
+    """The functions that erase object versions: the replicas' policies let them delete (and no one else)."""
+    return [d.label for d in deployed_functions() if d.needs.buckets_erase]
 
 
 def audit_statements(needs: Needs, table_arn: Any, bucket_arn: Any) -> list[dict[str, Any]]:

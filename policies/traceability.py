@@ -40,6 +40,11 @@ APP_FEATURES: dict[str, tuple[str, ...]] = {
     "PIA-III-2-j": ("identity documents recorded on every notification",),
     "PIA-III-2-k": ("proxy My Number checked against the register (functions/intake/services/notifications.py)",),
     "PIA-III-2-l": ("maker-checker change requests (shared/protection/changes.py)",),
+    "PIA-III-7-e": ("retention rules as data with sources (functions/deletion/rules/retention.py)",
+                    "plan, maker-checker approval, legal holds, resumable runs (functions/deletion/services/)",
+                    ("erasure of every table item, S3 version and delete marker, Tokyo and Osaka "
+                    "(shared/adapters/erasure.py)"),
+                    "廃棄証明書 under Object Lock with digest (functions/deletion/rules/certificate.py)"),
     "PIA-III-3-a": ("views filtered by permission and purpose",),
     "PIA-III-3-b": ("(counterparty, purpose) → fields allow-list",),
     "PIA-III-3-c": ("personal staff accounts, shared accounts refused (shared/domain/staff.py)",),

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from shared.adapters.audit_sealer import AuditSealer
     from shared.adapters.batch_io import BatchWriter
     from shared.adapters.batch_jobs import JobStore
+    from shared.adapters.erasure import ObjectEraser, TableEraser
+    from shared.adapters.erasure_certificates import ErasureCertificates
     from shared.adapters.field_crypto import MyNumberVault
     from shared.adapters.identity_keys import IdentityKeySet
     from shared.adapters.objects import ObjectStore
@@ -103,6 +105,35 @@ class Runtime:
         return self._once(("objects", logical_bucket), lambda: ObjectStore(  # type: ignore[no-any-return]
             self.clients.client("s3"), self.bucket_name(logical_bucket), self.key_alias("data")))
 
+    def table_eraser(self, logical_table: str) -> TableEraser:
+        """Find and erase items of a declared table, whatever its key (PIA-III-7-e)."""
+        from shared.adapters.erasure import TableEraser
+
+        spec = STORAGE.table(logical_table)
+        keys = (spec.partition_key[0], *((spec.sort_key[0],) if spec.sort_key else ()))
+        return self._once(("eraser", logical_table), lambda: TableEraser(  # type: ignore[no-any-return]
+            self.clients.client("dynamodb"), self.table_name(logical_table), keys))
+
+    def object_erasers(self, logical_bucket: str) -> list[ObjectEraser]:
+        """Erasers for a declared bucket and, if it replicates, its Osaka replica: replication never carries the
+        deletion of a version, so each copy is erased on its own (PIA-II-6-b, III-7-e)."""
+        from shared.adapters.erasure import ObjectEraser
+
+        spec, prefix = STORAGE.bucket(logical_bucket), self.settings.name_prefix
+        copies = [(spec.physical_name(prefix), self.settings.region)]
+        if spec.replicate_to_secondary:
+            copies.append((spec.replica_name(prefix), self.settings.secondary_region))
+        return [self._once(("objects-eraser", name), lambda name=name, region=region: ObjectEraser(
+            self.clients.client("s3", region), name, region)) for name, region in copies]
+
+    @cached_property
+    def erasure_certificates(self) -> ErasureCertificates:
+        """廃棄証明書 under Object Lock in the audit bucket, kept as long as the audit trail (PIA-III-7-e)."""
+        from shared.adapters.erasure_certificates import ErasureCertificates
+        from shared.storage import RETENTION_CLASSES
+
+        retention = RETENTION_CLASSES["deletion-record"].days or 1
+        return ErasureCertificates(self.clients.client("s3"), self.bucket_name("audit"), retention)
     def queue(self, logical_queue: str) -> ChunkQueue:
         """A declared fan-out queue of a chunked batch job, with its dead-letter queue."""
         from shared.adapters.queues import ChunkQueue

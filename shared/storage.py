@@ -51,10 +51,22 @@ RETENTION_CLASSES: dict[str, RetentionClass] = {
         ),
         RetentionClass("staff", None, "kept while the staff member is registered (PIA-III-3-c)"),
         RetentionClass("exchange", 30, "exchanged files expire after use (PIA-III-2-h)"),
+        RetentionClass(
+            "deletion-record",
+            7 * 365,
+            "what each deletion run erased, as hashed ids, kept with its 廃棄証明書 like the audit trail "
+            "(PIA-III-7-e; 熊本市文書管理規程 period [U], configurable)",
+        ),
         RetentionClass("batch-job", 90, "job status and chunk checkpoints (no personal data) kept for operators; "
                        "chunk messages expire after SQS's 14 days"),
     )
 }
+
+# How long erased data can still be restored from copies the system keeps (PIA-III-7-e, docs/deletion.md): every
+# table has point-in-time recovery over this many days, and the daily AWS Backup recovery points (Tokyo and their
+# Osaka copies) are deleted after this many days. The Pulumi program reads these; the 廃棄証明書 states the date.
+PITR_RECOVERY_DAYS = 35
+BACKUP_RETENTION_DAYS = 35
 
 
 class Index(NamedTuple):
@@ -100,6 +112,11 @@ class BucketSpec(NamedTuple):
 
     def physical_name(self, prefix: str) -> str:
         return f"{prefix}-{self.name}"
+
+    def replica_name(self, prefix: str) -> str:
+        """The Osaka replica (PIA-II-6-b); only for buckets that replicate."""
+        assert self.replicate_to_secondary, f"bucket {self.name} has no replica"
+        return f"{prefix}-{self.name}-osaka"
 
 
 class QueueSpec(NamedTuple):
@@ -220,6 +237,8 @@ STORAGE = StorageDeclaration(
                 Index("by-kana-birth", ("kana_key", "S"), ("birth_date", "S")),
                 Index("by-household", ("household_id", "S")),
                 Index("by-birth-month", ("birth_month", "S"), ("birth_date", "S")),
+                # former insured persons only (sparse: an insured person has no 資格喪失日): the deletion plan
+                Index("by-eligibility", ("eligibility_status", "S"), ("eligibility_lost_on", "S")),
             ),
         ),
         TableSpec(
@@ -242,7 +261,8 @@ STORAGE = StorageDeclaration(
             None,
             DataClass.PERSONAL,
             "insurance-record",
-            indexes=(Index("by-counterparty-status", ("counterparty_status", "S"), ("queued_at", "S")),),
+            indexes=(Index("by-counterparty-status", ("counterparty_status", "S"), ("queued_at", "S")),
+                     Index("by-entity", ("entity_id", "S"), ("queued_at", "S"))),  # a person's entries, to erase
         ),
         TableSpec(
             "notifications",
@@ -286,6 +306,7 @@ STORAGE = StorageDeclaration(
             None,
             DataClass.PERSONAL,
             "insurance-record",
+            indexes=(Index("by-person", ("person_id", "S")),),  # a person's requests, to erase (PIA-III-7-e)
         ),
         # --- collection (issue 14)
         TableSpec(
@@ -433,6 +454,31 @@ STORAGE = StorageDeclaration(
             DataClass.OPERATIONAL,
             "idempotency",
             ttl_attribute="expiration",
+        ),
+        TableSpec(
+            "deletion-runs",
+            "deletion runs: the plan a data steward proposed, its approval by a checker, progress (PIA-III-7-e)",
+            ("run_id", "S"),
+            None,
+            DataClass.OPERATIONAL,
+            "deletion-record",
+        ),
+        TableSpec(
+            "deletion-ledger",
+            "per run: the chunks of targets still to erase, then one entry per erased record by hashed id "
+            "(PIA-III-7-e)",
+            ("run_id", "S"),
+            ("entry", "S"),
+            DataClass.OPERATIONAL,
+            "deletion-record",
+        ),
+        TableSpec(
+            "legal-holds",
+            "legal holds (open appeal, 滞納処分 …) that keep a person's records out of every deletion plan",
+            ("person_id", "S"),
+            ("hold_id", "S"),
+            DataClass.PERSONAL,
+            "insurance-record",
         ),
     ),
     buckets=(

@@ -36,6 +36,11 @@ class Needs(NamedTuple):
     tables_write: tuple[str, ...] = ()
     buckets_read: tuple[str, ...] = ()  # "bucket" or "bucket/prefix"
     buckets_write: tuple[str, ...] = ()
+    # Erase every version and delete marker under these prefixes, in the bucket and its Osaka replica, honouring
+    # Object Lock (never its bypass): the deletion workflow alone (PIA-III-7-e).
+    buckets_erase: tuple[str, ...] = ()
+    # Put objects under Object Lock and read them back, never delete (廃棄証明書).
+    buckets_append: tuple[str, ...] = ()
     keys: tuple[str, ...] = ("data",)
     parameters: tuple[str, ...] = ()
     # The audit log: "append" puts new events only (every function); "seal" links them into the chain and anchors

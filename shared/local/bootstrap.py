@@ -20,6 +20,8 @@ def bootstrap_storage(runtime: Runtime) -> None:
         ensure_table(runtime, table)
     for bucket in STORAGE.buckets:
         ensure_bucket(runtime, bucket)
+        if bucket.replicate_to_secondary:
+            ensure_replica(runtime, bucket)
     for queue in STORAGE.queues:
         ensure_queue(runtime, queue)
 
@@ -110,6 +112,19 @@ def ensure_table(runtime: Runtime, spec: TableSpec) -> None:
 
 def _all_tables(db: Any) -> set[str]:
     return {name for page in db.get_paginator("list_tables").paginate() for name in page["TableNames"]}
+
+
+def ensure_replica(runtime: Runtime, spec: BucketSpec) -> None:
+    """The Osaka replica (PIA-II-6-b). Nothing replicates locally: tests put there what replication would copy,
+    so that deletion is proven to reach it (S3 never replicates the deletion of a version)."""
+    region = runtime.settings.secondary_region
+    s3 = runtime.clients.client("s3", region)
+    name = spec.replica_name(runtime.settings.name_prefix)
+    if name in {b["Name"] for b in s3.list_buckets().get("Buckets", [])}:
+        return
+    s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": region},
+                     ObjectLockEnabledForBucket=spec.object_lock)
+    s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
 
 
 def ensure_bucket(runtime: Runtime, spec: BucketSpec) -> None:

@@ -10,7 +10,7 @@ import pytest
 from functions.registry import WORKFLOWS as DECLARED
 from functions.registry import workflow as declared_workflow
 from infra.settings import StackConfigError
-from shared.storage import STORAGE
+from shared.storage import PITR_RECOVERY_DAYS, STORAGE
 from tests.infra.conftest import Declared, run_with
 
 # --- stack configuration: Japan only (PIA-II-6-a) ---------------------------------------------------------
@@ -138,9 +138,10 @@ def test_only_my_number_workflows_may_use_the_my_number_key(stack: Declared) -> 
     use = next(s for s in policy["Statement"] if s["Sid"] == "UseByMyNumberWorkflowsOnly")
     roles = sorted(arn.rsplit("/", 1)[1].split("-", 2)[2] for arn in use["Condition"]["ArnLike"]["aws:PrincipalArn"])
     # Each batch job and each chunk worker has a role of its own (IAM role names are unique per account).
-    assert roles == ["intake", "intake-certificate-renewal", "intake-certificate-renewal-worker",
-                     "intake-reaching-75-daily", "intake-reaching-75-daily-worker", "intake-resident-changes-inbound",
-                     "intake-resident-changes-inbound-worker", "transfer"]
+    # deletion: the keyed digests of erased ids unwrap the index secret under this key (it never decrypts a number)
+    assert roles == ["deletion", "deletion-deletion-sweep", "intake", "intake-certificate-renewal",
+                     "intake-certificate-renewal-worker", "intake-reaching-75-daily", "intake-reaching-75-daily-worker",
+                     "intake-resident-changes-inbound", "intake-resident-changes-inbound-worker", "transfer"]
     assert not any("kms:Decrypt" in s["Action"] for s in policy["Statement"] if s["Sid"] == "KeyAdministration")
 
 
@@ -154,7 +155,7 @@ def test_every_declared_table_is_encrypted_recoverable_and_protected(stack: Decl
         assert table["serverSideEncryption"] == {"enabled": True,
                                                  "kmsKeyArn": table["serverSideEncryption"]["kmsKeyArn"]}
         assert table["serverSideEncryption"]["kmsKeyArn"].endswith("keys-data")
-        assert table["pointInTimeRecovery"] == {"enabled": True}
+        assert table["pointInTimeRecovery"] == {"enabled": True, "recoveryPeriodInDays": PITR_RECOVERY_DAYS}
         assert table["deletionProtectionEnabled"] is True
         assert table["tags"]["data-classification"] == spec.data_class.value
         if spec.ttl_attribute:
@@ -342,7 +343,7 @@ def test_only_my_number_workflows_get_the_my_number_key(stack: Declared) -> None
         keys = next(s for s in _role_statements(stack, workflow) if s["Sid"] == "UseKeys")["Resource"]
         holds = any(k.endswith("keys-mynumber") for k in keys)
         assert holds == ("mynumber" in _needs(workflow).keys), workflow
-    assert sorted(w for w in WORKFLOWS if "mynumber" in _needs(w).keys) == ["intake", "transfer"]
+    assert sorted(w for w in WORKFLOWS if "mynumber" in _needs(w).keys) == ["deletion", "intake", "transfer"]
 
 
 def test_every_role_has_the_japan_only_boundary(stack: Declared) -> None:

@@ -59,7 +59,9 @@ def test_bootstrap_creates_exactly_the_declared_storage(runtime) -> None:
     tables = set(db.list_tables()["TableNames"])
     assert tables == {t.physical_name("choju-test") for t in STORAGE.tables}
     s3 = runtime.clients.client("s3")
-    assert {b["Name"] for b in s3.list_buckets()["Buckets"]} == {b.physical_name("choju-test") for b in STORAGE.buckets}
+    replicas = {b.replica_name("choju-test") for b in STORAGE.buckets if b.replicate_to_secondary}
+    assert {b["Name"] for b in s3.list_buckets()["Buckets"]} == {b.physical_name("choju-test")
+                                                                 for b in STORAGE.buckets} | replicas
     sessions = db.describe_table(TableName="choju-test-sessions")["Table"]
     assert sessions["SSEDescription"]["Status"] == "ENABLED"
     ttl = db.describe_time_to_live(TableName="choju-test-sessions")["TimeToLiveDescription"]
