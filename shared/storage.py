@@ -203,6 +203,35 @@ STORAGE = StorageDeclaration(
             indexes=(Index("by-counterparty-status", ("counterparty_status", "S"), ("queued_at", "S")),),
         ),
         TableSpec(
+            "income-records",
+            "所得・課税情報 and 住民税情報 per person and 年度 from the 市民税課 (PIA-I-1-c, II-3-a)",
+            ("income_id", "S"),
+            None,
+            DataClass.PERSONAL,
+            "insurance-record",
+            indexes=(Index("by-person", ("person_id", "S"), ("fiscal_year", "N")),),
+        ),
+        TableSpec(
+            "transfer-approvals",
+            "データ使用承認: recipient, legal basis, purpose, conditions, period, fields, jobs; through maker-checker "
+            "(PIA-III-5-a)",
+            ("approval_id", "S"),
+            None,
+            DataClass.OPERATIONAL,
+            "insurance-record",
+        ),
+        TableSpec(
+            "transfer-ledger",
+            "every transfer, refusal and omission: job, period, fields, recipient, approval, rows, checksum, who, "
+            "result (PIA-III-5-a, III-2-h, IV-1)",
+            ("entry_id", "S"),
+            None,
+            DataClass.AUDIT,
+            "audit",
+            indexes=(Index("by-job", ("job", "S"), ("period_sort", "S")),
+                     Index("by-month", ("month", "S"), ("recorded_at", "S"))),
+        ),
+        TableSpec(
             "notifications",
             "counter notifications (届出) with identity checks and proxies (PIA-I-1-a, III-2-j, III-2-k)",
             ("notification_id", "S"),

@@ -3,5 +3,5 @@ encryption, the audit log, idempotency; clients come from the one factory (`aws.
 
 __all__ = [
     "audit_log", "aws", "change_requests", "dynamo", "field_crypto", "idempotency", "kms_calls", "objects", "persons",
-    "records", "sessions", "staff_registry", "subject_requests", "transfer_queue"
+    "records", "sessions", "staff_registry", "subject_requests", "transfer_ledger", "transfer_queue"
 ]

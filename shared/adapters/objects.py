@@ -34,6 +34,13 @@ class ObjectStore:
     def get(self, key: str) -> bytes:
         return bytes(self._s3.get_object(Bucket=self.bucket, Key=key)["Body"].read())
 
+    def find(self, key: str) -> bytes | None:
+        """The object's bytes, or None when there is no such object (a caller's wrong key is not our failure)."""
+        try:
+            return self.get(key)
+        except self._s3.exceptions.NoSuchKey:
+            return None
+
     def list(self, prefix: str) -> Iterator[StoredObject]:
         for page in self._s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix):
             for entry in page.get("Contents", []):

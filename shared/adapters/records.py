@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from shared.adapters.dynamo import from_item, query_all, to_item
@@ -33,6 +34,39 @@ class RecordTable:
                                        ExpressionAttributeValues=to_item({":v": value})):
             for item in page.get("Items", []):
                 yield from_item(item)
+
+    def scan_segment(self, segment: int, segments: int, field: str, value: str,
+                     projection: tuple[str, ...] = ()) -> Iterator[list[dict[str, Any]]]:
+        """One segment of a parallel scan, page by page: the records whose `field` equals `value` (a full read,
+        for yearly batches; each chunk of the job takes one segment)."""
+        names = {"#f": field, **{f"#p{i}": name for i, name in enumerate(projection)}}
+        request: dict[str, Any] = {"TableName": self.table, "Segment": segment, "TotalSegments": segments,
+                                   "FilterExpression": "#f = :v", "ExpressionAttributeNames": names,
+                                   "ExpressionAttributeValues": to_item({":v": value})}
+        if projection:
+            request["ProjectionExpression"] = ", ".join(n for n in names if n.startswith("#p"))
+        for page in self._db.get_paginator("scan").paginate(**request):
+            yield [from_item(item) for item in page.get("Items", [])]
+
+    def get_many(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """Records by id, 100 per BatchGetItem request (design rule 8); missing ids are absent from the result."""
+        wanted = list(dict.fromkeys(ids))
+        found: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(wanted), 100):
+            keys = [to_item({self.id_field: i}) for i in wanted[start:start + 100]]
+            request: dict[str, Any] = {self.table: {"Keys": keys, "ConsistentRead": True}}
+            for attempt in range(8):
+                answer = self._db.batch_get_item(RequestItems=request)
+                for item in answer.get("Responses", {}).get(self.table, []):
+                    record = from_item(item)
+                    found[record[self.id_field]] = record
+                request = answer.get("UnprocessedKeys") or {}
+                if not request:
+                    break
+                time.sleep(min(0.05 * 2 ** attempt, 1.0))  # throttled: back off and ask for the rest
+            else:
+                raise RuntimeError(f"{self.table}: keys still unprocessed after retries")
+        return found
 
     def put(self, record: dict[str, Any]) -> None:
         """Write a record whole, replacing any earlier one (job state, progress)."""
