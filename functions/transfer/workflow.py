@@ -28,7 +28,7 @@ WORKFLOW = Workflow(
         keys=("data", "mynumber"), parameters=("mynumber-index-key",)),
     api_prefixes=("transfer",),
     batches=tuple(
-        BatchJob(f"transfer-{job.name}", f"functions.transfer.batch:{job.name.replace('-', '_')}",
+        BatchJob(job.name, f"functions.transfer.batch:{job.name.replace('-', '_')}",
                  Schedule(job.schedule, job.schedule_note), f"{job.title} → {job.recipient}", concurrency=1)
         for job in JOBS),
     entity_kinds=(APPROVAL,),

@@ -129,7 +129,9 @@ def test_only_my_number_workflows_may_use_the_my_number_key(stack: Declared) -> 
     roles = sorted(arn.rsplit("/", 1)[1].split("-", 2)[2] for arn in use["Condition"]["ArnLike"]["aws:PrincipalArn"])
     # Each batch job has a role of its own (IAM role names are unique per account).
     assert roles == ["intake", "intake-certificate-renewal", "intake-reaching-75-daily",
-                     "intake-resident-changes-inbound", "transfer"]
+                     "intake-resident-changes-inbound", "transfer", "transfer-kouiki-collection-daily",
+                     "transfer-kouiki-daily", "transfer-kouiki-income-monthly", "transfer-kouiki-ryoyohi-monthly",
+                     "transfer-shiminzei-annual"]
     assert not any("kms:Decrypt" in s["Action"] for s in policy["Statement"] if s["Sid"] == "KeyAdministration")
 
 
