@@ -272,3 +272,22 @@ def test_a_period_that_has_not_ended_is_refused(api: TestClient, auth) -> None:
     approve(api, auth)
     r = run(api, auth, "kouiki-daily", "2026-04-01")
     assert r.status_code == 422 and r.json()["code"] == "transfer-period-open"
+
+
+def test_the_self_inspection_report_holds_the_ledger(api: TestClient, auth, runtime) -> None:
+    """Issue 15 item 5: the transfers, refusals included, are part of `choju audit-log inspect` / /audit/inspection."""
+    _queue_day(runtime)
+    run(api, auth, "kouiki-daily", "2026-03-30")  # refused: no approval yet
+    runtime.clock.advance(minutes=5)
+    approve(api, auth)
+    run(api, auth, "kouiki-daily", "2026-03-30")
+    r = api.get("/audit/inspection", params={"from": "2026-04-01T00:00:00+09:00", "to": "2026-04-02T00:00:00+09:00"},
+                headers=auth(AUDITOR))
+    assert [(t["job"], t["result"]) for t in r.json()["transfers"]] == [("kouiki-daily", "refused"),
+                                                                        ("kouiki-daily", "sent")]
+    from functions.platform.rules.inspection import inspect, render_markdown
+
+    since = datetime(2026, 3, 31, 15, tzinfo=UTC)
+    until = datetime(2026, 4, 1, 15, tzinfo=UTC)
+    text = render_markdown(inspect([], since, until, runtime.repository(TransferLedger).between(since, until)))
+    assert "## Transfers (PIA-III-5-a)" in text and "Refused transfers: **1**" in text
