@@ -21,6 +21,7 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
     "cold-start": ("bench.cold_start", "cold import of each handler from its bundle vs a minimal handler"),
     "kms": ("bench.kms", "My Number encryption: cached data keys vs one KMS call per value"),
     "audit-load": ("bench.audit_load", "authenticated person views: audit writes per request, 20 clients vs 1"),
+    "transfer": ("bench.transfer", "the monthly 所得 transfer: rows/s, requests per row, peak RSS vs per-row reads"),
 }
 
 
