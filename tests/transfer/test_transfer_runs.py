@@ -56,7 +56,7 @@ def test_without_an_approval_the_run_is_refused_audited_and_ledgered(api: TestCl
 
 
 def test_a_proposed_but_unconfirmed_approval_allows_nothing(api: TestClient, auth, runtime) -> None:
-    """Maker-checker: the steward's proposal alone is not an approval (PIA-III-2-l)."""
+    """Maker-checker: the steward's proposal alone is not an approval (PIA-III-5-a, PIA-III-2-l)."""
     _queue_day(runtime)
     assert api.post("/transfer/approvals", json=approval_body(), headers=auth(STEWARD)).status_code == 202
     assert run(api, auth, "kouiki-daily", "2026-03-30").json()["code"] == "transfer-approval-missing"
@@ -82,6 +82,7 @@ def test_an_expired_approval_is_refused(api: TestClient, auth, runtime) -> None:
 
 
 def test_a_revoked_approval_is_refused_from_the_moment_of_revocation(api: TestClient, auth, runtime) -> None:
+    """PIA-III-5-a."""
     _queue_day(runtime)
     _queue_day(runtime, 29)
     approval = approve(api, auth)
@@ -96,7 +97,7 @@ def test_a_revoked_approval_is_refused_from_the_moment_of_revocation(api: TestCl
 
 
 def test_a_file_with_a_field_outside_the_approval_is_refused(api: TestClient, auth, runtime) -> None:
-    """The My Number only when the approval names it: the daily file carries it, this approval does not."""
+    """PIA-III-5-a: the My Number only when the approval names it: the daily file carries it, this approval does not."""
     _queue_day(runtime)
     approve(api, auth, fields=[f for f in DAILY_FIELDS if f != "my_number"])
     r = run(api, auth, "kouiki-daily", "2026-03-30")
@@ -121,7 +122,8 @@ def test_only_stewards_propose_and_only_others_confirm(api: TestClient, auth) ->
 # --- the file: layout, key, checksum manifest, idempotent re-runs -------------------------------------------
 
 def test_the_file_is_under_the_my_number_key_with_a_checksum_manifest(api: TestClient, auth, runtime) -> None:
-    """Issue 15 item 3: a file with My Numbers is encrypted under the My Number key (the key id on the object)."""
+    """Issue 15 item 3: a file with My Numbers is encrypted under the My Number key (the key id on the object);
+    it lies in the exchange bucket, whose lifecycle expires it (PIA-III-2-h, PIA-II-5-a)."""
     _queue_day(runtime)
     approve(api, auth)
     result = run(api, auth, "kouiki-daily", "2026-03-30").json()
@@ -143,7 +145,7 @@ def test_the_file_is_under_the_my_number_key_with_a_checksum_manifest(api: TestC
 
 
 def test_a_file_without_my_numbers_stays_under_the_data_key(api: TestClient, auth, runtime) -> None:
-    """The twin: the 市民税課's file carries no number (PIA-III-2-b) and is under the data key."""
+    """The twin: the 市民税課's file carries no number (PIA-III-2-b, PIA-II-5-b) and is under the data key."""
     _yearly_extract(runtime)
     approve(api, auth, **_shiminzei())
     result = run(api, auth, "shiminzei-annual", "2025-06-01").json()
@@ -225,6 +227,7 @@ def _suspend(runtime, person_id: str) -> None:
 
 
 def test_a_suspended_person_is_left_out_and_the_ledger_records_the_omission(api: TestClient, auth, runtime) -> None:
+    """PIA-IV-1 (利用停止) and PIA-III-5-a (the ledger names the omission)."""
     _yearly_extract(runtime)
     _suspend(runtime, HANAKO)
     approve(api, auth, **_shiminzei())
