@@ -14,6 +14,7 @@ import os
 import resource
 import tempfile
 import time
+from contextlib import ExitStack
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -65,11 +66,12 @@ def _baseline(rt: Any) -> int:
 
 
 def _measure(rt: Any, work: Any) -> dict[str, float]:
-    with counting_calls(rt.clients, *SERVICES) as calls:
+    with ExitStack() as stack:
+        counts = [stack.enter_context(counting_calls(rt.clients, service)) for service in SERVICES]
         started = time.perf_counter()
         rows = work()
         seconds = time.perf_counter() - started
-    requests = sum(calls.values())
+    requests = sum(sum(c.values()) for c in counts)
     return {"rows": rows, "seconds": seconds, "rows_per_s": rows / seconds, "requests_per_row": requests / rows}
 
 

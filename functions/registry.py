@@ -15,6 +15,7 @@ from functions.assessment.workflow import WORKFLOW as ASSESSMENT
 from functions.collection.workflow import WORKFLOW as COLLECTION
 from functions.deletion.workflow import WORKFLOW as DELETION
 from functions.intake.workflow import WORKFLOW as INTAKE
+from functions.jobs.workflow import WORKFLOW as JOBS
 from functions.platform.workflow import WORKFLOW as PLATFORM
 from functions.transfer.workflow import WORKFLOW as TRANSFER
 from shared.workflow import BatchJob, CliCommand, Command, Workflow
@@ -24,9 +25,10 @@ if TYPE_CHECKING:
 
     from shared.runtime import Runtime
 
-__all__ = ["WORKFLOWS", "batch_handler", "build_all", "cli_command", "cli_commands", "routers_of", "workflow"]
+__all__ = ["WORKFLOWS", "batch_handler", "build_all", "cli_command", "cli_commands", "notice_preview", "routers_of",
+           "workflow"]
 
-WORKFLOWS: tuple[Workflow, ...] = (PLATFORM, INTAKE, ASSESSMENT, COLLECTION, TRANSFER, DELETION)
+WORKFLOWS: tuple[Workflow, ...] = (PLATFORM, INTAKE, ASSESSMENT, COLLECTION, TRANSFER, DELETION, JOBS)
 
 
 def workflow(name: str) -> Workflow:
@@ -70,3 +72,12 @@ def cli_commands() -> tuple[CliCommand, ...]:
 
 def cli_command(declared: CliCommand) -> Command:
     return _load(declared.target)  # type: ignore[no-any-return]
+
+
+def notice_preview(kind: str) -> Callable[..., Any] | None:
+    """The preview of a printed notice from the workflow that holds its data, or None if no workflow does yet."""
+    for item in WORKFLOWS:
+        for source in item.notices:
+            if source.kind == kind:
+                return _load(source.preview)  # type: ignore[no-any-return]
+    return None

@@ -23,6 +23,10 @@ ACCESS_LOG_FORMAT = {
 }
 
 
+STAGE = "v1"
+URL_FORMAT = "https://{api}-{vpce}.execute-api.{region}.amazonaws.com/{stage}"
+
+
 def private_api_policy(endpoint_id: Any) -> dict[str, Any]:
     return {"Version": "2012-10-17", "Statement": [
         {"Sid": "InvokeThroughTheVpcEndpoint", "Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke",
@@ -69,18 +73,28 @@ class PrivateApi(pulumi.ComponentResource):
         access_logs = encrypted_log_group(f"{name}-access", f"/choju/{settings.name_prefix}/api-access", settings,
                                           logs_key_arn, child)
         self.stage = aws.apigateway.Stage(
-            f"{name}-stage", rest_api=self.api.id, deployment=deployment.id, stage_name="v1",
+            f"{name}-stage", rest_api=self.api.id, deployment=deployment.id, stage_name=STAGE,
             xray_tracing_enabled=True,
             access_log_settings={"destination_arn": access_logs.arn, "format": json_output(ACCESS_LOG_FORMAT)},
             tags=settings.tags, opts=child)
+        # Execution logs go to a group API Gateway would otherwise create on first use, without a key and kept
+        # forever; it is created first, under the logs key and the stack's retention (API Gateway Developer Guide,
+        # "Set up CloudWatch logging": API-Gateway-Execution-Logs_{rest-api-id}/{stage-name}).
+        execution_logs = encrypted_log_group(
+            f"{name}-execution", pulumi.Output.concat("API-Gateway-Execution-Logs_", self.api.id, "/", STAGE),
+            settings, logs_key_arn, child)
         aws.apigateway.MethodSettings(f"{name}-settings", rest_api=self.api.id, stage_name=self.stage.stage_name,
                                       method_path="*/*", settings={
                                           "logging_level": "INFO", "metrics_enabled": True,
                                           "data_trace_enabled": False,  # bodies may hold My Numbers
                                           "throttling_rate_limit": settings.api_throttle_rate,
-                                          "throttling_burst_limit": settings.api_throttle_burst}, opts=child)
-        self.url = pulumi.Output.concat("https://", self.api.id, "-", endpoint_id, ".execute-api.", settings.region,
-                                        ".amazonaws.com/v1")
+                                          "throttling_burst_limit": settings.api_throttle_burst},
+                                      opts=pulumi.ResourceOptions(parent=self, depends_on=[execution_logs]))
+        # The Route 53 alias API Gateway publishes for a private API associated with the endpoint
+        # (vpcEndpointIds): resolvable by the city's DNS to the endpoint's private addresses (API Gateway Developer
+        # Guide, "Invoke a private API"; docs/operators.md, counter-terminal DNS).
+        self.url = pulumi.Output.all(self.api.id, endpoint_id).apply(
+            lambda ids: URL_FORMAT.format(api=ids[0], vpce=ids[1], region=settings.region, stage=STAGE))
         self.register_outputs({"api_id": self.api.id, "url": self.url})
 
     def _account_logging(self, name: str, settings: StackSettings, account_id: Any,

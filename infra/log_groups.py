@@ -11,7 +11,7 @@ from infra.documents import assume_role, json_output
 from infra.settings import StackSettings
 
 
-def encrypted_log_group(resource: str, path: str, settings: StackSettings, key_arn: pulumi.Input[str],
+def encrypted_log_group(resource: str, path: pulumi.Input[str], settings: StackSettings, key_arn: pulumi.Input[str],
                         opts: pulumi.ResourceOptions) -> aws.cloudwatch.LogGroup:
     return aws.cloudwatch.LogGroup(resource, name=path, retention_in_days=settings.log_retention_days,
                                    kms_key_id=key_arn, tags={**settings.tags, "data-classification": "logs"},

@@ -1,7 +1,7 @@
-"""Continuous monitoring (PIA-III-7-d): CloudTrail with data events, GuardDuty with its protection features,
-findings and tampering routed to an encrypted topic, and CIS-style metric alarms. In Government Cloud the
-organisation often owns the trail and the detector: each can be switched off per stack, and the stack then
-records that the organisation provides it."""
+"""Continuous monitoring (PIA-III-7-d): CloudTrail with S3, DynamoDB and Lambda data events, GuardDuty findings
+and tampering routed to an encrypted topic, and CIS-style metric alarms. In Government Cloud the organisation
+often owns the trail: the stack then declares it organisation-provided (`choju:organisationProvides`) and
+records that it is. The account-level services (GuardDuty, Config, ...) are infra/account_controls.py."""
 
 from __future__ import annotations
 
@@ -10,21 +10,24 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from infra.arns import table_arn, trail_arn
+from infra.break_glass import break_glass_role_name
 from infra.documents import json_output
 from infra.log_groups import encrypted_log_group, role_writing_to
 from infra.settings import StackSettings
-from infra.storage import KEEP, harden_bucket
-from shared.storage import STORAGE, DataClass
+from infra.storage import PERSONAL_DATA, log_bucket, tls_only_statement
+from shared.storage import STORAGE
 
-GUARDDUTY_FEATURES = ("S3_DATA_EVENTS", "LAMBDA_NETWORK_LOGS", "RUNTIME_MONITORING", "EBS_MALWARE_PROTECTION")
 TAMPERING_EVENTS = {
     "cloudtrail.amazonaws.com": ["StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors"],
     "kms.amazonaws.com": ["DisableKey", "ScheduleKeyDeletion", "PutKeyPolicy"],
     "ec2.amazonaws.com": ["AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress", "CreateSecurityGroup",
                           "DeleteSecurityGroup", "RevokeSecurityGroupIngress", "RevokeSecurityGroupEgress"],
-    "iam.amazonaws.com": ["PutRolePolicy", "AttachRolePolicy", "DetachRolePolicy", "CreatePolicyVersion",
-                          "DeleteRolePolicy", "PutRolePermissionsBoundary", "DeleteRolePermissionsBoundary"],
 }
+# No EventBridge rule for IAM: IAM is a global service whose CloudTrail events reach EventBridge only in us-east-1
+# (EventBridge User Guide, "Events from AWS services": global services), so a Tokyo rule never fires, and the
+# region guardrail forbids a rule there. IAM changes are caught from the multi-region trail's log group instead
+# (the iam-policy-changes filter below), which receives them wherever they are recorded.
 # CIS AWS Foundations 4.x metric filters (the subset the PIA's monitoring measure names).
 CIS_FILTERS = {
     "unauthorized-api-calls": '{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }',
@@ -38,17 +41,23 @@ CIS_FILTERS = {
                           "($.eventName = DeletePolicyVersion) || ($.eventName = AttachRolePolicy) || "
                           "($.eventName = DetachRolePolicy) || ($.eventName = AttachUserPolicy) || "
                           "($.eventName = DetachUserPolicy) || ($.eventName = AttachGroupPolicy) || "
-                          "($.eventName = DetachGroupPolicy)) }",
+                          "($.eventName = DetachGroupPolicy) || ($.eventName = PutRolePermissionsBoundary) || "
+                          "($.eventName = DeleteRolePermissionsBoundary) || ($.eventName = UpdateAssumeRolePolicy)) }",
     "console-signin-failures": '{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }',
 }
+
+
+def break_glass_filter(role_name: str) -> str:
+    """Every assumption of the break-glass role (infra/break_glass.py) raises an alarm."""
+    return (f'{{ ($.eventSource = sts.amazonaws.com) && ($.eventName = AssumeRole) && '
+            f'($.requestParameters.roleArn = "*:role/{role_name}") }}')
 
 
 class Monitoring(pulumi.ComponentResource):
     def __init__(self, name: str, settings: StackSettings, account_id: Any, keys: dict[str, pulumi.Input[str]],
                  buckets: dict[str, aws.s3.Bucket], access_logs: aws.s3.Bucket,
                  opts: pulumi.ResourceOptions | None = None) -> None:
-        provided = [s for s, created in (("cloudtrail", settings.create_cloudtrail),
-                                         ("guardduty", settings.create_guardduty)) if not created]
+        provided = sorted(settings.organisation_provides)
         # Declared as the component's input so the policy pack sees it (controls accept organisation-provided).
         super().__init__("choju:monitoring:Monitoring", name, {"providedByOrganisation": provided}, opts)
         child = pulumi.ResourceOptions(parent=self)
@@ -68,34 +77,25 @@ class Monitoring(pulumi.ComponentResource):
         self.trail_log_group: aws.cloudwatch.LogGroup | None = None
         if settings.create_cloudtrail:
             self._trail(name, settings, account_id, keys["logs"], buckets, access_logs, child)
-        if settings.create_guardduty:
-            self._guardduty(name, settings, child)
         self._event_rules(name, settings, child)
         self.register_outputs({"alerts_topic": self.topic.arn,
                                "provided_by_organisation": self.provided_by_organisation})
 
     def _trail(self, name: str, settings: StackSettings, account_id: Any, logs_key: pulumi.Input[str],
                buckets: dict[str, aws.s3.Bucket], access_logs: aws.s3.Bucket, child: pulumi.ResourceOptions) -> None:
-        bucket = aws.s3.Bucket(f"{name}-trail", bucket=f"{settings.name_prefix}-cloudtrail",
-                               tags={**settings.tags, "data-classification": "logs"},
-                               opts=pulumi.ResourceOptions(parent=self, **KEEP))
-        harden_bucket(f"{name}-trail", bucket, logs_key, child)
-        aws.s3.BucketLogging(f"{name}-trail-logging", bucket=bucket.id, target_bucket=access_logs.id,
-                             target_prefix="cloudtrail/", opts=child)
-        trail_arn = pulumi.Output.concat("arn:aws:cloudtrail:", settings.region, ":", account_id, ":trail/",
-                                         settings.name_prefix)
+        bucket = log_bucket(f"{name}-trail", f"{settings.name_prefix}-cloudtrail", logs_key, access_logs, settings,
+                            self)
+        trail = trail_arn(settings.region, account_id, settings.name_prefix)
         policy = aws.s3.BucketPolicy(f"{name}-trail-policy", bucket=bucket.id, policy=json_output({
             "Version": "2012-10-17", "Statement": [
-                {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
-                 "Resource": [bucket.arn, pulumi.Output.concat(bucket.arn, "/*")],
-                 "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+                tls_only_statement(bucket.arn),
                 {"Sid": "CloudTrailAclCheck", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
                  "Action": "s3:GetBucketAcl", "Resource": bucket.arn,
-                 "Condition": {"StringEquals": {"aws:SourceArn": trail_arn}}},
+                 "Condition": {"StringEquals": {"aws:SourceArn": trail}}},
                 {"Sid": "CloudTrailWrite", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
                  "Action": "s3:PutObject",
                  "Resource": pulumi.Output.concat(bucket.arn, "/AWSLogs/", account_id, "/*"),
-                 "Condition": {"StringEquals": {"aws:SourceArn": trail_arn,
+                 "Condition": {"StringEquals": {"aws:SourceArn": trail,
                                                 "s3:x-amz-acl": "bucket-owner-full-control"}}},
                 {"Sid": "DenyDeletion", "Effect": "Deny", "Principal": "*", "Action": ["s3:DeleteObject*"],
                  "Resource": pulumi.Output.concat(bucket.arn, "/*")},
@@ -104,8 +104,9 @@ class Monitoring(pulumi.ComponentResource):
                                                    settings, logs_key, child)
         role = role_writing_to(f"{name}-trail-to-logs", "cloudtrail.amazonaws.com", self.trail_log_group, settings,
                                account_id, child)
-        personal = [buckets[b.name].arn for b in STORAGE.buckets
-                    if b.data_class in (DataClass.SPECIFIC_PERSONAL, DataClass.PERSONAL, DataClass.AUDIT)]
+        personal = [buckets[b.name].arn for b in STORAGE.buckets if b.data_class in PERSONAL_DATA]
+        personal_tables = [table_arn(settings.region, account_id, t.physical_name(settings.name_prefix))
+                           for t in STORAGE.tables if t.data_class in PERSONAL_DATA]
         self.trail = aws.cloudtrail.Trail(
             f"{name}-trail", name=settings.name_prefix, s3_bucket_name=bucket.id, is_multi_region_trail=True,
             include_global_service_events=True, enable_log_file_validation=True, kms_key_id=logs_key,
@@ -119,12 +120,20 @@ class Monitoring(pulumi.ComponentResource):
                                      {"field": "resources.type", "equals": ["AWS::S3::Object"]},
                                      {"field": "resources.ARN",
                                       "starts_withs": [pulumi.Output.concat(a, "/") for a in personal]}]},
+                # Who read or changed which person's record, beside the application's own audit log (PIA-III-2-c).
+                {"name": "DynamoDB data events on tables with personal data",
+                 "field_selectors": [{"field": "eventCategory", "equals": ["Data"]},
+                                     {"field": "resources.type", "equals": ["AWS::DynamoDB::Table"]},
+                                     {"field": "resources.ARN", "equals": personal_tables}]},
                 {"name": "Lambda invocations",
                  "field_selectors": [{"field": "eventCategory", "equals": ["Data"]},
                                      {"field": "resources.type", "equals": ["AWS::Lambda::Function"]}]},
             ],
             tags=settings.tags, opts=pulumi.ResourceOptions(parent=self, depends_on=[policy]))
-        for filter_name, pattern in CIS_FILTERS.items():
+        if not settings.creates("cis-alarms"):
+            return
+        filters = {**CIS_FILTERS, "break-glass-use": break_glass_filter(break_glass_role_name(settings))}
+        for filter_name, pattern in filters.items():
             metric = f"choju-{filter_name}"
             aws.cloudwatch.LogMetricFilter(f"{name}-{filter_name}", log_group_name=self.trail_log_group.name,
                                            pattern=pattern, metric_transformation={
@@ -135,16 +144,6 @@ class Monitoring(pulumi.ComponentResource):
                                        evaluation_periods=1, threshold=1, comparison_operator=(
                                            "GreaterThanOrEqualToThreshold"), treat_missing_data="notBreaching",
                                        alarm_actions=[self.topic.arn], tags=settings.tags, opts=child)
-
-    def _guardduty(self, name: str, settings: StackSettings, child: pulumi.ResourceOptions) -> None:
-        self.detector = aws.guardduty.Detector(f"{name}-detector", enable=True,
-                                               finding_publishing_frequency="FIFTEEN_MINUTES", tags=settings.tags,
-                                               opts=child)
-        for feature in GUARDDUTY_FEATURES:
-            extra = ([{"name": "EC2_AGENT_MANAGEMENT", "status": "ENABLED"}]
-                     if feature == "RUNTIME_MONITORING" else None)
-            aws.guardduty.DetectorFeature(f"{name}-{feature.lower()}", detector_id=self.detector.id, name=feature,
-                                          status="ENABLED", additional_configurations=extra, opts=child)
 
     def _event_rules(self, name: str, settings: StackSettings, child: pulumi.ResourceOptions) -> None:
         rules = {

@@ -9,18 +9,29 @@ import pulumi
 import pulumi_aws as aws
 
 from infra.documents import assume_role, json_output
+from infra.providers import regional_provider
 from infra.settings import StackSettings
-from infra.storage import KEEP, harden_bucket
+from infra.storage import KEEP, harden_bucket, tls_only_statement
 from shared.storage import STORAGE
+
+BACKUP_DAYS = 35
+# AWS managed policies of AWS Backup's service role: tables (and other services), and S3 buckets.
+BACKUP_POLICIES = {
+    "backup": "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
+    "restore": "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
+    "s3-backup": "arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup",
+    "s3-restore": "arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Restore",
+}
 
 
 class Replication(pulumi.ComponentResource):
     def __init__(self, name: str, settings: StackSettings, account_id: Any, buckets: dict[str, aws.s3.Bucket],
                  tables: dict[str, aws.dynamodb.Table], data_key_arn: pulumi.Input[str],
+                 versioning: dict[str, aws.s3.BucketVersioning] | None = None,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("choju:storage:Replication", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        self.osaka = aws.Provider(f"{name}-osaka", region=settings.replica_region, opts=child)
+        self.osaka = regional_provider(f"{name}-osaka", settings, settings.replica_region, opts=child)
         in_osaka = pulumi.ResourceOptions(parent=self, provider=self.osaka)
         root = pulumi.Output.concat("arn:aws:iam::", account_id, ":root")
         self.osaka_key = aws.kms.Key(
@@ -34,11 +45,12 @@ class Replication(pulumi.ComponentResource):
                                  assume_role_policy=json_output(assume_role("s3.amazonaws.com", account_id)),
                                  tags=settings.tags, opts=child)
         self.replicas: dict[str, aws.s3.Bucket] = {}
+        self.versioning = versioning or {}
         for spec in STORAGE.buckets:
             if spec.replicate_to_secondary:
                 self._replicate(name, settings, spec.name, spec.object_lock, buckets[spec.name], data_key_arn,
                                 in_osaka, child)
-        self._backups(name, settings, account_id, tables, data_key_arn, child, in_osaka)
+        self._backups(name, settings, account_id, tables, buckets, data_key_arn, child, in_osaka)
         self.register_outputs({"replicas": {k: v.bucket for k, v in self.replicas.items()}})
 
     def _replicate(self, name: str, settings: StackSettings, logical: str, object_lock: bool,
@@ -49,18 +61,16 @@ class Replication(pulumi.ComponentResource):
                                 object_lock_enabled=object_lock or None,
                                 tags={**settings.tags, "data-classification": "replica", "choju:replica-of": logical},
                                 opts=pulumi.ResourceOptions(parent=self, provider=self.osaka, **KEEP))
-        harden_bucket(resource, replica, self.osaka_key.arn, in_osaka)
+        replica_versioning = harden_bucket(resource, replica, self.osaka_key.arn, in_osaka)
         aws.s3.BucketPolicy(f"{resource}-policy", bucket=replica.id, policy=json_output({
             "Version": "2012-10-17", "Statement": [
-                {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
-                 "Resource": [replica.arn, pulumi.Output.concat(replica.arn, "/*")],
-                 "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+                tls_only_statement(replica.arn),
                 {"Sid": "DenyAllButReplication", "Effect": "Deny", "Principal": "*",
                  "Action": ["s3:PutObject", "s3:DeleteObject*"],
                  "Resource": pulumi.Output.concat(replica.arn, "/*"),
                  "Condition": {"ArnNotEquals": {"aws:PrincipalArn": self.role.arn}}}]}), opts=in_osaka)
         self.replicas[logical] = replica
-        aws.iam.RolePolicy(f"{resource}-replication", role=self.role.id, policy=json_output({
+        permissions = aws.iam.RolePolicy(f"{resource}-replication", role=self.role.id, policy=json_output({
             "Version": "2012-10-17", "Statement": [
                 {"Effect": "Allow", "Action": ["s3:GetReplicationConfiguration", "s3:ListBucket"],
                  "Resource": source.arn},
@@ -80,23 +90,45 @@ class Replication(pulumi.ComponentResource):
             "source_selection_criteria": {"sse_kms_encrypted_objects": {"status": "Enabled"}},
             "destination": {"bucket": replica.arn, "storage_class": "STANDARD",
                             "encryption_configuration": {"replica_kms_key_id": self.osaka_key.arn}},
-        }], opts=child)
+        # S3 refuses a replication configuration until versioning is on at both ends (S3 User Guide,
+        # "Requirements for live replication"), and replication needs its role's permissions.
+        }], opts=pulumi.ResourceOptions(parent=self, depends_on=[
+            replica_versioning, permissions, *([self.versioning[logical]] if logical in self.versioning else [])]))
 
     def _backups(self, name: str, settings: StackSettings, account_id: Any, tables: dict[str, aws.dynamodb.Table],
-                 data_key_arn: pulumi.Input[str], child: pulumi.ResourceOptions,
+                 buckets: dict[str, aws.s3.Bucket], data_key_arn: pulumi.Input[str], child: pulumi.ResourceOptions,
                  in_osaka: pulumi.ResourceOptions) -> None:
+        """Daily backups of every table and of the long-lived buckets, copied to Osaka, in vaults under Vault Lock
+        (AWS Backup Developer Guide, "AWS Backup Vault Lock"): not even the account's administrators can delete a
+        recovery point early. In compliance mode the lock becomes immutable after its grace period."""
+        # Copying DynamoDB backups to another region needs AWS Backup's advanced DynamoDB features (full
+        # management), and S3 needs its opt-in (AWS Backup Developer Guide, "Advanced DynamoDB backup";
+        # "Cross-Region copy" feature table). Both regions: the copy is restored in Osaka.
+        for region_opts, suffix in ((child, ""), (in_osaka, "-osaka")):
+            aws.backup.RegionSettings(f"{name}-region-settings{suffix}",
+                                      resource_type_opt_in_preference={"DynamoDB": True, "S3": True},
+                                      resource_type_management_preference={"DynamoDB": True}, opts=region_opts)
         tokyo = aws.backup.Vault(f"{name}-vault", name=f"{settings.name_prefix}-tables", kms_key_arn=data_key_arn,
                                  tags=settings.tags, opts=child)
         osaka = aws.backup.Vault(f"{name}-vault-osaka", name=f"{settings.name_prefix}-tables-osaka",
                                  kms_key_arn=self.osaka_key.arn, tags=settings.tags, opts=in_osaka)
+        grace = 3 if settings.backup_vault_lock == "compliance" else None  # governance: no grace, removable
+        for vault, opts_, suffix in ((tokyo, child, ""), (osaka, in_osaka, "-osaka")):
+            aws.backup.VaultLockConfiguration(f"{name}-vault-lock{suffix}", backup_vault_name=vault.name,
+                                              min_retention_days=BACKUP_DAYS, max_retention_days=BACKUP_DAYS * 12,
+                                              changeable_for_days=grace, opts=opts_)
         plan = aws.backup.Plan(f"{name}-plan", name=f"{settings.name_prefix}-tables", rules=[{
             "rule_name": "daily-with-osaka-copy", "target_vault_name": tokyo.name,
-            "schedule": "cron(0 18 * * ? *)", "lifecycle": {"delete_after": 35},
-            "copy_actions": [{"destination_vault_arn": osaka.arn, "lifecycle": {"delete_after": 35}}],
+            "schedule": "cron(0 18 * * ? *)", "lifecycle": {"delete_after": BACKUP_DAYS},
+            "copy_actions": [{"destination_vault_arn": osaka.arn, "lifecycle": {"delete_after": BACKUP_DAYS}}],
         }], tags=settings.tags, opts=child)
-        role = aws.iam.Role(f"{name}-backup", assume_role_policy=json_output(
+        # Named: the break-glass role passes it to restore jobs, and the endpoint-only bucket and table policies
+        # exempt it (infra/account_controls.py exempt_service_roles).
+        role = aws.iam.Role(f"{name}-backup", name=f"{settings.name_prefix}-backup", assume_role_policy=json_output(
             assume_role("backup.amazonaws.com", account_id)), tags=settings.tags, opts=child)
-        aws.iam.RolePolicyAttachment(f"{name}-backup", role=role.name, policy_arn=(
-            "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup"), opts=child)
+        attachments = [aws.iam.RolePolicyAttachment(f"{name}-backup-{suffix}", role=role.name, policy_arn=arn,
+                                                    opts=child) for suffix, arn in BACKUP_POLICIES.items()]
+        backed_up = [buckets[b.name].arn for b in STORAGE.buckets if b.replicate_to_secondary]
         aws.backup.Selection(f"{name}-tables", name=f"{settings.name_prefix}-tables", plan_id=plan.id,
-                             iam_role_arn=role.arn, resources=[t.arn for t in tables.values()], opts=child)
+                             iam_role_arn=role.arn, resources=[t.arn for t in tables.values()] + backed_up,
+                             opts=pulumi.ResourceOptions(parent=self, depends_on=attachments))

@@ -11,15 +11,28 @@ import pulumi_aws as aws
 
 from infra.documents import json_output
 from infra.settings import StackSettings
-from shared.storage import RETENTION_CLASSES, STORAGE, BucketSpec, TableSpec
+from shared.storage import RETENTION_CLASSES, STORAGE, BucketSpec, DataClass, TableSpec
 
 KEEP = {"retain_on_delete": True}
+# Tables whose items identify people (PIA-II-2-a): their resource policy admits data calls only through the VPC.
+PERSONAL_DATA = frozenset({DataClass.SPECIFIC_PERSONAL, DataClass.PERSONAL, DataClass.STAFF, DataClass.AUDIT})
 
 
-# Reading, writing, listing and deleting data; bucket configuration stays with IAM, so the deployment role can
-# still manage the bucket from outside the VPC without being able to read what is in it.
-DATA_ACTIONS = ["s3:GetObject*", "s3:PutObject*", "s3:DeleteObject*", "s3:ListBucket*", "s3:RestoreObject",
+# Reading, writing and deleting data, and listing versions and uploads; bucket configuration stays with IAM, so
+# the deployment role can still manage the bucket from outside the VPC without being able to read what is in it.
+# s3:ListBucket is not among them: it is also the permission of HeadBucket, which Pulumi calls on every refresh
+# and update of a bucket (S3 API Reference, HeadBucket: "you must have the s3:ListBucket permission"); denying
+# it outside the endpoint would lock the deployer out. Object keys (listed with it) carry ids, never personal data.
+DATA_ACTIONS = ["s3:GetObject*", "s3:PutObject*", "s3:DeleteObject*", "s3:ListBucketVersions",
+                "s3:ListBucketMultipartUploads", "s3:ListMultipartUploadParts", "s3:RestoreObject",
                 "s3:ReplicateObject", "s3:ReplicateDelete"]
+
+
+def tls_only_statement(bucket_arn: Any) -> dict[str, Any]:
+    """Deny every request without TLS (S3 User Guide, "Enforce encryption in transit"; CIS 2.1.1)."""
+    return {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+            "Resource": [bucket_arn, pulumi.Output.concat(bucket_arn, "/*")],
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
 
 
 def tls_and_endpoint_policy(bucket_arn: Any, endpoint_ids: list[Any], exempt_role_arns: list[Any]) -> dict[str, Any]:
@@ -27,8 +40,7 @@ def tls_and_endpoint_policy(bucket_arn: Any, endpoint_ids: list[Any], exempt_rol
     by an exempt role (the operator's break-glass role, S3 replication)."""
     objects = pulumi.Output.concat(bucket_arn, "/*")
     return {"Version": "2012-10-17", "Statement": [
-        {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
-         "Resource": [bucket_arn, objects], "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+        tls_only_statement(bucket_arn),
         {"Sid": "DenyOutsideTheVpcEndpoint", "Effect": "Deny", "Principal": "*", "Action": DATA_ACTIONS,
          "Resource": [bucket_arn, objects],
          "Condition": {"StringNotEquals": {"aws:SourceVpce": endpoint_ids},
@@ -36,31 +48,78 @@ def tls_and_endpoint_policy(bucket_arn: Any, endpoint_ids: list[Any], exempt_rol
     ]}
 
 
+# Every call that reads or changes items, or copies a table out (an export to S3 is an exfiltration path).
+TABLE_DATA_ACTIONS = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan",
+                      "dynamodb:ConditionCheckItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+                      "dynamodb:BatchWriteItem", "dynamodb:PartiQLSelect", "dynamodb:PartiQLInsert",
+                      "dynamodb:PartiQLUpdate", "dynamodb:PartiQLDelete", "dynamodb:ExportTableToPointInTime",
+                      "dynamodb:GetRecords", "dynamodb:GetShardIterator"]
+
+
+def table_endpoint_statement(table_arn: Any, endpoint_ids: list[Any], exempt_role_arns: list[Any]) -> dict[str, Any]:
+    """A table's guard: data calls only through this VPC's DynamoDB endpoint, as for buckets, so a leaked function
+    credential is useless outside the VPC (DynamoDB Developer Guide, "Using resource-based policies",
+    aws:SourceVpce). Management calls (DescribeTable on refresh) stay with IAM."""
+    return {"Sid": "DenyOutsideTheVpcEndpoint", "Effect": "Deny", "Principal": "*", "Action": TABLE_DATA_ACTIONS,
+            "Resource": [table_arn, pulumi.Output.concat(table_arn, "/*")],
+            "Condition": {"StringNotEquals": {"aws:SourceVpce": endpoint_ids},
+                          "ArnNotEquals": {"aws:PrincipalArn": exempt_role_arns}}}
+
+
 def harden_bucket(name: str, bucket: aws.s3.Bucket, key_arn: pulumi.Input[str] | None,
-                  child: pulumi.ResourceOptions, sse_algorithm: str = "aws:kms") -> None:
-    """The side-by-side resources every bucket gets (pulumi-aws v7 splits them from the bucket)."""
+                  child: pulumi.ResourceOptions, sse_algorithm: str = "aws:kms") -> aws.s3.BucketVersioning:
+    """The side-by-side resources every bucket gets (pulumi-aws v7 splits them from the bucket); returns the
+    versioning, which replication and Object Lock must wait for."""
     aws.s3.BucketPublicAccessBlock(f"{name}-pab", bucket=bucket.id, block_public_acls=True, block_public_policy=True,
                                    ignore_public_acls=True, restrict_public_buckets=True, opts=child)
     aws.s3.BucketOwnershipControls(f"{name}-ownership", bucket=bucket.id,
                                    rule={"object_ownership": "BucketOwnerEnforced"}, opts=child)
-    aws.s3.BucketVersioning(f"{name}-versioning", bucket=bucket.id,
-                            versioning_configuration={"status": "Enabled"}, opts=child)
+    versioning = aws.s3.BucketVersioning(f"{name}-versioning", bucket=bucket.id,
+                                         versioning_configuration={"status": "Enabled"}, opts=child)
     default = {"sse_algorithm": sse_algorithm, **({"kms_master_key_id": key_arn} if key_arn is not None else {})}
     aws.s3.BucketServerSideEncryptionConfiguration(
         f"{name}-sse", bucket=bucket.id,
         rules=[{"apply_server_side_encryption_by_default": default, "bucket_key_enabled": key_arn is not None}],
         opts=child)
+    return versioning
+
+
+def log_bucket(resource: str, physical: str, key_arn: pulumi.Input[str], access_logs: aws.s3.Bucket,
+               settings: StackSettings, parent: pulumi.Resource) -> aws.s3.Bucket:
+    """A bucket services deliver logs into (trail, Config): hardened under the logs key, retained on destroy,
+    its own access logged under its physical name's suffix."""
+    child = pulumi.ResourceOptions(parent=parent)
+    bucket = aws.s3.Bucket(resource, bucket=physical, tags={**settings.tags, "data-classification": "logs"},
+                           opts=pulumi.ResourceOptions(parent=parent, **KEEP))
+    harden_bucket(resource, bucket, key_arn, child)
+    aws.s3.BucketLogging(f"{resource}-logging", bucket=bucket.id, target_bucket=access_logs.id,
+                         target_prefix=f"{physical.rsplit('-', 1)[-1]}/", opts=child)
+    return bucket
 
 
 class Storage(pulumi.ComponentResource):
     def __init__(self, name: str, settings: StackSettings, data_key_arn: pulumi.Input[str],
-                 endpoint_ids: list[Any], exempt_role_arns: list[Any],
-                 opts: pulumi.ResourceOptions | None = None) -> None:
+                 endpoint_ids: list[Any], exempt_role_arns: list[Any], table_endpoint_ids: list[Any] | None = None,
+                 tables_with_own_policy: tuple[str, ...] = (), opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("choju:storage:Storage", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         self.settings = settings
+        self.versioning: dict[str, aws.s3.BucketVersioning] = {}
         self.tables: dict[str, aws.dynamodb.Table] = {
             spec.name: self._table(name, spec, data_key_arn) for spec in STORAGE.tables}
+        # A table has one resource policy: a table whose policy another component writes (the audit log's, by
+        # infra/workloads.py) gets the guard from `table_guards` and adds it there.
+        self.table_guards: dict[str, dict[str, Any]] = {}
+        for spec in STORAGE.tables:
+            if table_endpoint_ids and spec.data_class in PERSONAL_DATA:
+                table = self.tables[spec.name]
+                self.table_guards[spec.name] = table_endpoint_statement(table.arn, table_endpoint_ids,
+                                                                        exempt_role_arns)
+                if spec.name not in tables_with_own_policy:
+                    aws.dynamodb.ResourcePolicy(f"{name}-{spec.name}-policy", resource_arn=table.arn,
+                                                policy=json_output({"Version": "2012-10-17",
+                                                                    "Statement": [self.table_guards[spec.name]]}),
+                                                opts=child)
         self.access_logs = aws.s3.Bucket(f"{name}-access-logs", bucket=f"{settings.name_prefix}-access-logs",
                                          tags={**settings.tags, "data-classification": "logs",
                                                "choju:role": "access-logs"},
@@ -70,9 +129,7 @@ class Storage(pulumi.ComponentResource):
         harden_bucket(f"{name}-access-logs", self.access_logs, None, child, sse_algorithm="AES256")
         aws.s3.BucketPolicy(f"{name}-access-logs-policy", bucket=self.access_logs.id, policy=json_output({
             "Version": "2012-10-17", "Statement": [
-                {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
-                 "Resource": [self.access_logs.arn, pulumi.Output.concat(self.access_logs.arn, "/*")],
-                 "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+                tls_only_statement(self.access_logs.arn),
                 {"Sid": "S3ServerAccessLogs", "Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"},
                  "Action": "s3:PutObject", "Resource": pulumi.Output.concat(self.access_logs.arn, "/*"),
                  "Condition": {"StringEquals": {"aws:SourceAccount": aws.get_caller_identity_output().account_id}}},
@@ -114,7 +171,7 @@ class Storage(pulumi.ComponentResource):
                                tags={**self.settings.tags, "data-classification": spec.data_class.value,
                                      "retention": spec.retention},
                                opts=pulumi.ResourceOptions(parent=self, **KEEP))
-        harden_bucket(resource, bucket, key_arn, child)
+        self.versioning[spec.name] = harden_bucket(resource, bucket, key_arn, child)
         aws.s3.BucketPolicy(f"{resource}-policy", bucket=bucket.id, policy=json_output(
             tls_and_endpoint_policy(bucket.arn, endpoint_ids, exempt_role_arns)), opts=child)
         aws.s3.BucketLogging(f"{resource}-logging", bucket=bucket.id, target_bucket=self.access_logs.id,
@@ -129,7 +186,8 @@ class Storage(pulumi.ComponentResource):
         if spec.object_lock:
             aws.s3.BucketObjectLockConfiguration(
                 f"{resource}-object-lock", bucket=bucket.id, object_lock_enabled="Enabled",
-                rule={"default_retention": {"mode": "COMPLIANCE", "days": self.settings.audit_lock_days}}, opts=child)
+                rule={"default_retention": {"mode": "COMPLIANCE", "days": self.settings.audit_lock_days}},
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[self.versioning[spec.name]]))
         return bucket
 
     def table_arns(self, names: tuple[str, ...]) -> list[pulumi.Output[str]]:

@@ -1,6 +1,8 @@
 """One Lambda function per workflow and per batch job, in the closed VPC, each with a role of its own generated
 from what its workflow declares it needs (functions/<workflow>/workflow.py, through functions/registry.py),
-under a Japan-only permission boundary; batch jobs with the triggers they declare."""
+under a Japan-only permission boundary; batch jobs with the triggers they declare; chunked jobs with a worker
+function fed by the job's queue (an SQS event source mapping that reports partial batch failures). Every
+function's own dead-letter queue has an alarm."""
 
 from __future__ import annotations
 
@@ -13,8 +15,11 @@ import pulumi_aws as aws
 
 from functions.registry import WORKFLOWS
 from infra import audit_log
+from infra.arns import parameter_arn
 from infra.documents import assume_role, json_output, region_boundary
+from infra.identity_keys import parameter_name
 from infra.log_groups import encrypted_log_group
+from infra.queues import ChunkQueues, dead_letter_alarm
 from infra.settings import StackSettings
 from shared.storage import STORAGE
 from shared.workflow import BatchJob, BucketEvent, Needs, Schedule, Workflow
@@ -33,6 +38,17 @@ class DeployedFunction:
     label: str
     handler: str  # Lambda's "module.attribute"
     job: BatchJob | None = None
+    worker: bool = False  # the function that takes the job's chunks from its queue
+
+    @property
+    def timeout(self) -> int:
+        if self.job is None:
+            return API_TIMEOUT_SECONDS
+        if self.worker:
+            assert self.job.chunks is not None
+            return self.job.chunks.timeout_seconds
+        return BATCH_TIMEOUT_SECONDS
+
 
     @property
     def needs(self) -> Needs:
@@ -40,27 +56,52 @@ class DeployedFunction:
         return self.job.needs if self.job is not None and self.job.needs is not None else self.workflow.role_needs
 
 
+def _lambda_handler(target: str) -> str:
+    module, attribute = target.split(":")
+    return f"{module}.{attribute}"
+
+
 def deployed_functions() -> list[DeployedFunction]:
     functions = []
     for workflow in WORKFLOWS:
         functions.append(DeployedFunction(workflow, workflow.name, workflow.handler))
         for job in workflow.batches:
-            module, attribute = job.handler.split(":")
-            functions.append(DeployedFunction(workflow, f"{workflow.name}-{job.name}", f"{module}.{attribute}", job))
+            label = f"{workflow.name}-{job.name}"
+            functions.append(DeployedFunction(workflow, label, _lambda_handler(job.handler), job))
+            if job.chunks is not None:
+                functions.append(DeployedFunction(workflow, f"{label}-worker", _lambda_handler(job.chunks.worker),
+                                                  job, worker=True))
     return functions
 
 TABLE_READ = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan",
               "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable"]
 TABLE_WRITE = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"]
 KEY_USE = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
+QUEUE_SEND = ["sqs:SendMessage", "sqs:GetQueueUrl", "sqs:GetQueueAttributes"]
+# What the event source mapping (on the worker's role) and the worker itself do with the job's queue.
+QUEUE_WORK = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", *QUEUE_SEND]
 # ENI management for VPC functions and X-Ray segments take no resource-level permissions (AWS documentation).
 NON_DATA_WILDCARD = ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface",
                      "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses", "xray:PutTraceSegments",
                      "xray:PutTelemetryRecords"]
 
 
+def queue_statements(deployed: DeployedFunction, queues: dict[str, Any], dead_letters: dict[str, Any],
+                     ) -> list[dict[str, Any]]:
+    """A chunked job's trigger may send to its queue; its worker works the queue and sets chunks aside in the
+    queue's dead-letter queue."""
+    if deployed.job is None or deployed.job.chunks is None:
+        return []
+    queue = deployed.job.chunks.queue
+    if not deployed.worker:
+        return [{"Sid": "SendChunks", "Effect": "Allow", "Action": QUEUE_SEND, "Resource": [queues[queue]]}]
+    return [{"Sid": "WorkChunks", "Effect": "Allow", "Action": QUEUE_WORK, "Resource": [queues[queue]]},
+            {"Sid": "SetChunksAside", "Effect": "Allow", "Action": QUEUE_SEND, "Resource": [dead_letters[queue]]}]
+
+
 def role_policy(needs: Needs, settings: StackSettings, account_id: Any, tables: dict[str, Any],
-                buckets: dict[str, Any], keys: dict[str, Any], dlq_arn: Any, log_group_arn: Any) -> dict[str, Any]:
+                buckets: dict[str, Any], keys: dict[str, Any], dlq_arn: Any, log_group_arn: Any,
+                extra: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     def table_resources(names: tuple[str, ...]) -> list[Any]:
         return [r for n in names for r in (tables[n], pulumi.Output.concat(tables[n], "/index/*"))]
 
@@ -102,7 +143,25 @@ def role_policy(needs: Needs, settings: StackSettings, account_id: Any, tables: 
         # PutParameter: the vault creates the sealed secret on first use (never overwriting it).
         statements.append({"Sid": "SealedParameters", "Effect": "Allow",
                            "Action": ["ssm:GetParameter", "ssm:PutParameter"], "Resource": parameter_arns})
-    return {"Version": "2012-10-17", "Statement": statements}
+    # IAM refuses a statement without resources (a workflow that writes no table of a kind).
+    return {"Version": "2012-10-17", "Statement": [s for s in [*statements, *(extra or [])] if s["Resource"] != []]}
+
+
+def identity_keys_statement(settings: StackSettings, account_id: Any) -> dict[str, Any]:
+    """API functions read the identity provider's public keys (infra/identity_keys.py); batch jobs verify no
+    tokens and do not get this."""
+    return {"Sid": "IdentityProviderKeys", "Effect": "Allow", "Action": ["ssm:GetParameter"],
+            "Resource": parameter_arn(settings.region, account_id, parameter_name(settings))}
+
+
+def concurrency(settings: StackSettings, deployed: DeployedFunction) -> int:
+    """The function's reserved concurrency: `choju:functionConcurrency.<label>`, else what its batch job declares
+    (1: runs alone), else `choju:reservedConcurrency`."""
+    if deployed.label in settings.function_concurrency:
+        return settings.function_concurrency[deployed.label]
+    if deployed.job is not None and deployed.job.concurrency:
+        return deployed.job.concurrency
+    return settings.reserved_concurrency
 
 
 def audit_statements(needs: Needs, table_arn: Any, bucket_arn: Any) -> list[dict[str, Any]]:
@@ -113,14 +172,23 @@ def audit_statements(needs: Needs, table_arn: Any, bucket_arn: Any) -> list[dict
     return [audit_log.append_statement(table_arn), *reads]
 
 
+def _with_statements(document: dict[str, Any], extra: list[dict[str, Any]]) -> dict[str, Any]:
+    return {**document, "Statement": [*document["Statement"], *extra]}
+
+
 class Workloads(pulumi.ComponentResource):
     def __init__(self, name: str, settings: StackSettings, account_id: Any, *, subnet_ids: list[Any],
                  security_group_id: Any, tables: dict[str, aws.dynamodb.Table], buckets: dict[str, aws.s3.Bucket],
                  keys: dict[str, pulumi.Input[str]], code: Callable[[Workflow], pulumi.Archive],
-                 layer: pulumi.Archive, opts: pulumi.ResourceOptions | None = None) -> None:
+                 layer: pulumi.Archive, queues: ChunkQueues, alerts_topic_arn: Any,
+                 audit_log_guards: list[dict[str, Any]] | None = None,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("choju:workloads:Workloads", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         self.settings = settings
+        self.alerts_topic_arn = alerts_topic_arn
+        self.queue_arns = {n: q.arn for n, q in queues.queues.items()}
+        self.dead_letter_arns = {n: q.arn for n, q in queues.dead_letters.items()}
         self.boundary = aws.iam.Policy(f"{name}-region-boundary", name=f"{settings.name_prefix}-region-boundary",
                                        description="Deny any action outside ap-northeast-1/3 (PIA-II-6-a)",
                                        policy=json_output(region_boundary()),
@@ -133,26 +201,33 @@ class Workloads(pulumi.ComponentResource):
         archives = {workflow.name: code(workflow) for workflow in WORKFLOWS}
         self.functions: dict[str, aws.lambda_.Function] = {}
         self.batch_functions: dict[str, aws.lambda_.Function] = {}
+        self.workers: dict[str, aws.lambda_.Function] = {}
         self.roles: dict[str, aws.iam.Role] = {}
         for deployed in deployed_functions():
             fn = self._function(name, deployed, account_id, subnet_ids, security_group_id, table_arns, bucket_arns,
                                 keys, archives[deployed.workflow.name])
             if deployed.job is None:
                 self.functions[deployed.workflow.name] = fn
+            elif deployed.worker:
+                self.workers[deployed.job.name] = fn
+                self._chunk_source(name, deployed, fn)
             else:
                 self.batch_functions[deployed.job.name] = fn
                 self._trigger(name, deployed.job.name, deployed.job.trigger, fn, buckets, account_id)
-        self.audit_log_policy = self._audit_log_policy(name, tables[AUDIT_TABLE])
+        self.audit_log_policy = self._audit_log_policy(name, tables[AUDIT_TABLE], audit_log_guards or [])
         self.register_outputs({k: v.name for k, v in self.functions.items()})
 
-    def _audit_log_policy(self, name: str, table: aws.dynamodb.Table) -> aws.dynamodb.ResourcePolicy:
-        """The audit table's own policy: no one deletes an event, only the sealer's role updates one."""
+    def _audit_log_policy(self, name: str, table: aws.dynamodb.Table,
+                          guards: list[dict[str, Any]]) -> aws.dynamodb.ResourcePolicy:
+        """The audit table's own policy: no one deletes an event, only the sealer's role updates one; plus the
+        guards Storage gives every table with personal data (endpoint-only), since a table has one policy."""
         sealers = [d.label for d in deployed_functions() if d.needs.audit == "seal"]
         if len(sealers) != 1:
             raise ValueError(f"exactly one function seals the audit log; the declarations name {sealers}")
         return aws.dynamodb.ResourcePolicy(
             f"{name}-audit-log-policy", resource_arn=table.arn,
-            policy=json_output(audit_log.resource_policy(table.arn, self.roles[sealers[0]].arn)),
+            policy=json_output(_with_statements(audit_log.resource_policy(table.arn, self.roles[sealers[0]].arn),
+                                                guards)),
             opts=pulumi.ResourceOptions(parent=self))
 
     def _function(self, name: str, deployed: DeployedFunction, account_id: Any, subnet_ids: list[Any],
@@ -170,27 +245,43 @@ class Workloads(pulumi.ComponentResource):
                             assume_role_policy=json_output(assume_role("lambda.amazonaws.com", account_id)),
                             permissions_boundary=self.boundary.arn, tags=settings.tags, opts=child)
         self.roles[label] = role
-        aws.iam.RolePolicy(f"{name}-{label}", role=role.id, policy=json_output(role_policy(
-            deployed.needs, settings, account_id, tables, buckets, keys, dlq.arn, log_group.arn)),
-            opts=child)
+        dead_letter_alarm(f"{name}-{label}-dlq", f"{function_name}-dead-letters", dlq.name, self.alerts_topic_arn,
+                          settings, child)
+        document = role_policy(deployed.needs, settings, account_id, tables, buckets, keys, dlq.arn, log_group.arn,
+                               queue_statements(deployed, self.queue_arns, self.dead_letter_arns))
+        if deployed.job is None:
+            document["Statement"].append(identity_keys_statement(settings, account_id))
+        policy = aws.iam.RolePolicy(f"{name}-{label}", role=role.id, policy=json_output(document), opts=child)
         return aws.lambda_.Function(
             f"{name}-{label}", name=function_name, runtime="python3.11", handler=deployed.handler, code=code,
             layers=[self.layer.arn], role=role.arn, architectures=[settings.lambda_architecture],
-            memory_size=settings.lambda_memory_mb,
-            timeout=API_TIMEOUT_SECONDS if deployed.job is None else BATCH_TIMEOUT_SECONDS,
-            reserved_concurrent_executions=(deployed.job.concurrency if deployed.job and deployed.job.concurrency
-                                            else settings.reserved_concurrency),
+            memory_size=settings.lambda_memory_mb, timeout=deployed.timeout,
+            reserved_concurrent_executions=concurrency(settings, deployed),
             vpc_config={"subnet_ids": subnet_ids, "security_group_ids": [security_group_id]},
             tracing_config={"mode": "Active"}, dead_letter_config={"target_arn": dlq.arn}, kms_key_arn=keys["data"],
             logging_config={"log_format": "JSON", "log_group": log_group.name},
             environment={"variables": {
                 "CHOJU_MODE": "aws", "CHOJU_REGION": settings.region, "CHOJU_NAME_PREFIX": settings.name_prefix,
-                "CHOJU_JWKS": settings.jwks_url, "CHOJU_TOKEN_ISSUER": settings.token_issuer,
+                "CHOJU_JWKS": f"ssm:{parameter_name(settings)}", "CHOJU_TOKEN_ISSUER": settings.token_issuer,
                 "CHOJU_TOKEN_AUDIENCE": settings.token_audience, "POWERTOOLS_SERVICE_NAME": "choju",
                 "POWERTOOLS_METRICS_NAMESPACE": "choju",
             }},
             tags={**settings.tags, "choju:workflow": deployed.workflow.name},
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[log_group]))
+            # After the role's policy: CreateFunction with a VPC configuration checks that the role may create
+            # network interfaces, and a function must not run before it may reach its tables.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[log_group, policy]))
+
+    def _chunk_source(self, name: str, deployed: DeployedFunction, fn: aws.lambda_.Function) -> None:
+        """The job's queue feeds its worker; failed messages are reported one by one (powertools BatchProcessor),
+        so a failing chunk never makes SQS deliver its neighbours again."""
+        assert deployed.job is not None and deployed.job.chunks is not None
+        chunks = deployed.job.chunks
+        aws.lambda_.EventSourceMapping(
+            f"{name}-{deployed.label}", event_source_arn=self.queue_arns[chunks.queue], function_name=fn.arn,
+            batch_size=chunks.batch_size, function_response_types=["ReportBatchItemFailures"],
+            scaling_config={"maximum_concurrency": chunks.concurrency},
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[fn]))
+
     def _trigger(self, name: str, batch: str, trigger: Schedule | BucketEvent, fn: aws.lambda_.Function,
                  buckets: dict[str, aws.s3.Bucket], account_id: Any) -> None:
         child = pulumi.ResourceOptions(parent=self)
@@ -206,6 +297,10 @@ class Workloads(pulumi.ComponentResource):
         permission = aws.lambda_.Permission(f"{name}-{batch}", action="lambda:InvokeFunction", function=fn.name,
                                             principal="s3.amazonaws.com", source_arn=bucket.arn,
                                             source_account=account_id, opts=child)
-        aws.s3.BucketNotification(f"{name}-{batch}", bucket=bucket.id, lambda_functions=[{
+        # A bucket scanned for malware also notifies EventBridge, which GuardDuty's plan turns on; this resource owns
+        # the bucket's whole notification configuration, so without `eventbridge` every update would turn it off.
+        spec = STORAGE.bucket(trigger.bucket)
+        aws.s3.BucketNotification(f"{name}-{batch}", bucket=bucket.id, eventbridge=spec.receives_files or None,
+                                  lambda_functions=[{
             "lambda_function_arn": fn.arn, "events": ["s3:ObjectCreated:*"], "filter_prefix": trigger.prefix}],
             opts=pulumi.ResourceOptions(parent=self, depends_on=[permission]))

@@ -65,7 +65,8 @@ CONTROLS: tuple[Control, ...] = (
       stack_check=pc.vpc_endpoints_present, post_check="vpc_endpoints",
       prowler=("vpc_endpoint_connections_trust_boundaries",)),
     C("aws-apigateway-restapi-private", "The REST API is PRIVATE, bound to this VPC's endpoint, and its "
-      "resource policy denies every call that does not come through it.", ("PIA-III-2-g", "PIA-III-7-c"),
+      "resource policy denies every call that does not come through it; no other front door (HTTP/WebSocket API, "
+      "CloudFront, internet-facing load balancer, public custom domain) exists.", ("PIA-III-2-g", "PIA-III-7-c"),
       "critical", resource_check=pc.api_private, post_check="private_apis",
       config_rules=("API_GW_ENDPOINT_TYPE_CHECK",),
       features=("no public endpoint: local mode binds to loopback only",)),
@@ -157,7 +158,8 @@ CONTROLS: tuple[Control, ...] = (
       prowler=("cloudwatch_log_group_kms_encryption_enabled",
                "cloudwatch_log_group_retention_policy_specific_days_enabled"),
       features=("My Number redaction in every log line (shared/observability.py)",)),
-    C("aws-iam-policy-no-wildcard-action", "No IAM policy allows `*` or `service:*` actions.", ("PIA-III-3-d",),
+    C("aws-iam-policy-no-wildcard-action", "No IAM policy allows `*` or `service:*` actions, or allows with "
+      "NotAction or NotResource.", ("PIA-III-3-d",),
       "high", resource_check=pc.iam_no_wildcard_action, post_check="iam_policies", checkov=("CKV_AWS_62",
                                                                                           "CKV_AWS_290"),
       config_rules=("IAM_POLICY_NO_STATEMENTS_WITH_ADMIN_ACCESS", "IAM_POLICY_NO_STATEMENTS_WITH_FULL_ACCESS"),

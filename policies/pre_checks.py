@@ -25,7 +25,7 @@ STORAGE_TYPES = ("aws:s3/bucket:Bucket", "aws:dynamodb/table:Table", "aws:sqs/qu
 NON_DATA_ACTION_PREFIXES = ("ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces",
                             "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses",
                             "ec2:UnassignPrivateIpAddresses", "xray:", "logs:DescribeLogGroups",
-                            "cloudwatch:PutMetricData")
+                            "cloudwatch:PutMetricData", "cloudtrail:LookupEvents")  # no resource-level permissions
 Violations = list[str]
 StackViolations = list[tuple[str, str]]
 
@@ -122,7 +122,26 @@ def vpc_endpoints_present(resources: list[Res]) -> StackViolations:
 
 # --- API Gateway and Lambda ------------------------------------------------------------------------------
 
+# Front doors that cannot be private: an HTTP or WebSocket API (API Gateway v2 has no private endpoint type), a
+# CloudFront distribution, an internet-facing load balancer. Any of them before a function bypasses the private
+# REST API while the REST API itself stays compliant.
+PUBLIC_FRONT_DOORS = {
+    "aws:apigatewayv2/api:Api": "an API Gateway v2 (HTTP/WebSocket) API is always reachable from the internet",
+    "aws:cloudfront/distribution:Distribution": "a CloudFront distribution is an internet endpoint",
+    "aws:appsync/graphQLApi:GraphQLApi": "an AppSync API is an internet endpoint",
+}
+LOAD_BALANCERS = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer",
+                  "aws:elb/loadBalancer:LoadBalancer")
+
+
 def api_private(res: Res) -> Violations:
+    if res.type in PUBLIC_FRONT_DOORS:
+        return [PUBLIC_FRONT_DOORS[res.type]]
+    if res.type in LOAD_BALANCERS and res.get("internal") is not True:
+        return ["a load balancer that is not internal faces the internet"]
+    if res.type == "aws:apigateway/domainName:DomainName" and as_list(
+            res.get("endpointConfiguration", "types")) != ["PRIVATE"]:
+        return ["a custom domain name that is not PRIVATE publishes the API"]
     if res.type != "aws:apigateway/restApi:RestApi":
         return []
     out = []
@@ -386,8 +405,16 @@ def _iam_policies(res: Res) -> list[dict[str, Any]]:
 def iam_no_wildcard_action(res: Res) -> Violations:
     out = []
     for s in _iam_policies(res):
-        if s.get("Effect") == "Allow" and any(a == "*" or str(a).endswith(":*") for a in as_list(s.get("Action"))):
+        if s.get("Effect") != "Allow":
+            continue
+        if any(a == "*" or str(a).endswith(":*") for a in as_list(s.get("Action"))):
             out.append(f"statement {s.get('Sid', '?')} allows a wildcard action")
+        # An Allow with NotAction grants every action of every service but the listed ones; with NotResource, the
+        # actions on every resource but the listed ones (IAM User Guide, "NotAction", "NotResource").
+        if "NotAction" in s:
+            out.append(f"statement {s.get('Sid', '?')} allows with NotAction: everything else is granted")
+        if "NotResource" in s:
+            out.append(f"statement {s.get('Sid', '?')} allows with NotResource: every other resource is granted")
     return out
 
 

@@ -25,6 +25,7 @@ APP_FEATURES: dict[str, tuple[str, ...]] = {
     "PIA-I-1-f": ("療養費 applications and documents (functions/intake/routes/ryoyohi.py)",),
     "PIA-II-2-a": ("persons and households (shared/domain/person.py)",),
     "PIA-II-2-b": ("別添1 mapping as data (shared/domain/data/betten1_items.json)",),
+    "PIA-II-3-b": ("突合 of each 賦課 result with the calculator (functions/assessment/rules/reconciliation.py)",),
     "PIA-II-5-a": ("transfer queue for the 広域連合 (shared/adapters/transfer_queue.py)",
                    "scheduled transfer jobs to the 広域連合 (functions/transfer/rules/jobs.py)"),
     "PIA-II-5-b": ("yearly transfer to the 市民税課, without 個人番号 (functions/transfer/rules/jobs.py)",),

@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     secondary_region: Literal["ap-northeast-3"] = SECONDARY_REGION
     name_prefix: Annotated[str, Field(min_length=1)] = "choju-dev"
     endpoint_url: str | None = None
+    # The identity provider's public keys: ssm:<parameter name> (AWS), a file path (local) or an https URL.
     jwks: Annotated[str, Field(min_length=1)]
     token_issuer: Annotated[str, Field(min_length=1)]
     token_audience: Annotated[str, Field(min_length=1)]
@@ -56,10 +57,24 @@ class Settings(BaseSettings):
     change_expiry_hours: Annotated[int, Field(ge=1, le=24 * 30)] = 72
     # 資格確認書 after the transition (2026-07-31): "all" or "non-holders" (not settled in the sources [P]).
     certificate_rule: Literal["all", "non-holders"] = "all"
+    # Printed notices (design rule 11): the city that sends them, the department residents call, its telephone,
+    # and the insurer's 保険者番号 (法別番号 39) printed on the 資格確認書 (not in the sources: blank until set).
+    city_name: Annotated[str, Field(min_length=1, max_length=20)] = "熊本市"
+    issuing_department: Annotated[str, Field(min_length=1, max_length=40)] = "国保年金課"
+    notice_contact: Annotated[str | None, Field(max_length=40)] = None
+    insurer_number: Annotated[str | None, Field(pattern=r"^39[0-9]{6}$")] = None
 
     @property
     def is_local(self) -> bool:
         return self.mode == "local"
+
+    @model_validator(mode="after")
+    def _key_set_source(self) -> Settings:
+        if self.jwks.startswith("http://"):
+            raise ValueError("CHOJU_JWKS must not be plain http: use https://, ssm:<parameter name> or a file path")
+        if self.jwks.startswith("ssm:") and not self.jwks.startswith("ssm:/"):
+            raise ValueError("CHOJU_JWKS=ssm:<name> takes the parameter's full name, e.g. ssm:/choju-prod/idp-jwks")
+        return self
 
     @model_validator(mode="after")
     def _endpoint_only_locally(self) -> Settings:
@@ -100,6 +115,10 @@ def _message(error: Any) -> str:
         return f"{name}={given} must be between {low} and {high}"
     if kind == "string_too_short":
         return f"{name} must be set"
+    if kind == "string_too_long":
+        return f"{name} is at most {error['ctx']['max_length']} characters"
+    if kind == "string_pattern_mismatch":
+        return f"{name}={given!r} does not match {error['ctx']['pattern']}"
     return error["msg"].removeprefix("Value error, ") if not error["loc"] else f"{name}: {error['msg']}"
 
 

@@ -25,8 +25,12 @@ if TYPE_CHECKING:
     from shared.adapters.audit_log import AuditLog
     from shared.adapters.audit_refusals import RefusalRecorder
     from shared.adapters.audit_sealer import AuditSealer
+    from shared.adapters.batch_io import BatchWriter
+    from shared.adapters.batch_jobs import JobStore
     from shared.adapters.field_crypto import MyNumberVault
+    from shared.adapters.identity_keys import IdentityKeySet
     from shared.adapters.objects import ObjectStore
+    from shared.adapters.queues import ChunkQueue
     from shared.adapters.records import RecordTable
     from shared.security.tokens import TokenVerifier
 
@@ -71,6 +75,9 @@ class Runtime:
     def parameter_name(self, logical: str) -> str:
         return STORAGE.parameter(logical).physical_name(self.settings.name_prefix)
 
+    def queue_name(self, logical: str) -> str:
+        return STORAGE.queue(logical).physical_name(self.settings.name_prefix)
+
     # --- adapters -------------------------------------------------------------------------------------------
     def _once(self, key: object, make: Callable[[], Any]) -> Any:
         with self._lock:
@@ -95,6 +102,29 @@ class Runtime:
 
         return self._once(("objects", logical_bucket), lambda: ObjectStore(  # type: ignore[no-any-return]
             self.clients.client("s3"), self.bucket_name(logical_bucket), self.key_alias("data")))
+
+    def queue(self, logical_queue: str) -> ChunkQueue:
+        """A declared fan-out queue of a chunked batch job, with its dead-letter queue."""
+        from shared.adapters.queues import ChunkQueue
+
+        spec, prefix = STORAGE.queue(logical_queue), self.settings.name_prefix
+        return self._once(("queue", logical_queue), lambda: ChunkQueue(  # type: ignore[no-any-return]
+            self.clients.client("sqs"), spec.physical_name(prefix), spec.dead_letter_name(prefix)))
+
+    def batch_writer(self) -> BatchWriter:
+        """A new buffer of puts and deletes for any declared tables, sent 25 per BatchWriteItem."""
+        from shared.adapters.batch_io import BatchWriter
+
+        keys = {self.table_name(t.name): tuple(k[0] for k in (t.partition_key, t.sort_key) if k)
+                for t in STORAGE.tables}
+        return BatchWriter(self.clients.client("dynamodb"), keys)
+
+    def batch_get(self, logical_table: str, keys: list[dict[str, Any]],
+                  projection: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+        """The records among `keys` that exist, 100 keys per BatchGetItem."""
+        from shared.adapters.batch_io import batch_get
+
+        return batch_get(self.clients.client("dynamodb"), self.table_name(logical_table), keys, projection=projection)
 
     def transact(self, items: list[dict[str, Any]]) -> bool:
         """Write table items (from adapters' `*_item` methods) all or nothing; False if a condition failed."""
@@ -131,6 +161,12 @@ class Runtime:
         return AuditDigests(self.clients.client("s3"), self.bucket_name("audit"), retention)
 
     @cached_property
+    def jobs(self) -> JobStore:
+        from shared.adapters.batch_jobs import JobStore
+
+        return JobStore(self.clients.client("dynamodb"), self.table_name(JobStore.TABLE))
+
+    @cached_property
     def idempotency(self) -> DynamoDBPersistenceLayer:
         from shared.adapters.idempotency import persistence_layer
 
@@ -143,11 +179,22 @@ class Runtime:
         return MyNumberVault(self.clients, self.key_alias("mynumber"), self.parameter_name("mynumber-index-key"))
 
     @cached_property
+    def identity_keys(self) -> IdentityKeySet:
+        """The SSM parameter holding the identity provider's key set (CHOJU_JWKS=ssm:<name>, else the declared
+        parameter of this prefix), read with a client that gives up within seconds."""
+        from shared.adapters.identity_keys import IdentityKeySet
+
+        jwks = self.settings.jwks
+        name = jwks.removeprefix("ssm:") if jwks.startswith("ssm:") else self.parameter_name("idp-jwks")
+        return IdentityKeySet(self.clients.client("ssm", quick=True), name)
+
+    @cached_property
     def tokens(self) -> TokenVerifier:
         from shared.security.tokens import TokenVerifier
 
         s = self.settings
-        return TokenVerifier(s.jwks, issuer=s.token_issuer, audience=s.token_audience)
+        source = self.identity_keys.read if s.jwks.startswith("ssm:") else s.jwks
+        return TokenVerifier(source, issuer=s.token_issuer, audience=s.token_audience)
 
 
 _default: Runtime | None = None

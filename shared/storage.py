@@ -1,4 +1,4 @@
-"""The storage declaration: every table, bucket and key the system uses (design rule 1).
+"""The storage declaration: every table, bucket, queue and key the system uses (design rule 1).
 
 The Pulumi program, the local bootstrap and the tests all read this module; no physical name is written
 anywhere else. Physical names are `<prefix>-<logical name>`, the prefix coming from the stack or from
@@ -51,6 +51,8 @@ RETENTION_CLASSES: dict[str, RetentionClass] = {
         ),
         RetentionClass("staff", None, "kept while the staff member is registered (PIA-III-3-c)"),
         RetentionClass("exchange", 30, "exchanged files expire after use (PIA-III-2-h)"),
+        RetentionClass("batch-job", 90, "job status and chunk checkpoints (no personal data) kept for operators; "
+                       "chunk messages expire after SQS's 14 days"),
     )
 }
 
@@ -75,6 +77,16 @@ class TableSpec(NamedTuple):
     def physical_name(self, prefix: str) -> str:
         return f"{prefix}-{self.name}"
 
+    def page_key(self, index: str | None = None) -> tuple[str, ...]:
+        """The attributes of a query's LastEvaluatedKey on the table or one of its indexes (a page's cursor)."""
+        keys = [self.partition_key, self.sort_key]
+        if index is not None:
+            found = next((i for i in self.indexes if i.name == index), None)
+            if found is None:
+                raise KeyError(f"table {self.name!r} has no index {index!r}")
+            keys += [found.partition_key, found.sort_key]
+        return tuple(dict.fromkeys(k[0] for k in keys if k))
+
 
 class BucketSpec(NamedTuple):
     name: str
@@ -84,9 +96,34 @@ class BucketSpec(NamedTuple):
     versioning: bool = True
     object_lock: bool = False
     replicate_to_secondary: bool = False
+    receives_files: bool = False  # files from outside (counters, counterparties): scanned for malware (PIA-III-7-c)
 
     def physical_name(self, prefix: str) -> str:
         return f"{prefix}-{self.name}"
+
+
+class QueueSpec(NamedTuple):
+    """A fan-out queue of a chunked batch job, with its dead-letter queue (design rule 8).
+
+    A chunk is attempted `max_attempts` times; the worker then sets it aside in the dead-letter queue with the
+    reason. The queue's own redrive (one receive later) catches a worker that died without reporting."""
+
+    name: str
+    purpose: str
+    data_class: DataClass
+    retention: str
+    visibility_timeout_seconds: int  # at least 6 x the worker's timeout (AWS guidance for event source mappings)
+    max_attempts: int = 3
+
+    def physical_name(self, prefix: str) -> str:
+        return f"{prefix}-{self.name}"
+
+    def dead_letter_name(self, prefix: str) -> str:
+        return f"{prefix}-{self.name}-dlq"
+
+    @property
+    def redrive_receive_count(self) -> int:
+        return self.max_attempts + 1
 
 
 class KeySpec(NamedTuple):
@@ -98,11 +135,12 @@ class KeySpec(NamedTuple):
 
 
 class ParameterSpec(NamedTuple):
-    """An SSM parameter whose value is a KMS ciphertext (never a plaintext secret)."""
+    """An SSM parameter: a KMS ciphertext (never a plaintext secret), or — with `encrypted_with` None — public
+    data such as the identity provider's public keys."""
 
     name: str
     purpose: str
-    encrypted_with: str  # a KeySpec name
+    encrypted_with: str | None  # a KeySpec name
 
     def physical_name(self, prefix: str) -> str:
         return f"/{prefix}/{self.name}"
@@ -113,6 +151,7 @@ class StorageDeclaration(NamedTuple):
     buckets: tuple[BucketSpec, ...]
     keys: tuple[KeySpec, ...] = ()
     parameters: tuple[ParameterSpec, ...] = ()
+    queues: tuple[QueueSpec, ...] = ()
 
     def table(self, name: str) -> TableSpec:
         return _find(self.tables, name, "table")
@@ -125,6 +164,9 @@ class StorageDeclaration(NamedTuple):
 
     def parameter(self, name: str) -> ParameterSpec:
         return _find(self.parameters, name, "parameter")
+
+    def queue(self, name: str) -> QueueSpec:
+        return _find(self.queues, name, "queue")
 
 
 def _find(items: tuple, name: str, kind: str):  # type: ignore[no-untyped-def]
@@ -203,15 +245,6 @@ STORAGE = StorageDeclaration(
             indexes=(Index("by-counterparty-status", ("counterparty_status", "S"), ("queued_at", "S")),),
         ),
         TableSpec(
-            "income-records",
-            "所得・課税情報 and 住民税情報 per person and 年度 from the 市民税課 (PIA-I-1-c, II-3-a)",
-            ("income_id", "S"),
-            None,
-            DataClass.PERSONAL,
-            "insurance-record",
-            indexes=(Index("by-person", ("person_id", "S"), ("fiscal_year", "N")),),
-        ),
-        TableSpec(
             "transfer-approvals",
             "データ使用承認: recipient, legal basis, purpose, conditions, period, fields, jobs; through maker-checker "
             "(PIA-III-5-a)",
@@ -274,6 +307,144 @@ STORAGE = StorageDeclaration(
             DataClass.PERSONAL,
             "insurance-record",
         ),
+        # --- collection (issue 14)
+        TableSpec(
+            "payment-slips",
+            "納付番号 of each 期 of an `instalments` schedule (schedule_id, period_key), with its person, 年度, 期別, "
+            "納期限 and 徴収方法 for the 督促 and 口座振替 runs and the counter (PIA-I-1-d)",
+            ("payment_number", "S"),
+            None,
+            DataClass.PERSONAL,
+            "insurance-record",
+            indexes=(Index("by-person", ("person_id", "S"), ("fiscal_year_period", "S")),
+                     Index("by-due-date", ("due_date", "S"), ("payment_number", "S"))),
+        ),
+        TableSpec(
+            "collection-ledger",
+            "what covered each 期: payments (収納), 充当, 不納欠損, 延滞金 paid and remitted, 督促; unpaid 期 in a "
+            "sparse index (PIA-I-1-d)",
+            ("payment_number", "S"),
+            None,
+            DataClass.PERSONAL,
+            "insurance-record",
+            indexes=(Index("by-unpaid", ("unpaid_year", "S"), ("due_date", "S")),),
+        ),
+        TableSpec(
+            "suspense-receipts",
+            "未確認入金: payments no 期 could take, until a collection officer's resolution is confirmed",
+            ("receipt_id", "S"),
+            None,
+            DataClass.PERSONAL,
+            "insurance-record",
+            indexes=(Index("by-status", ("status", "S"), ("received_on", "S")),),
+        ),
+        TableSpec(
+            "bank-accounts",
+            "bank accounts for 口座振替 and refunds, written once and referred to by account_ref; never listed",
+            ("account_ref", "S"),
+            None,
+            DataClass.PERSONAL,
+            "insurance-record",
+            indexes=(Index("by-person", ("person_id", "S"), ("created_at", "S")),),
+        ),
+        TableSpec(
+            "debit-registrations",
+            "口座振替 registrations (maker-checker): person, account_ref, from which 期, status",
+            ("registration_id", "S"),
+            None,
+            DataClass.PERSONAL,
+            "insurance-record",
+            indexes=(Index("by-person", ("person_id", "S"), ("starts_on", "S")),
+                     Index("by-status", ("status", "S"), ("starts_on", "S"))),
+        ),
+        TableSpec(
+            "collection-decisions",
+            "decisions confirmed through maker-checker and then posted: 不納欠損 (write-offs), 延滞金 減免",
+            ("decision_id", "S"),
+            None,
+            DataClass.PERSONAL,
+            "insurance-record",
+            indexes=(Index("by-status", ("status", "S"), ("payment_number", "S")),),
+        ),
+        TableSpec(
+            "pension-notices",
+            "特別徴収対象者 notices of the pension insurers, matched to persons, with the 特徴 判定",
+            ("notice_id", "S"),
+            None,
+            DataClass.PERSONAL,
+            "insurance-record",
+            indexes=(Index("by-person", ("person_id", "S"), ("fiscal_year", "S")),
+                     Index("by-year", ("fiscal_year", "S"), ("notice_id", "S"))),
+        ),
+        TableSpec(
+            "batch-jobs",
+            "batch jobs and their chunks: state, checkpoints, counts, dead-letter reasons (design rule 8)",
+            ("job_id", "S"),
+            ("part", "S"),
+            DataClass.OPERATIONAL,
+            "batch-job",
+            ttl_attribute="expires_at",
+            indexes=(Index("by-listing", ("listing", "S"), ("started_at", "S")),),
+        ),
+        TableSpec(
+            "income-records",
+            "所得・課税情報 and 住民税情報 per person and 年度 from the 市民税課 (PIA-I-1-c, II-3-a)",
+            ("income_id", "S"),
+            None,
+            DataClass.PERSONAL,
+            "insurance-record",
+            indexes=(Index("by-person", ("person_id", "S"), ("fiscal_year", "N")),),
+        ),
+        TableSpec(
+            "levies",
+            "賦課 results of record from the 広域連合, every 更正 kept, with their 突合 (PIA-I-1-c, II-3-b)",
+            ("person_id", "S"),
+            ("levy_key", "S"),
+            DataClass.PERSONAL,
+            "insurance-record",
+            indexes=(Index("by-open-check", ("open_check", "S"), ("person_id", "S")),),
+        ),
+        # --- the 期割 hand-over (issues 13 and 14): `instalments` and `overpayments` are declared by assessment, which
+        # writes the 期割 and 更正 decreases; collection posts each 期's `paid` and settles the 過誤納
+        # (docs/assessment.md "Contract with collection", docs/collection.md "Tables").
+        TableSpec(
+            "instalments",
+            "期割 (調定) per person and 年度: amounts set by assessment, payments posted by collection (PIA-I-1-d)",
+            ("schedule_id", "S"),
+            None,
+            DataClass.PERSONAL,
+            "insurance-record",
+            indexes=(Index("by-person", ("person_id", "S"), ("fiscal_year", "N")),),
+        ),
+        TableSpec(
+            "overpayments",
+            "過誤納 left by a 更正, for collection to offset or refund (PIA-I-1-e)",
+            ("overpayment_id", "S"),
+            None,
+            DataClass.PERSONAL,
+            "insurance-record",
+            indexes=(
+                Index("by-person", ("person_id", "S"), ("created_at", "S")),
+                Index("by-status", ("status", "S"), ("created_at", "S")),
+            ),
+        ),
+        TableSpec(
+            "pension-deductions",
+            "特徴年金情報 (年金額, 介護保険料) per person and 年度 from the 年金保険者's notices (PIA-II-3-b)",
+            ("deduction_id", "S"),
+            None,
+            DataClass.PERSONAL,
+            "insurance-record",
+        ),
+        TableSpec(
+            "collection-elections",
+            "徴収方法の申出: 口座振替 instead of 特別徴収, through maker-checker (PIA-I-1-d, III-2-l)",
+            ("election_id", "S"),
+            None,
+            DataClass.PERSONAL,
+            "insurance-record",
+            indexes=(Index("by-person", ("person_id", "S"), ("effective_from", "S")),),
+        ),
         TableSpec(
             "idempotency",
             "first results of retried counter submissions",
@@ -295,16 +466,18 @@ STORAGE = StorageDeclaration(
         ),
         BucketSpec(
             "documents",
-            "scanned application documents (PIA-I-1-f)",
+            "scanned application documents (PIA-I-1-f) and printed notices (design rule 11)",
             DataClass.SPECIFIC_PERSONAL,
             "insurance-record",
             replicate_to_secondary=True,
+            receives_files=True,
         ),
         BucketSpec(
             "exchange",
             "files exchanged with registered counterparties (PIA-III-2-d, III-2-i)",
             DataClass.SPECIFIC_PERSONAL,
             "exchange",
+            receives_files=True,
         ),
     ),
     keys=(
@@ -318,5 +491,20 @@ STORAGE = StorageDeclaration(
             "HMAC secret of the My Number blind index, as a KMS ciphertext (design rule 5)",
             "mynumber",
         ),
+        ParameterSpec(
+            "idp-jwks",
+            "the identity provider's public signing keys (JWKS), written by `choju jwks sync`, read by every API "
+            "function through the SSM endpoint (PIA-III-3-c)",
+            None,
+        ),
+    ),
+    # Messages name a job and a chunk number only; what a chunk covers is in the batch-jobs table.
+    queues=(
+        QueueSpec("resident-import-chunks", "chunks of 住基異動 file imports", DataClass.OPERATIONAL, "batch-job",
+                  visibility_timeout_seconds=1800),
+        QueueSpec("certificate-renewal-chunks", "chunks of the yearly 資格確認書 renewal", DataClass.OPERATIONAL,
+                  "batch-job", visibility_timeout_seconds=1800),
+        QueueSpec("reaching-75-chunks", "chunks of the daily reaching-75 run", DataClass.OPERATIONAL, "batch-job",
+                  visibility_timeout_seconds=1800),
     ),
 )

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from shared.protection.entities import EntityKind
     from shared.runtime import Runtime
 
-__all__ = ["BatchJob", "BucketEvent", "CliCommand", "Command", "Needs", "Schedule", "UploadRule", "Workflow"]
+__all__ = ["BatchJob", "BucketEvent", "Chunks", "CliCommand", "Command", "Needs", "NoticeSource", "Schedule",
+           "UploadRule", "Workflow"]
 
 # Tables every API function needs: staff sign-in and its sessions. The audit log is granted apart (see Needs.audit):
 # every function may only put new events into it (infra/audit_log.py).
@@ -64,6 +65,18 @@ class BucketEvent(NamedTuple):
     prefix: str
 
 
+class Chunks(NamedTuple):
+    """How a job's chunks run (design rule 8): the trigger's function plans the job and sends one message per
+    chunk to `queue`; `worker` takes them from the queue (an SQS event source mapping reporting partial
+    failures), `batch_size` at a time and at most `concurrency` workers at once."""
+
+    queue: str  # logical queue name from the storage declaration
+    worker: str  # "module:function", inside the workflow's own package
+    batch_size: int = 1
+    concurrency: int = 5  # the event source mapping's maximum concurrency (2 to 1000)
+    timeout_seconds: int = 300  # each chunk is planned to finish well inside this
+
+
 class BatchJob(NamedTuple):
     name: str  # unique across workflows: it names the function, its role and its trigger
     handler: str  # "module:function", inside the workflow's own package
@@ -71,6 +84,7 @@ class BatchJob(NamedTuple):
     description: str = ""
     needs: Needs | None = None  # a role of its own narrower than its workflow's (default: the workflow's)
     concurrency: int | None = None  # reserved concurrency (default: the stack's); 1 runs it alone
+    chunks: Chunks | None = None  # None: the handler does all the work in one invocation
 
 
 class UploadRule(NamedTuple):
@@ -100,6 +114,15 @@ class Command(NamedTuple):
     run: Callable[[argparse.Namespace, Callable[[], Runtime]], int]
 
 
+class NoticeSource(NamedTuple):
+    """A printed notice whose data the workflow holds (shared/notices/kinds.py lists them all): `preview`
+    ("module:function", `(runtime, person, today) -> shared.notices.printing.Notice`) gives that notice for one
+    person, which `choju notice render` prints. Kinds no workflow declares yet are previewed from sample figures."""
+
+    kind: str
+    preview: str
+
+
 class Workflow(NamedTuple):
     name: str
     summary: str
@@ -110,6 +133,7 @@ class Workflow(NamedTuple):
     entity_kinds: tuple[EntityKind, ...] = ()
     uploads: tuple[UploadRule, ...] = ()
     cli: tuple[CliCommand, ...] = ()
+    notices: tuple[NoticeSource, ...] = ()
     # Workflows with maker-checker routes at /<name>/changes, and the permissions of maker and checker there.
     change_routes: bool = True
     change_permissions: tuple[str, str] = ("change:request", "change:confirm")

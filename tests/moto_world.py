@@ -4,7 +4,8 @@ from the demo data on otherwise empty tables and buckets.
 Creating the fifteen declared tables, five buckets and three keys takes over a second through moto; resetting
 them takes milliseconds. After the first bootstrap and seed, the items of every table are kept (moto's own
 `copy.deepcopy` of a table's items, as its backup restore does) and put back before each test; every object is
-removed from the buckets (also those Object Lock keeps: this is the test double's state, not an S3 API call).
+removed from the buckets (also those Object Lock keeps: this is the test double's state, not an S3 API call),
+and every message from the queues.
 A test that asks for a pristine account (`aws` fixture) wipes everything; the next test that needs the world
 builds it again.
 """
@@ -31,6 +32,10 @@ REGION = "ap-northeast-1"
 
 def _tables() -> dict[str, Any]:
     return get_backend("dynamodb")[DEFAULT_ACCOUNT_ID][REGION].tables  # type: ignore[no-any-return]
+
+
+def _queues() -> dict[str, Any]:
+    return get_backend("sqs")[DEFAULT_ACCOUNT_ID][REGION].queues  # type: ignore[no-any-return]
 
 
 def _buckets() -> dict[str, Any]:
@@ -65,6 +70,9 @@ class MotoWorld:
                     getattr(version, "dispose", lambda: None)()  # delete markers hold no buffer
                 dict.__delitem__(bucket.keys, name)
             bucket.multiparts.clear()
+        for queue in _queues().values():  # chunk messages and dead letters of the test before
+            queue._messages.clear()
+            queue.pending_messages.clear()
 
 
 WORLD = MotoWorld()

@@ -1,14 +1,45 @@
-"""The assessment workflow, declared (data only): 所得 intake, 賦課 results, premium 試算 and 期割 (issue 13)."""
+"""The assessment workflow, declared (data only): 所得 intake, 賦課 results, premium 試算, 期割 and 更正 (issue 13).
+
+What its function may touch: it reads the resident register (persons) and the 特徴年金情報 (pension-deductions,
+written from the 年金保険者's notices), and writes its own tables; the instalments and overpayments it writes
+are what the collection workflow reads (docs/assessment.md, "Contract with collection").
+"""
 
 from __future__ import annotations
 
-from shared.workflow import Needs, Workflow
+from functions.assessment.rules.elections import validate_election
+from shared.protection.entities import EntityKind
+from shared.workflow import CliCommand, Needs, UploadRule, Workflow
 
-__all__ = ["WORKFLOW"]
+__all__ = ["ELECTION", "FILE_TYPES", "MAX_FILE_BYTES", "WORKFLOW"]
+
+# The daily and monthly files arrive as the body of an operator's request: fixed-length text, 5 MiB at most
+# (about 43,000 records; the yearly 本算定 file goes through the batch run instead).
+FILE_TYPES = ("text/plain", "application/octet-stream")
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+ELECTION = EntityKind(name="collection-election", table="collection-elections", validate=validate_election,
+                      id_prefix="CE")
 
 WORKFLOW = Workflow(
     name="assessment",
-    summary="所得 intake, 賦課 results, premium 試算 and 期割 (issue 13)",
-    needs=Needs(tables_read=("persons",)),
+    summary="所得 intake, 賦課 results of record, premium 試算, 期割 and 更正",
+    needs=Needs(
+        tables_read=("persons", "pension-deductions"),
+        tables_write=("income-records", "levies", "instalments", "overpayments", "inbound-files"),
+        buckets_read=("exchange/inbound/",),
+        buckets_write=("exchange/reports/",),
+    ),
     api_prefixes=("assessment",),
+    entity_kinds=(ELECTION,),
+    uploads=(UploadRule(r"/assessment/imports/(income|results)", FILE_TYPES, MAX_FILE_BYTES),),
+    cli=(
+        CliCommand("premium", "試算: each insured member's premium for a household file (JSON)",
+                   "functions.assessment.cli:PREMIUM"),
+        CliCommand("import-income", "validate and apply a 所得・課税情報 file from the 市民税課",
+                   "functions.assessment.cli:IMPORT_INCOME"),
+        CliCommand("import-assessments", "validate and apply a 保険料情報 file (賦課 results) from the 広域連合",
+                   "functions.assessment.cli:IMPORT_ASSESSMENTS"),
+        CliCommand("instalments", "a person's 期割 for a 年度 (JSON)", "functions.assessment.cli:INSTALMENTS"),
+    ),
 )

@@ -1,3 +1,3 @@
 """The collection workflow."""
 
-__all__ = ["handler", "routes", "workflow"]
+__all__ = ["batch", "cli", "handler", "routes", "rules", "services", "workflow"]

@@ -1,3 +1,3 @@
 """The intake workflow."""
 
-__all__ = ["batch", "cli", "handler", "routes", "rules", "services", "workflow"]
+__all__ = ["batch", "cli", "demo", "handler", "routes", "rules", "services", "workflow"]

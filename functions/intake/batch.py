@@ -1,4 +1,9 @@
-"""Batch entry points of the intake workflow (jobs and triggers declared in functions/intake/workflow.py)."""
+"""Batch entry points of the intake workflow (jobs, triggers and queues declared in functions/intake/workflow.py).
+
+Each trigger plans its job and sends the chunks to the job's queue; the `*_chunks` handlers are the queues'
+workers. Given a runtime (local mode, tests), a trigger also runs the chunks in this process, through the same
+worker, as the SQS event source mapping would in AWS, and returns the finished job's result.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +12,22 @@ from datetime import date, timedelta
 from typing import Any
 from urllib.parse import unquote_plus
 
-from functions.intake.services.certificates import run_annual_renewal
-from functions.intake.services.reaching_75 import run_reaching_75
-from functions.intake.services.resident_import import import_resident_changes
+from functions.intake.services.certificates import RENEWAL, plan_renewal, run_annual_renewal
+from functions.intake.services.reaching_75 import REACHING_75, plan_reaching_75, run_reaching_75
+from functions.intake.services.resident_import import IMPORT, import_resident_file, run_import_here
+from shared.batch import Job, chunk_worker, start
 from shared.domain.calendar import date_in_japan
 from shared.domain.counterparties import COUNTERPARTIES, UnknownCounterparty
 from shared.domain.errors import DomainError
 from shared.observability import get_logger, instrumented
 from shared.runtime import Runtime, default_runtime
 
-__all__ = ["annual_certificate_renewal", "counterparty_of", "daily_reaching_75", "on_inbound_file"]
+__all__ = ["annual_certificate_renewal", "certificate_renewal_chunks", "counterparty_of", "daily_reaching_75",
+           "on_inbound_file", "reaching_75_chunks", "resident_import_chunks"]
+
+resident_import_chunks = instrumented(chunk_worker(IMPORT))
+certificate_renewal_chunks = instrumented(chunk_worker(RENEWAL))
+reaching_75_chunks = instrumented(chunk_worker(REACHING_75))
 
 
 def counterparty_of(key: str) -> str:
@@ -32,16 +43,21 @@ def _today(event: dict[str, Any], rt: Runtime) -> date:
     return date.fromisoformat(event["today"]) if event.get("today") else date_in_japan(rt.clock())
 
 
+def _started(job: Job) -> dict[str, Any]:
+    return {"job_id": job.job_id, "state": job.state.value, "chunks": job.chunks_total}
+
+
 @instrumented
 def on_inbound_file(event: dict[str, Any], context: Any, runtime: Runtime | None = None) -> dict[str, Any]:
-    """S3 ObjectCreated under inbound/<counterparty>/: validate and apply each file."""
+    """S3 ObjectCreated under inbound/<counterparty>/: validate each file and start its import."""
     rt = runtime or default_runtime()
     results = []
     for record in event.get("Records", []):
         key = unquote_plus(record["s3"]["object"]["key"])
         try:
-            counterparty = counterparty_of(key)
-            report = import_resident_changes(rt, counterparty, rt.objects("exchange").get(key))
+            report = import_resident_file(rt, counterparty_of(key), key)
+            if runtime is not None and report.status == "running":
+                report = run_import_here(rt, report)
             results.append({"key": key, **{k: v for k, v in asdict(report).items() if k != "rejects"}})
         except DomainError as refused:
             get_logger().warning("inbound file refused", extra={"key": key, "reason": refused.detail})
@@ -57,16 +73,15 @@ def daily_reaching_75(event: dict[str, Any], context: Any, runtime: Runtime | No
     today = _today(event, rt)
     first = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
     last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-    result = run_reaching_75(rt, first, last, today)
-    get_logger().info("reaching-75 run", extra={"from": result["from"], "to": result["to"],
-                                                "people": len(result["people"]), "queued": result["queued"]})
-    return {k: v for k, v in result.items() if k != "people"} | {"people": len(result["people"])}
+    if runtime is None:
+        return _started(start(rt, REACHING_75, plan_reaching_75(first, last, today)))
+    return run_reaching_75(rt, first, last, today)
 
 
 @instrumented
 def annual_certificate_renewal(event: dict[str, Any], context: Any, runtime: Runtime | None = None) -> dict[str, Any]:
     """8/1: renew the 資格確認書 of every insured person the certificate rule covers."""
     rt = runtime or default_runtime()
-    result = run_annual_renewal(rt, _today(event, rt))
-    get_logger().info("certificate renewal", extra=result)
-    return result
+    if runtime is None:
+        return _started(start(rt, RENEWAL, plan_renewal(rt, _today(event, rt))))
+    return run_annual_renewal(rt, _today(event, rt))

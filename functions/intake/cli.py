@@ -1,4 +1,5 @@
-"""Operator commands of the intake workflow: `choju import-resident-changes` and `choju reaching-75`."""
+"""Operator commands of the intake workflow: `choju import-resident-changes`, `choju reaching-75` and, for local
+mode, `choju demo-data`."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from shared.domain.errors import Invalid
 from shared.runtime import Runtime
 from shared.workflow import Command
 
-__all__ = ["IMPORT_RESIDENT_CHANGES", "REACHING_75"]
+__all__ = ["DEMO_DATA", "IMPORT_RESIDENT_CHANGES", "REACHING_75"]
 
 
 def _configure_import(parser: argparse.ArgumentParser) -> None:
@@ -22,20 +23,22 @@ def _configure_import(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_import(args: argparse.Namespace, runtime: Callable[[], Runtime]) -> int:
-    from functions.intake.services.resident_import import import_resident_changes
+    from functions.intake.services.resident_import import import_resident_path
+    from shared.batch.progress import ProgressBar
     from shared.domain.errors import DomainError
 
     if args.file.is_dir():
         raise Invalid(f"{args.file} is a directory; give the 住基異動 file itself", code="validation-failed")
     if not args.file.is_file():
         raise Invalid(f"no such file: {args.file}", code="validation-failed")
+    bar = ProgressBar()
     try:
-        report = import_resident_changes(
-            runtime(), args.counterparty, args.file.read_bytes(), staff_id="operator-cli",
-            progress=lambda done, total: print(f"  applied {done}/{total} rows", file=sys.stderr))
+        report = import_resident_path(runtime(), args.counterparty, args.file, staff_id="operator-cli", progress=bar)
     except DomainError as refused:
         print(f"refused: {refused.detail}", file=sys.stderr)
         return 1
+    finally:
+        bar.close()
     summary = asdict(report)
     rejects = summary.pop("rejects")
     print(" ".join(f"{k}={v}" for k, v in summary.items()))
@@ -57,16 +60,53 @@ def _run_reaching_75(args: argparse.Namespace, runtime: Callable[[], Runtime]) -
         raise Invalid("--to must follow --from within a year", code="invalid-period")
     rt = runtime()
     if args.apply:
-        result = run_reaching_75(rt, args.first, args.last, rt.clock().date())
-        people = result["people"]
-        print(f"queued {result['queued']} events, issued {result['certificates_issued']} certificates")
-    else:
-        people = people_reaching_75(rt, args.first, args.last)
+        from shared.batch.progress import ProgressBar
+
+        bar = ProgressBar()
+        result = run_reaching_75(rt, args.first, args.last, rt.clock().date(), progress=bar)
+        bar.close()
+        print(f"queued {result['queued']} events, issued {result['certificates_issued']} certificates "
+              f"(job {result['job_id']}: {result['state']})")
+        for key in result["files"]:
+            print(f"printed: s3://{rt.bucket_name('documents')}/{key}")
+    people = people_reaching_75(rt, args.first, args.last)
     for p in people:
         print(f"{p['person_id']}  {p['seventy_fifth_birthday']}  mail {p['certificate_mailing_month']}  {p['name']}")
     print(f"{len(people)} people reach 75 between {args.first} and {args.last}", file=sys.stderr)
     return 0
 
 
+def _configure_demo(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--persons", type=int, required=True, help="insured persons to add, e.g. 300000")
+    parser.add_argument("--rows", type=int, default=None, help="rows of the 住基異動 file (default: --persons)")
+    parser.add_argument("--out", type=Path, default=Path(".choju/demo"), help="where the file is written")
+    parser.add_argument("--encoding", choices=("cp932", "utf-8"), default="cp932",
+                        help="cp932 for counterparty jyuki-renkei, utf-8 for jyuki-renkei-utf8")
+    parser.add_argument("--seed", type=int, default=1, help="the same seed gives the same city")
+
+
+def _run_demo(args: argparse.Namespace, runtime: Callable[[], Runtime]) -> int:
+    from functions.intake.demo import change_rows, load_population, population, write_file
+
+    if args.persons < 0 or (args.rows is not None and args.rows < 0):
+        raise Invalid("--persons and --rows are counts (0 or more)", code="validation-failed")
+    rt = runtime()
+    if not rt.settings.is_local:
+        raise Invalid("demo-data writes synthetic people: it runs only against local mode (start `choju local` "
+                      "first)", code="validation-failed")
+    today = rt.clock().date()
+    loaded = load_population(rt, population(args.persons, today, args.seed),
+                             lambda n: print(f"  {n} persons loaded", file=sys.stderr))
+    args.out.mkdir(parents=True, exist_ok=True)
+    rows = args.persons if args.rows is None else args.rows
+    path = args.out / f"jyuki-{rows}-{args.encoding}.csv"
+    write_file(path, change_rows(args.persons, rows, today, args.seed + 1), args.encoding)
+    counterparty = "jyuki-renkei" if args.encoding == "cp932" else "jyuki-renkei-utf8"
+    print(f"{loaded} synthetic insured persons loaded; a 住基異動 file of {rows} rows: {path}")
+    print(f"import it: choju import-resident-changes {path} --counterparty {counterparty}")
+    return 0
+
+
 IMPORT_RESIDENT_CHANGES = Command(_configure_import, _run_import)
 REACHING_75 = Command(_configure_reaching_75, _run_reaching_75)
+DEMO_DATA = Command(_configure_demo, _run_demo)

@@ -12,7 +12,17 @@ from functions.intake.rules.ryoyohi import validate_application
 from shared.api.uploads import DOCUMENT_TYPES, MAX_DOCUMENT_BYTES
 from shared.domain.person import InvalidChange
 from shared.protection.entities import PERSON, EntityKind
-from shared.workflow import BatchJob, BucketEvent, CliCommand, Needs, Schedule, UploadRule, Workflow
+from shared.workflow import (
+    BatchJob,
+    BucketEvent,
+    Chunks,
+    CliCommand,
+    Needs,
+    NoticeSource,
+    Schedule,
+    UploadRule,
+    Workflow,
+)
 
 __all__ = ["CERTIFICATE", "RYOYOHI", "WORKFLOW"]
 
@@ -31,22 +41,28 @@ WORKFLOW = Workflow(
     needs=Needs(
         tables_read=("audit-log",),  # a person's access history for disclosure requests (PIA-IV-1)
         tables_write=("persons", "subject-requests", "transfer-queue", "notifications", "certificates",
-                      "ryoyohi-applications", "inbound-files", "idempotency"),
+                      "ryoyohi-applications", "inbound-files", "idempotency", "batch-jobs"),
         buckets_read=("exchange/inbound/",),
-        buckets_write=("documents/ryoyohi/", "documents/disclosures/", "exchange/reports/"),
+        buckets_write=("documents/ryoyohi/", "documents/disclosures/", "documents/notices/certificate/",
+                       "exchange/reports/"),
         keys=("data", "mynumber"),
         parameters=("mynumber-index-key",),
     ),
     api_prefixes=("intake",),
     batches=(
         BatchJob("resident-changes-inbound", "functions.intake.batch:on_inbound_file",
-                 BucketEvent("exchange", "inbound/"), "住基異動 files as they arrive"),
+                 BucketEvent("exchange", "inbound/"), "住基異動 files as they arrive",
+                 chunks=Chunks("resident-import-chunks", "functions.intake.batch:resident_import_chunks",
+                               concurrency=10)),
         # 05:00 JST daily: people reaching 75 next month (資格確認書 mailed the month before) and their events.
         BatchJob("reaching-75-daily", "functions.intake.batch:daily_reaching_75",
-                 Schedule("cron(0 20 * * ? *)", "daily at 05:00 JST"), "people reaching 75 next month"),
+                 Schedule("cron(0 20 * * ? *)", "daily at 05:00 JST"), "people reaching 75 next month",
+                 chunks=Chunks("reaching-75-chunks", "functions.intake.batch:reaching_75_chunks", concurrency=2)),
         # 8/1 05:00 JST (7/31 20:00 UTC): the yearly 資格確認書 renewal.
         BatchJob("certificate-renewal", "functions.intake.batch:annual_certificate_renewal",
-                 Schedule("cron(0 20 31 7 ? *)", "every 8/1 at 05:00 JST"), "the yearly 資格確認書 renewal"),
+                 Schedule("cron(0 20 31 7 ? *)", "every 8/1 at 05:00 JST"), "the yearly 資格確認書 renewal",
+                 chunks=Chunks("certificate-renewal-chunks", "functions.intake.batch:certificate_renewal_chunks",
+                               concurrency=10)),
     ),
     entity_kinds=(PERSON, CERTIFICATE, RYOYOHI),
     uploads=(UploadRule(r"/intake/ryoyohi/[^/]+/documents", DOCUMENT_TYPES, MAX_DOCUMENT_BYTES),),
@@ -55,5 +71,8 @@ WORKFLOW = Workflow(
                    "functions.intake.cli:IMPORT_RESIDENT_CHANGES"),
         CliCommand("reaching-75", "people reaching 75 in a period; --apply queues events",
                    "functions.intake.cli:REACHING_75"),
+        CliCommand("demo-data", "local mode: a synthetic city of N insured persons and a 住基異動 file for them",
+                   "functions.intake.cli:DEMO_DATA"),
     ),
+    notices=(NoticeSource("certificate", "functions.intake.services.certificate_preview:preview"),),
 )

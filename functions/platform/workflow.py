@@ -66,5 +66,7 @@ WORKFLOW = Workflow(
     cli=(
         CliCommand("audit-log", "audit-log tools: seal new events, verify the chain, the self-inspection report",
                    "functions.platform.cli:AUDIT_LOG"),
+        CliCommand("jwks", "the identity provider's public keys inside the account: sync, show",
+                   "functions.platform.jwks_cli:JWKS"),
     ),
 )

@@ -99,7 +99,8 @@ def _approval_view(record: dict[str, Any], today: date) -> dict[str, Any]:
 @router.get("/approvals")
 def approvals(_: Overseer, runtime: RuntimeDep) -> list[dict[str, Any]]:
     today = date_in_japan(runtime.clock())
-    found = [r for code in RECIPIENTS for r in runtime.records(APPROVAL.table).scan_where("recipient", code)]
+    found = [r for code in RECIPIENTS for page in runtime.records(APPROVAL.table).scan_segment(0, 1, "recipient", code)
+             for r in page]
     return [_approval_view(r, today) for r in sorted(found, key=lambda r: r["approval_id"])]
 
 

@@ -22,7 +22,17 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from shared.adapters.dynamo import from_item, query_all, to_item
-from shared.domain.audit_events import CHAIN, SHARDS, AuditEvent, day_shard, event_id, event_item, id_floor, shard_of
+from shared.domain.audit_events import (
+    CHAIN,
+    SHARDS,
+    AuditEvent,
+    day_shard,
+    event_id,
+    event_item,
+    event_time,
+    id_floor,
+    shard_of,
+)
 from shared.domain.errors import AuditAppendFailed
 
 __all__ = ["AuditAppendFailed", "AuditEvent", "AuditLog", "EventIds", "TransactionConflict", "plain_record"]
@@ -190,8 +200,7 @@ class AuditLog:
     def get_event(self, event_id: str) -> dict[str, Any] | None:
         """One event by its id, sealed or not (the id names its partition)."""
         try:
-            at = datetime.strptime(event_id[:22], "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
-            key = {"day_shard": day_shard(at.date(), shard_of(event_id)), "event_id": event_id}
+            key = {"day_shard": day_shard(event_time(event_id).date(), shard_of(event_id)), "event_id": event_id}
         except ValueError:
             return None
         found = self._db.get_item(TableName=self._table, Key=to_item(key), ConsistentRead=True)

@@ -2,11 +2,14 @@
 
 Clients are created lazily and cached, so a Lambda cold start pays only for the services a request uses.
 Every client is pinned to a Japanese region (PIA-II-6-a) and, in local mode, to the embedded endpoint.
+Every API call a client makes is counted here by service and operation, so a benchmark or a test can say how
+many DynamoDB or KMS requests a piece of work cost without wrapping the adapters.
 """
 
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from typing import Any
 
 import boto3
@@ -20,6 +23,9 @@ class RegionNotAllowed(ValueError):
 
 
 _RETRIES = Config(retries={"max_attempts": 5, "mode": "standard"}, connect_timeout=5, read_timeout=30)
+# For calls inside a request that must fail fast rather than outlast API Gateway's 29 s (the key set of the
+# identity provider): two attempts, two seconds to connect, three to answer.
+_QUICK = Config(retries={"total_max_attempts": 2, "mode": "standard"}, connect_timeout=2, read_timeout=3)
 _session: boto3.session.Session | None = None
 _session_lock = threading.Lock()
 
@@ -41,8 +47,9 @@ class AwsClients:
         self._guard(region)
         self.region = region
         self.endpoint_url = endpoint_url
-        self._clients: dict[tuple[str, str], Any] = {}
+        self._clients: dict[tuple[str, ...], Any] = {}
         self._lock = threading.Lock()
+        self._calls: Counter[tuple[str, str]] = Counter()
 
     @staticmethod
     def _guard(region: str) -> None:
@@ -51,21 +58,31 @@ class AwsClients:
                 f"region {region!r} is not allowed; allowed: {', '.join(sorted(ALLOWED_REGIONS))} (PIA-II-6-a)"
             )
 
-    def client(self, service: str, region: str | None = None) -> Any:
-        """Return the cached client for `service` in `region` (default: the primary region)."""
+    def client(self, service: str, region: str | None = None, *, quick: bool = False) -> Any:
+        """Return the cached client for `service` in `region` (default: the primary region); `quick` clients
+        give up within seconds (see _QUICK)."""
         region = region or self.region
         self._guard(region)
-        key = (service, region)
+        key = (service, region) if not quick else (service, region, "quick")
         with self._lock:
             if key not in self._clients:
                 session = _shared_session()
                 with _session_lock:  # creating clients from one session is not thread-safe
-                    self._clients[key] = session.client(service, region_name=region, endpoint_url=self.endpoint_url,
-                                                        config=_RETRIES)
+                    created = session.client(service, region_name=region, endpoint_url=self.endpoint_url,
+                                             config=_QUICK if quick else _RETRIES)
+                created.meta.events.register("before-call", self._count, unique_id="choju-call-counter")
+                self._clients[key] = created
             return self._clients[key]
 
+    def _count(self, model: Any, **_: Any) -> None:
+        self._calls[(model.service_model.service_name, model.name)] += 1
+
+    def calls(self, service: str) -> Counter[str]:
+        """API calls made so far through this factory's clients of `service`, by operation (all regions)."""
+        return Counter({op: n for (svc, op), n in self._calls.items() if svc == service})
+
     @property
-    def created(self) -> list[tuple[str, str]]:
+    def created(self) -> list[tuple[str, ...]]:
         """The (service, region) pairs created so far: lets tests prove laziness."""
         return list(self._clients)
 

@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from shared.adapters.dynamo import from_item, if_condition_holds, query_all, to_item
+from shared.adapters.dynamo import from_item, if_condition_holds, query_all, query_page, to_item
 from shared.domain.changes import ChangeRequest, Operation, Status
 
 
@@ -30,6 +30,17 @@ class ChangeRequestStore:
             self._db, TableName=self.table, IndexName="by-status", KeyConditionExpression="#s = :s",
             ExpressionAttributeNames={"#s": "status"}, ExpressionAttributeValues=to_item({":s": status.value}))]
         return [r for r in found if workflow is None or r.workflow == workflow]
+
+    def pending_page(self, workflow: str, now: datetime, limit: int, start: dict[str, Any] | None,
+                     ) -> tuple[list[ChangeRequest], dict[str, Any] | None]:
+        """One page of a workflow's pending, unexpired requests, oldest first, and where to go on."""
+        items, after = query_page(
+            self._db, limit, start, TableName=self.table, IndexName="by-status",
+            KeyConditionExpression="#s = :s", FilterExpression="workflow = :w AND expires_at > :now",
+            ExpressionAttributeNames={"#s": "status"},
+            ExpressionAttributeValues=to_item({":s": Status.PENDING.value, ":w": workflow,
+                                               ":now": int(now.timestamp())}))
+        return [_from_values(v) for v in items], after
 
     def about(self, entity_id: str) -> list[ChangeRequest]:
         """Every change request about one record, oldest first."""

@@ -62,3 +62,19 @@ def is_conditional_failure(error: Exception) -> bool:
 def transact_if_conditions_hold(client: Any, items: list[dict[str, Any]]) -> bool:
     """Write `items` in one transaction; False (nothing written) when any item's condition did not hold."""
     return if_condition_holds(client.transact_write_items, TransactItems=items)
+
+
+def query_page(client: Any, limit: int, start_key: Mapping[str, Any] | None, **kwargs: Any,
+               ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """Up to `limit` items of a query from `start_key` on, and the key to continue from (None at the end).
+
+    DynamoDB applies `Limit` before a FilterExpression, so one request may return fewer items than asked for;
+    this asks again until the page is full or the query is exhausted."""
+    items: list[dict[str, Any]] = []
+    start = to_item(start_key) if start_key else None
+    while True:
+        response = client.query(**kwargs, Limit=limit - len(items), **({"ExclusiveStartKey": start} if start else {}))
+        items.extend(from_item(item) for item in response.get("Items", []))
+        start = response.get("LastEvaluatedKey")
+        if start is None or len(items) >= limit:
+            return items, from_item(start) if start else None

@@ -6,9 +6,12 @@ own writes, and nothing depends on the bucket default alone.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import csv
+import io
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import IO, Any
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,11 @@ class ObjectStore:
                             ServerSideEncryption="aws:kms", SSEKMSKeyId=kms_key or self._kms_key,
                             Metadata=dict(metadata or {}))
 
+    def put_file(self, key: str, source: IO[bytes], content_type: str) -> None:
+        """Upload a file of any size in parts (a 住基 file of a million rows is ~200 MB)."""
+        self._s3.upload_fileobj(source, self.bucket, key, ExtraArgs={
+            "ContentType": content_type, "ServerSideEncryption": "aws:kms", "SSEKMSKeyId": self._kms_key})
+
     def get(self, key: str) -> bytes:
         return bytes(self._s3.get_object(Bucket=self.bucket, Key=key)["Body"].read())
 
@@ -41,7 +49,35 @@ class ObjectStore:
         except self._s3.exceptions.NoSuchKey:
             return None
 
+    def stream(self, key: str, start: int | None = None, end: int | None = None,
+               piece: int = 1 << 20) -> Iterator[bytes]:
+        """The object, or bytes [start, end) of it, in pieces: a large file is never held whole."""
+        if start is not None and end is not None and end <= start:
+            return
+        extra = {"Range": f"bytes={start or 0}-{'' if end is None else end - 1}"} if start is not None else {}
+        yield from self._s3.get_object(Bucket=self.bucket, Key=key, **extra)["Body"].iter_chunks(piece)
+
+    def page(self, prefix: str, limit: int, after: str | None) -> tuple[list[StoredObject], str | None]:
+        """Up to `limit` objects under `prefix` in key order after key `after`, and the last key if more follow."""
+        response = self._s3.list_objects_v2(Bucket=self.bucket, Prefix=prefix, MaxKeys=limit,
+                                            **({"StartAfter": after} if after else {}))
+        found = [StoredObject(e["Key"], int(e["Size"])) for e in response.get("Contents", [])]
+        return found, found[-1].key if response.get("IsTruncated") and found else None
+
     def list(self, prefix: str) -> Iterator[StoredObject]:
         for page in self._s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix):
             for entry in page.get("Contents", []):
                 yield StoredObject(entry["Key"], int(entry["Size"]))
+
+
+def put_reject_report(store: ObjectStore, counterparty: str, at: datetime, file_hash: str,
+                      rejects: Iterable[tuple[int, str, str]]) -> str:
+    """The reject report of an inbound file, one (row, field, reason) a line, never a value (design rule 9);
+    returns its key, `reports/<counterparty>/<date>/<hash>-rejects.csv`."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["row", "field", "reason"])
+    writer.writerows(rejects)
+    key = f"reports/{counterparty}/{at:%Y%m%d}/{file_hash[:16]}-rejects.csv"
+    store.put(key, out.getvalue().encode("utf-8"), "text/csv; charset=utf-8")
+    return key

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared.adapters.dynamo import query_all, to_item
+from shared.adapters.dynamo import query_page, to_item
 from shared.adapters.records import RecordTable
 
 
@@ -14,13 +14,15 @@ class PersonRepository(RecordTable):
     def __init__(self, client: Any, table: str) -> None:
         super().__init__(client, table, "person_id")
 
-    def by_kana_and_birth(self, kana_key: str, birth_date: str | None) -> list[dict[str, Any]]:
+    def by_kana_and_birth(self, kana_key: str, birth_date: str | None, limit: int, start: dict[str, Any] | None,
+                          ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+        """A page of the persons with this kana key (and birth date), by birth date, and where to go on."""
         condition, values = "kana_key = :k", {":k": kana_key}
         if birth_date:
             condition += " AND birth_date = :b"
             values[":b"] = birth_date
-        return list(query_all(self._db, TableName=self.table, IndexName="by-kana-birth",
-                              KeyConditionExpression=condition, ExpressionAttributeValues=to_item(values)))
+        return query_page(self._db, limit, start, TableName=self.table, IndexName="by-kana-birth",
+                          KeyConditionExpression=condition, ExpressionAttributeValues=to_item(values))
 
     def by_mynumber_index(self, index: str) -> list[dict[str, Any]]:
         return self.query("by-mynumber-index", "mynumber_index", index)

@@ -62,6 +62,13 @@ class StaffRegistry:
             ExpressionAttributeValues=to_item({":a": active, ":zero": 0, ":one": 1}),
         )
 
+    def page(self, limit: int, start: dict[str, Any] | None) -> tuple[list[StaffMember], dict[str, Any] | None]:
+        """Up to `limit` staff members in the table's order, and where the next page starts (None at the end)."""
+        response = self._db.scan(TableName=self._table, Limit=limit,
+                                 **({"ExclusiveStartKey": to_item(start)} if start else {}))
+        after = response.get("LastEvaluatedKey")
+        return [_member(from_item(i)) for i in response.get("Items", [])], from_item(after) if after else None
+
     def all(self) -> list[StaffMember]:
         paginator = self._db.get_paginator("scan")
         members = [

@@ -2,5 +2,6 @@
 the maker-checker routes and the Lambda entry point."""
 
 __all__ = [
-    "app_factory", "auth", "change_routes", "fields", "lambda_entry", "middleware", "problems", "routing", "uploads"
+    "app_factory", "auth", "change_routes", "fields", "lambda_entry", "middleware", "pages", "problems", "routing",
+    "uploads"
 ]

@@ -75,6 +75,14 @@ def authenticate(request: Request, runtime: RuntimeDep) -> Principal:
         claimed = tokens.unverified_subject(token)
         raise _refuse(runtime, request, rejected.code, rejected.detail,
                       f"unverified:{claimed}" if claimed else "anonymous") from None
+    except tokens.KeySetUnavailable as unavailable:
+        # Not the caller's fault: the key set cannot be read. Fast and explicit, so the counter can retry.
+        from shared.observability import get_logger
+
+        get_logger().error("identity provider key set unavailable", extra={"reason": str(unavailable)})
+        raise Problem(503, "identity-keys-unavailable", "Sign-in is temporarily unavailable",
+                      "the identity provider's keys cannot be read; try again shortly", headers={"Retry-After": "30"}
+                      ) from None
 
     staff = runtime.repository(staff_registry.StaffRegistry).get(verified.subject)
     if staff is None:

@@ -13,10 +13,12 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from shared.api.auth import Principal, RuntimeDep, forbid, require
 from shared.api.fields import Day, MyNumberText, PersonId
+from shared.api.pages import PageDep, encode_cursor
 from shared.api.routing import Router
 from shared.domain.changes import Operation
 from shared.domain.roles import Permission
 from shared.lazy import lazy_module
+from shared.storage import STORAGE
 from shared.workflow import Workflow
 
 if TYPE_CHECKING:
@@ -28,8 +30,10 @@ if TYPE_CHECKING:
 protection_changes = lazy_module("shared.protection.changes")
 person = lazy_module("shared.domain.person")
 PERSON_KIND = "person"  # shared.protection.entities.PERSON.name
+PENDING_KEY = STORAGE.table("change-requests").page_key("by-status")
 
-__all__ = ["ChangeView", "change_proposal", "change_router", "change_view", "changes_of", "person_values"]
+__all__ = ["ChangePage", "ChangeView", "change_proposal", "change_router", "change_view", "changes_of",
+           "person_values"]
 
 
 
@@ -104,6 +108,13 @@ class ChangeView(BaseModel):
     decision_reason: str | None = None
 
 
+class ChangePage(BaseModel):
+    """A page of pending changes; `next_cursor` (None on the last page) asks for the next."""
+
+    changes: list[ChangeView]
+    next_cursor: str | None
+
+
 def change_view(r: "ChangeRequest") -> ChangeView:
     return ChangeView(request_id=r.request_id, workflow=r.workflow, entity=r.entity, entity_id=r.entity_id,
                       operation=r.operation, changes=r.changes, reason=r.reason, maker=r.maker,
@@ -147,10 +158,11 @@ def change_router(workflow: Workflow) -> Router:
                                       request_id=principal.request_id)
             return change_view(created)
 
-    @router.get("", response_model=list[ChangeView])
-    def pending(_: Reader, changes: Service) -> list[ChangeView]:
-        """Pending, unexpired changes of this workflow, oldest first; never with a My Number."""
-        return [change_view(r) for r in sorted(changes.pending(), key=lambda r: r.created_at)]
+    @router.get("", response_model=ChangePage)
+    def pending(_: Reader, changes: Service, page: PageDep) -> ChangePage:
+        """Pending, unexpired changes of this workflow, oldest first, a page at a time; never with a My Number."""
+        found, after = changes.pending_page(page.limit, page.start(PENDING_KEY, {"status": "pending"}))
+        return ChangePage(changes=[change_view(r) for r in found], next_cursor=encode_cursor(after))
 
     @router.get("/{request_id}", response_model=ChangeView)
     def one(request_id: str, _: Reader, changes: Service) -> ChangeView:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from functions.registry import cli_command
 from functions.registry import cli_commands as workflow_commands
+from shared.cli import notices
 from shared.config import ConfigError
 
 if TYPE_CHECKING:
@@ -69,6 +70,9 @@ def _parser() -> argparse.ArgumentParser:
     account.add_argument("--organisation-provides", nargs="*", default=[], choices=("cloudtrail", "guardduty"))
     account.add_argument("--format", choices=("text", "md", "json", "html"), default="text")
     account.add_argument("--output", type=Path, default=None)
+
+    notice = commands.add_parser("notice", help="printed notices: render one for a person (a PDF)")
+    notices.configure(notice)
 
     for declared in workflow_commands():
         command = commands.add_parser(declared.name, help=declared.help)
@@ -171,8 +175,12 @@ def cmd_audit_account(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def cmd_notice(args: argparse.Namespace) -> int:
+    return notices.run(args, lambda: _operator_runtime(args))
+
+
 COMMANDS = {"local": cmd_local, "dev-token": cmd_dev_token, "controls": cmd_controls,
-            "audit-account": cmd_audit_account}
+            "audit-account": cmd_audit_account, "notice": cmd_notice}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -26,7 +26,7 @@ from shared.security.redaction import redact_my_numbers
 __all__ = ["APPEND_ATTRIBUTES", "CHAIN", "CONTENT_ATTRIBUTES", "EVENT_ATTRIBUTES", "EVENT_PARTITION_PATTERN",
            "HEAD_ATTRIBUTES", "HEAD_KEY", "KEY_ATTRIBUTES", "LIMITS", "SEALED_ATTRIBUTES", "SEAL_ATTRIBUTES",
            "SEAL_UPDATE_ATTRIBUTES", "SHARDS", "AuditEvent", "bounded", "canonical_json", "day_shard", "event_id",
-           "event_item", "id_floor", "shard_of"]
+           "event_item", "event_time", "id_floor", "shard_of"]
 
 SHARDS = 4  # partitions per day: each takes 1,000 writes a second, so a day takes 4,000 (at most 10: one digit)
 CHAIN = "main"
@@ -88,8 +88,15 @@ def _bounded_detail(detail: Mapping[str, object]) -> dict[str, str]:
     return {bounded(k, DETAIL_KEY_LENGTH): bounded(v, DETAIL_VALUE_LENGTH) for k, v in items}
 
 
+# Hex digits spelled as the letters a–p (same order): no part of an id is a run of digits that could read as a
+# My Number, so an id in a URL path passes the free-text guard (issue 18) — `HHMMSSffffff` alone would be 12 digits
+# whose last is a valid check digit one time in ten.
+_LETTERED = str.maketrans("0123456789abcdef", "abcdefghijklmnop")
+_HEX = str.maketrans("abcdefghijklmnop", "0123456789abcdef")
+
+
 def _stamp(at: datetime) -> str:
-    return at.astimezone(UTC).strftime("%Y%m%dT%H%M%S%f")
+    return at.astimezone(UTC).strftime("%Y%m%dT%H%M%Su%f")  # u (µ) splits seconds from microseconds
 
 
 def id_floor(at: datetime) -> str:
@@ -97,13 +104,19 @@ def id_floor(at: datetime) -> str:
     return f"{_stamp(at)}Z"
 
 
+def event_time(event_id: str) -> datetime:
+    """When the event with this id was written (UTC); ValueError if it is not an event id."""
+    return datetime.strptime(event_id[:len("20260401T090000u123456Z")], "%Y%m%dT%H%M%Su%fZ").replace(tzinfo=UTC)
+
+
 def event_id(at: datetime, counter: int, entropy: str) -> str:
-    """`20260401T090000123456Z-00002a-3fa94c1b02de`: time, this process's counter, 12 random hex digits."""
-    return f"{id_floor(at)}-{counter:06x}-{entropy}"
+    """`20260401T090000u123456Z-aaaack-dpkjemblacno`: UTC time (date, time, microseconds: digit runs of at most
+    eight), this process's counter and 12 random hex digits (`entropy`), both spelled in letters a–p."""
+    return f"{id_floor(at)}-{f'{counter:06x}'.translate(_LETTERED)}-{entropy.lower().translate(_LETTERED)}"
 
 
 def shard_of(event_id: str) -> int:
-    return int(event_id[-12:-10], 16) % SHARDS
+    return int(event_id[-12:-10].translate(_HEX), 16) % SHARDS
 
 
 def day_shard(day: date, shard: int) -> str:

@@ -34,7 +34,17 @@ COUNTERPARTIES: dict[str, Counterparty] = {
         Counterparty("jyuki-renkei", "住民基本台帳 (庁内連携システム, 地域政策課)", "cp932", ("resident-changes",)),
         Counterparty("jyuki-renkei-utf8", "住民基本台帳 (庁内連携システム, UTF-8 移行後)", "utf-8",
                      ("resident-changes",), allow_partial=True),
-        Counterparty(KOUIKI_RENGO, "熊本県後期高齢者医療広域連合", "utf-8", ("eligibility-results",)),
+        Counterparty("shiminzei-renkei", "市民税課 所得・課税情報 (庁内連携システム)", "cp932", ("income-records",)),
+        Counterparty("shiminzei-renkei-utf8", "市民税課 所得・課税情報 (庁内連携システム, UTF-8 移行後)", "utf-8",
+                     ("income-records",), allow_partial=True),
+        Counterparty(KOUIKI_RENGO, "熊本県後期高齢者医療広域連合", "utf-8",
+                     ("eligibility-results", "assessment-results")),
+        # Collection (issue 14): fixed-length CP932 files (file-layouts.md §1, §3, §4).
+        Counterparty("shitei-kinyu", "指定金融機関 (窓口収納, 口座振替 results)", "cp932",
+                     ("payments", "debit-results")),
+        Counterparty("cvs-agent", "コンビニ収納代行 (速報, 確報)", "cp932", ("payments",)),
+        Counterparty("kokuhoren", "熊本県国民健康保険団体連合会 (特別徴収: 対象者, 結果)", "cp932",
+                     ("pension-targets", "pension-results")),
     )
 }
 

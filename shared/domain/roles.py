@@ -20,6 +20,7 @@ class Permission(str, Enum):
     CHANGE_CONFIRM = "change:confirm"  # checker (PIA-III-2-l)
     INTAKE_WRITE = "intake:write"
     ASSESSMENT_READ = "assessment:read"
+    COLLECTION_READ = "collection:read"  # a person's account: 調定, 収納, arrears, 延滞金, refunds (issue 14)
     COLLECTION_WRITE = "collection:write"
     TRANSFER_APPROVE = "transfer:approve"
     DELETION_RUN = "deletion:run"
@@ -43,7 +44,8 @@ class Role(str, Enum):
 P = Permission
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.COUNTER_CLERK: frozenset(
-        {P.PERSON_READ, P.PERSON_SEARCH, P.CHANGE_REQUEST, P.INTAKE_WRITE, P.ASSESSMENT_READ, P.INQUIRY_HANDLE}
+        {P.PERSON_READ, P.PERSON_SEARCH, P.CHANGE_REQUEST, P.INTAKE_WRITE, P.ASSESSMENT_READ, P.INQUIRY_HANDLE,
+         P.COLLECTION_READ}
     ),
     Role.MYNUMBER_CLERK: frozenset(
         {
@@ -57,9 +59,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.INQUIRY_HANDLE,
         }
     ),
-    Role.CHECKER: frozenset({P.PERSON_READ, P.PERSON_SEARCH, P.CHANGE_CONFIRM, P.ASSESSMENT_READ}),
+    Role.CHECKER: frozenset({P.PERSON_READ, P.PERSON_SEARCH, P.CHANGE_CONFIRM, P.ASSESSMENT_READ, P.COLLECTION_READ}),
     Role.COLLECTION_OFFICER: frozenset(
-        {P.PERSON_READ, P.PERSON_SEARCH, P.CHANGE_REQUEST, P.ASSESSMENT_READ, P.COLLECTION_WRITE}
+        {P.PERSON_READ, P.PERSON_SEARCH, P.CHANGE_REQUEST, P.ASSESSMENT_READ, P.COLLECTION_READ, P.COLLECTION_WRITE}
     ),
     Role.DATA_STEWARD: frozenset(
         {P.PERSON_READ, P.CHANGE_REQUEST, P.TRANSFER_APPROVE, P.DELETION_RUN, P.DISCLOSURE_HANDLE,

@@ -2,4 +2,4 @@
 
 Nothing here is imported by function code; it is the operator's and developer's embedded AWS."""
 
-__all__ = ["bootstrap", "demo_data", "demo_staff", "identity", "server", "state"]
+__all__ = ["bootstrap", "demo_data", "demo_notices", "demo_staff", "identity", "server", "state"]

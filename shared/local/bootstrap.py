@@ -1,4 +1,4 @@
-"""Create every declared table, bucket and key (design rule 1) in an AWS endpoint: moto locally, in tests.
+"""Create every declared table, bucket, queue and key (design rule 1) in an AWS endpoint: moto locally, in tests.
 
 Production storage comes from the Pulumi program, which reads the same declaration. Idempotent: running it
 against storage that already exists changes nothing.
@@ -6,10 +6,11 @@ against storage that already exists changes nothing.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from shared.runtime import Runtime
-from shared.storage import RETENTION_CLASSES, STORAGE, BucketSpec, KeySpec, TableSpec
+from shared.storage import RETENTION_CLASSES, STORAGE, BucketSpec, KeySpec, QueueSpec, TableSpec
 
 
 def bootstrap_storage(runtime: Runtime) -> None:
@@ -19,6 +20,26 @@ def bootstrap_storage(runtime: Runtime) -> None:
         ensure_table(runtime, table)
     for bucket in STORAGE.buckets:
         ensure_bucket(runtime, bucket)
+    for queue in STORAGE.queues:
+        ensure_queue(runtime, queue)
+
+
+DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600  # SQS's maximum: time to read the reason and redrive
+
+
+def ensure_queue(runtime: Runtime, spec: QueueSpec) -> None:
+    """The fan-out queue and its dead-letter queue, encrypted, with the redrive the Pulumi program declares."""
+    sqs = runtime.clients.client("sqs")
+    prefix = runtime.settings.name_prefix
+    encrypted = {"KmsMasterKeyId": runtime.key_alias("data"), "KmsDataKeyReusePeriodSeconds": "300"}
+    dead = sqs.create_queue(QueueName=spec.dead_letter_name(prefix), Attributes={
+        **encrypted, "MessageRetentionPeriod": str(DEAD_LETTER_RETENTION_SECONDS)})["QueueUrl"]
+    dead_arn = sqs.get_queue_attributes(QueueUrl=dead, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sqs.create_queue(QueueName=spec.physical_name(prefix), Attributes={
+        **encrypted, "VisibilityTimeout": str(spec.visibility_timeout_seconds),
+        "RedrivePolicy": json.dumps({"deadLetterTargetArn": dead_arn,
+                                     "maxReceiveCount": spec.redrive_receive_count})},
+        tags={"data-classification": spec.data_class.value})
 
 
 def ensure_key(runtime: Runtime, spec: KeySpec) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 from pathlib import Path
 
@@ -34,9 +33,9 @@ def _uvicorn_log_config() -> dict:
 
 def run_local(state_dir: Path, api_host: str, api_port: int, aws_port: int) -> int:
     import uvicorn
-    from moto.server import ThreadedMotoServer
 
     from functions.registry import batch_handler, build_all
+    from shared.local.aws_server import start_aws
 
     if api_host not in {"127.0.0.1", "localhost", "::1"}:
         _say(f"choju local serves on the loopback interface only, not {api_host!r}")
@@ -47,9 +46,7 @@ def run_local(state_dir: Path, api_host: str, api_port: int, aws_port: int) -> i
     settings = load_settings()
 
     _say(f"choju local: starting the embedded AWS (moto) on 127.0.0.1:{aws_port} …")
-    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=aws_port, verbose=False)
-    moto.start()
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    moto = start_aws("127.0.0.1", aws_port)
     try:
         runtime = Runtime(settings)
         _say("choju local: creating the declared tables, buckets and keys …")

@@ -190,6 +190,6 @@ class ChangeService:
                                         detail={"change_request": request_id, "maker": request.maker}))
         return replace(request, status=Status.REJECTED, decided_by=checker, decided_at=now, decision_reason=reason)
 
-    def pending(self) -> list[ChangeRequest]:
-        now = self.rt.clock()
-        return [r for r in self.requests.with_status(Status.PENDING, self.workflow.name) if not r.is_expired(now)]
+    def pending_page(self, limit: int, start: dict[str, Any] | None) -> tuple[list[ChangeRequest], dict | None]:
+        """One page of this workflow's pending, unexpired changes, oldest first, and where the next starts."""
+        return self.requests.pending_page(self.workflow.name, self.rt.clock(), limit, start)

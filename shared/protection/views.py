@@ -54,12 +54,15 @@ class PersonViews:
                                         request_id=request_id))
         return detail(record, my_number)
 
-    def search_by_kana(self, name_kana: str, birth_date: str | None, staff_id: str, request_id: str) -> list[dict]:
-        found = [summary(r) for r in self.rt.repository(PersonRepository).by_kana_and_birth(kana_key(name_kana),
-                                                                                            birth_date)]
+    def search_by_kana(self, name_kana: str, birth_date: str | None, staff_id: str, request_id: str, limit: int,
+                       start: dict[str, Any] | None) -> tuple[list[dict], dict[str, Any] | None]:
+        """A page of matches by birth date, and where the next page starts."""
+        records, after = self.rt.repository(PersonRepository).by_kana_and_birth(kana_key(name_kana), birth_date,
+                                                                                limit, start)
+        found = [summary(r) for r in records]
         self.rt.audit.append(AuditEvent(staff_id, "person.search", "success", target="kana",
                                         request_id=request_id, detail={"results": str(len(found))}))
-        return found
+        return found, after
 
     def search_by_my_number(self, raw: str, staff_id: str, request_id: str, purpose: str) -> list[dict]:
         index = self.rt.vault.blind_index(parse_my_number(raw))

@@ -60,7 +60,9 @@ def test_another_workflow_cannot_decide_intakes_request(api: TestClient, auth, r
     r = api.post(f"/deletion/changes/{request_id}/{action}", json=body, headers=auth(CHECKER))
     assert r.status_code == 404 and r.json()["code"] == "not-found"
     assert api.get(f"/deletion/changes/{request_id}", headers=auth(CHECKER)).status_code == 404
-    assert request_id not in [c["request_id"] for c in api.get("/deletion/changes", headers=auth(CHECKER)).json()]
+    assert request_id not in [c["request_id"] for c in
+                              api.get("/deletion/changes", headers=auth(CHECKER)).json()["changes"]]
+    assert request_id in [c["request_id"] for c in api.get("/intake/changes", headers=auth(CHECKER)).json()["changes"]]
     assert runtime.repository(PersonRepository).get(JIRO)["address"] == "熊本市東区健軍1-2-3"
     # The twin: its own workflow decides it.
     decided = api.post(f"/intake/changes/{request_id}/{action}", json=body, headers=auth(CHECKER))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import json
 
+from shared.batch.local import run_here
 from tests.api.test_intake_api import ADDRESS
 from tests.api.test_lambda_handlers import CONTEXT, handler_env, rest_event  # noqa: F401 - handler_env is a fixture
 from tests.resident_files import csv_bytes, row
@@ -64,6 +65,9 @@ def test_imported_rows_are_counted(handler_env, capsys) -> None:  # noqa: F811
     runtime.objects("exchange").put("inbound/jyuki-renkei/changes-1.csv", content, "text/csv")
     capsys.readouterr()
     event = {"Records": [{"s3": {"object": {"key": "inbound/jyuki-renkei/changes-1.csv"}}}]}
-    result = batch.on_inbound_file(event, CONTEXT)
-    assert result["files"][0]["applied"] == 2
-    assert emitted(capsys.readouterr().out) == {"ResidentRowsImported": 2}
+    started = batch.on_inbound_file(event, CONTEXT)["files"][0]
+    assert started["status"] == "running" and started["applied"] == 0  # the trigger plans; workers apply
+    assert emitted(capsys.readouterr().out) == {}
+    job = run_here(runtime, batch.resident_import_chunks, "resident-import-chunks", started["job_id"])
+    assert job is not None and job.counts["applied"] == 2
+    assert emitted(capsys.readouterr().out) == {"ResidentRowsImported": 2, "BatchChunksDone": 1}

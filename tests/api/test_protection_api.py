@@ -170,11 +170,11 @@ def test_a_rejected_change_records_the_reason_and_cannot_be_confirmed(api: TestC
 
 def test_pending_changes_expire(api: TestClient, auth, runtime, clock) -> None:
     change = propose(api, auth, CLERK, ADDRESS_CHANGE)
-    listed = api.get("/intake/changes", headers=auth(CHECKER)).json()
+    listed = api.get("/intake/changes", headers=auth(CHECKER)).json()["changes"]
     assert change["request_id"] in [c["request_id"] for c in listed]
     clock.advance(hours=runtime.settings.change_expiry_hours, seconds=1)
     assert change["request_id"] not in [c["request_id"] for c in api.get("/intake/changes",
-                                                                         headers=auth(CHECKER)).json()]
+                                                                         headers=auth(CHECKER)).json()["changes"]]
     r = api.post(f"/intake/changes/{change['request_id']}/confirm", headers=auth(CHECKER))
     assert r.status_code == 409 and r.json()["code"] == "change-expired"
 

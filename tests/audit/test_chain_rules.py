@@ -11,16 +11,17 @@ import pytest
 from shared.domain.audit_chain import GENESIS_HASH, Head, canonical_encoding, record_hash, seal_batch
 from shared.domain.audit_events import SEALED_ATTRIBUTES, AuditEvent, bounded, event_id, event_item, id_floor, shard_of
 from shared.domain.audit_verify import Digest, verify_chain
+from shared.domain.mynumber import my_numbers_in
 
-RECORD = {"day_shard": "2026-04-01#1", "event_id": "20260401T090000000000Z-000000-4a0000000000",
+RECORD = {"day_shard": "2026-04-01#1", "event_id": "20260401T090000u000000Z-aaaaaa-ekaaaaaaaaaa",
           "at": "2026-04-01T09:00:00+00:00", "staff_id": "S1001", "action": "person.read", "outcome": "success",
           "target": "P0000000001", "purpose": "-", "request_id": "r-1", "detail": "{}", "chain": "main", "seq": 1,
           "prev_hash": GENESIS_HASH, "sealed_at": "2026-04-01T09:00:05+00:00"}
 CANONICAL = (b'{"action":"person.read","at":"2026-04-01T09:00:00+00:00","chain":"main","day_shard":"2026-04-01#1",'
-             b'"detail":"{}","event_id":"20260401T090000000000Z-000000-4a0000000000","outcome":"success",'
+             b'"detail":"{}","event_id":"20260401T090000u000000Z-aaaaaa-ekaaaaaaaaaa","outcome":"success",'
              b'"prev_hash":"' + b"0" * 64 + b'","purpose":"-","request_id":"r-1",'
              b'"sealed_at":"2026-04-01T09:00:05+00:00","seq":1,"staff_id":"S1001","target":"P0000000001"}')
-RECORD_HASH = "a6e01bf10f4e26b22af0705e9c03ae285e01c0abb97d59a8ac4270e5919f42b7"
+RECORD_HASH = "6e118b4b5907f1832cfaafd77ff7056bb05272cdfd16e495ba179f369bf744cf"  # sha256sum of CANONICAL
 
 
 def test_the_hash_is_sha256_of_every_attribute_as_canonical_json() -> None:
@@ -41,7 +42,7 @@ def test_an_attribute_the_event_never_had_changes_the_hash_too() -> None:
 
 def test_sealing_links_events_after_the_head_and_drops_pending() -> None:
     events = [{k: v for k, v in RECORD.items() if k not in ("chain", "seq", "prev_hash", "sealed_at")}
-              | {"pending": "1", "event_id": f"20260401T09000000000{n}Z-000000-4a0000000000"} for n in (1, 2)]
+              | {"pending": "1", "event_id": f"20260401T090000u00000{n}Z-aaaaaa-ekaaaaaaaaaa"} for n in (1, 2)]
     first, second = seal_batch(events, Head(7, "e" * 64), "2026-04-01T09:00:05+00:00")
     assert (first["seq"], first["prev_hash"], first["chain"]) == (8, "e" * 64, "main")
     assert (second["seq"], second["prev_hash"]) == (9, first["hash"])
@@ -51,18 +52,29 @@ def test_sealing_links_events_after_the_head_and_drops_pending() -> None:
 
 def test_event_ids_sort_by_time_and_carry_their_shard() -> None:
     at = datetime(2026, 4, 1, 18, 0, 0, 123456, tzinfo=timezone(timedelta(hours=9)))
-    assert event_id(at, 42, "3fa94c1b02de") == "20260401T090000123456Z-00002a-3fa94c1b02de"
-    assert id_floor(at) == "20260401T090000123456Z"
-    assert shard_of("20260401T090000123456Z-00002a-3fa94c1b02de") == 0x3f % 4 == 3
+    # counter 42 = 0x00002a and entropy 3fa94c1b02de, hex spelled 0→a … 9→j, a→k … f→p
+    assert event_id(at, 42, "3fa94c1b02de") == "20260401T090000u123456Z-aaaack-dpkjemblacno"
+    assert id_floor(at) == "20260401T090000u123456Z"
+    assert shard_of("20260401T090000u123456Z-aaaack-dpkjemblacno") == 0x3f % 4 == 3
     later = datetime(2026, 4, 1, 9, 0, 0, 123457, tzinfo=UTC)
     assert event_id(at, 9, "ffffffffffff") < event_id(later, 0, "000000000000")
+    assert event_id(at, 15, "000000000000") < event_id(at, 16, "000000000000")  # 00000p < 0000ba
+
+
+def test_no_event_id_reads_as_a_my_number() -> None:
+    """At 09:06:02.000000 UTC the old id's `090602000000` was a valid My Number (check digit 0), so the free-text
+    guard refused `GET /audit/records/{event_id}` one time in ten; now no digit run is longer than eight."""
+    at = datetime(2026, 4, 1, 9, 6, 2, tzinfo=UTC)
+    assert my_numbers_in("20260401T090602000000Z-aaaaaa-ekaaaaaaaaaa")  # the twin: the old shape is caught
+    for counter, entropy in [(0, "000000000000"), (1, "123456789012"), (0xffffff, "999999999999")]:
+        assert my_numbers_in(event_id(at, counter, entropy)) == []
 
 
 def test_a_stored_event_is_bounded_and_never_holds_a_my_number() -> None:
     path = "/intake/persons/" + "x" * 2100
     item = event_item(AuditEvent("unverified:" + "s" * 500, "auth.refused", "refused", target=path,
                                  purpose="本人確認 123456789018", detail={"code": "bad", "long": "v" * 900}),
-                      datetime(2026, 4, 1, 9, tzinfo=UTC), "20260401T090000000000Z-000000-4a0000000000")
+                      datetime(2026, 4, 1, 9, tzinfo=UTC), "20260401T090000u000000Z-aaaaaa-ekaaaaaaaaaa")
     assert len(item["target"]) == 256 and item["target"].startswith("/intake/persons/xxx")
     assert item["target"][-14:-12] == "…#" and len(item["staff_id"]) == 128
     assert item["purpose"] == "本人確認 [REDACTED-MYNUMBER]"
@@ -80,7 +92,7 @@ def test_bounded_keeps_short_values_and_tells_long_ones_apart() -> None:
 
 def chain(n: int) -> list[dict]:
     events = [{**{k: v for k, v in RECORD.items() if k not in ("chain", "seq", "prev_hash", "sealed_at")},
-               "event_id": f"20260401T0900000000{i:02d}Z-000000-4a0000000000", "staff_id": f"S{i}"}
+               "event_id": f"20260401T090000u0000{i:02d}Z-aaaaaa-ekaaaaaaaaaa", "staff_id": f"S{i}"}
               for i in range(1, n + 1)]
     return seal_batch(events, Head(0, GENESIS_HASH), "2026-04-01T09:01:00+00:00")
 

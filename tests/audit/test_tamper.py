@@ -36,7 +36,7 @@ def delete_newest(a: Attacker) -> None:
 
 def insert(a: Attacker) -> None:
     """Add a forged record as record 4, properly linked to record 3 and hashed."""
-    forged = {**a.records()[4], "event_id": "20260401T090000000000Z-000000-000000000000", "staff_id": "S9999",
+    forged = {**a.records()[4], "event_id": "20260401T090000u000000Z-aaaaaa-aaaaaaaaaaaa", "staff_id": "S9999",
               "action": "person.mynumber-read", "prev_hash": a.records()[3]["hash"]}
     forged["hash"] = forge_hash(forged)
     a.put(forged)
@@ -84,7 +84,7 @@ ATTACKS: list[tuple[str, Callable[..., None], set[str], str]] = [
     ("delete the newest records", delete_newest, {"truncated"},
      "[truncated] digest digests/000000000008-"),
     ("insert a record", insert, {"inserted"},
-     "[inserted] record 4 appears 2 times: event(s) 20260401T090000000000Z-000000-000000000000 were inserted"),
+     "[inserted] record 4 appears 2 times: event(s) 20260401T090000u000000Z-aaaaaa-aaaaaaaaaaaa were inserted"),
     ("reorder two records", reorder, {"reordered"}, "[reordered] record 3 was sealed as record 4"),
     ("rewrite history consistently", rewrite, {"rewritten"},
      "[rewritten] digest digests/000000000005-"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from functions.registry import WORKFLOWS
 from tests.infra.conftest import Declared
 
-TABLE_ARN = "arn:aws:dynamodb:ap-northeast-1:123456789012:table/{prefix}-audit-log"
+TABLE_ARN = "arn:aws:dynamodb:ap-northeast-1:{account}:table/{prefix}-audit-log"
 APPEND_CONDITION = {
     "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["????-??-??#?"]},
     "ForAllValues:StringEquals": {"dynamodb:Attributes": [
@@ -24,6 +24,11 @@ def prefix(stack: Declared) -> str:
     return stack.stack.workloads.settings.name_prefix
 
 
+def account(stack: Declared) -> str:
+    """The account the mocks deploy into: the stack's aws:allowedAccountIds."""
+    return str(stack.stack.settings.aws_provider["allowedAccountIds"][0])
+
+
 def statements(stack: Declared, label: str) -> list[dict]:
     return stack.policy(stack.one("iam/rolePolicy:RolePolicy", f"workloads-{label}"))["Statement"]
 
@@ -34,7 +39,7 @@ def on_audit_table(statement: dict, table: str) -> bool:
 
 
 def test_every_function_may_only_put_new_events(stack: Declared) -> None:
-    table = TABLE_ARN.format(prefix=prefix(stack))
+    table = TABLE_ARN.format(account=account(stack), prefix=prefix(stack))
     for label in FUNCTIONS:
         audit = [s for s in statements(stack, label) if on_audit_table(s, table)]
         append = next(s for s in audit if s["Sid"] == "AppendAuditEvents")
@@ -46,7 +51,7 @@ def test_every_function_may_only_put_new_events(stack: Declared) -> None:
 
 
 def test_only_auditors_routes_and_disclosures_read_the_log_and_never_by_scan(stack: Declared) -> None:
-    table = TABLE_ARN.format(prefix=prefix(stack))
+    table = TABLE_ARN.format(account=account(stack), prefix=prefix(stack))
     readers = {label for label in FUNCTIONS for s in statements(stack, label)
                if on_audit_table(s, table) and "dynamodb:Query" in s["Action"]}
     # intake's batch jobs share intake's declared needs (disclosures read a person's access history)
@@ -57,7 +62,7 @@ def test_only_auditors_routes_and_disclosures_read_the_log_and_never_by_scan(sta
 
 
 def test_the_sealer_alone_updates_and_only_the_seal(stack: Declared) -> None:
-    table = TABLE_ARN.format(prefix=prefix(stack))
+    table = TABLE_ARN.format(account=account(stack), prefix=prefix(stack))
     sealer = statements(stack, "platform-audit-sealer")
     assert sorted(s["Sid"] for s in sealer) == ["AnchorAuditDigests", "DeadLetters", "Logs",
                                                 "NetworkInterfacesAndTracing", "ReadAuditLog", "SealAuditEvents",
@@ -82,14 +87,16 @@ def test_the_sealer_runs_alone_every_minute(stack: Declared) -> None:
 
 
 def test_the_table_itself_denies_deletes_to_all_and_updates_to_all_but_the_sealer(stack: Declared) -> None:
-    table = TABLE_ARN.format(prefix=prefix(stack))
-    policy = stack.one("dynamodb/resourcePolicy:ResourcePolicy")
+    table = TABLE_ARN.format(account=account(stack), prefix=prefix(stack))
+    policy = stack.one("dynamodb/resourcePolicy:ResourcePolicy", "workloads-audit-log-policy")
     assert policy.inputs["resourceArn"] == table
-    deny_delete, deny_update = stack.policy(policy)["Statement"]
+    # Its own two statements, then the endpoint-only guard every table with personal data carries (infra/storage.py).
+    deny_delete, deny_update, guard = stack.policy(policy)["Statement"]
+    assert guard["Sid"] == "DenyOutsideTheVpcEndpoint"
     assert (deny_delete["Effect"], deny_delete["Principal"], deny_delete["Action"]) == (
         "Deny", "*", ["dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:PartiQLDelete",
                       "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate"])
     assert "Condition" not in deny_delete
     assert (deny_update["Effect"], deny_update["Action"]) == ("Deny", ["dynamodb:UpdateItem"])
-    sealer_role = f"arn:aws:iam::123456789012:role/{prefix(stack)}-platform-audit-sealer"
+    sealer_role = f"arn:aws:iam::{account(stack)}:role/{prefix(stack)}-platform-audit-sealer"
     assert deny_update["Condition"] == {"ArnNotEquals": {"aws:PrincipalArn": sealer_role}}

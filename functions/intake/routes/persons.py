@@ -11,21 +11,28 @@ from functions.intake.workflow import WORKFLOW
 from shared.api.auth import Principal, RuntimeDep, forbid, require
 from shared.api.change_routes import ChangeView, change_view, changes_of
 from shared.api.fields import Day, MyNumberText
+from shared.api.pages import DEFAULT_LIMIT, MAX_CURSOR, MAX_LIMIT, decode_cursor, encode_cursor
 from shared.api.routing import Router
 from shared.domain.changes import Operation
 from shared.domain.errors import NotFound
+from shared.domain.kana import kana_key
 from shared.domain.roles import Permission
 from shared.protection.views import PersonViews
+from shared.storage import STORAGE
 
 router = Router(prefix="/intake/persons", tags=["intake persons"])
 PURPOSE = Field(min_length=2, max_length=200, description="why the My Number is needed; recorded in the audit log")
 Changes = changes_of(WORKFLOW)
+KANA_KEY = STORAGE.table("persons").page_key("by-kana-birth")
 
 
 class KanaSearch(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name_kana: str = Field(min_length=1, max_length=100, description="カナ, かな or ｶﾅ; spaces ignored")
     birth_date: Day | None = None
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"results per page, at most {MAX_LIMIT}")
+    cursor: str | None = Field(None, min_length=1, max_length=MAX_CURSOR,
+                               description="the next_cursor of the previous page")
 
 
 class MyNumberSearch(BaseModel):
@@ -43,11 +50,13 @@ class Suspension(BaseModel):
 @router.post("/search")
 def search(body: KanaSearch, principal: Annotated[Principal, Depends(require(Permission.PERSON_SEARCH))],
            runtime: RuntimeDep) -> dict[str, Any]:
-    """Search by kana name and birth date; results never carry a My Number (PIA-III-2-a)."""
-    found = PersonViews(runtime).search_by_kana(body.name_kana,
-                                                body.birth_date.isoformat() if body.birth_date else None,
-                                                principal.staff.staff_id, principal.request_id)
-    return {"results": found, "count": len(found)}
+    """Search by kana name and birth date, a page at a time; results never carry a My Number (PIA-III-2-a)."""
+    start = decode_cursor(body.cursor, KANA_KEY, {"kana_key": kana_key(body.name_kana)})
+    found, after = PersonViews(runtime).search_by_kana(body.name_kana,
+                                                       body.birth_date.isoformat() if body.birth_date else None,
+                                                       principal.staff.staff_id, principal.request_id, body.limit,
+                                                       start)
+    return {"results": found, "count": len(found), "next_cursor": encode_cursor(after)}
 
 
 @router.post("/search-by-my-number")

@@ -16,6 +16,7 @@ from shared.adapters.persons import PersonRepository
 from shared.api.auth import Principal, RuntimeDep, forbid, require
 from shared.api.change_routes import ChangeView, change_view, changes_of
 from shared.api.fields import Day, MyNumberText, PersonId
+from shared.api.pages import PageDep, encode_cursor
 from shared.api.problems import Problem
 from shared.api.routing import Router
 from shared.api.uploads import content_matches
@@ -101,9 +102,14 @@ async def upload(application_id: str, request: Request, principal: Clerk, runtim
 
 @router.get("/{application_id}/documents")
 def documents(application_id: str, _: Annotated[Principal, Depends(require(Permission.PERSON_READ))],
-              runtime: RuntimeDep) -> dict[str, Any]:
+              runtime: RuntimeDep, page: PageDep) -> dict[str, Any]:
+    """The application's scanned documents, a page at a time."""
     if not _application_exists(runtime, application_id):
         raise NotFound("there is no such 療養費 application")
-    listed = runtime.objects("documents").list(f"ryoyohi/{application_id}/")
+    prefix = f"ryoyohi/{application_id}/"
+    start = page.start(("document_id",))
+    after = prefix + start["document_id"] if start else None
+    listed, last = runtime.objects("documents").page(prefix, page.limit, after)
     return {"application_id": application_id,
-            "documents": [{"document_id": o.key.rsplit("/", 1)[1], "bytes": o.size} for o in listed]}
+            "documents": [{"document_id": o.key.rsplit("/", 1)[1], "bytes": o.size} for o in listed],
+            "next_cursor": encode_cursor({"document_id": last.rsplit("/", 1)[1]} if last else None)}

@@ -7,7 +7,7 @@ the field and the reason, never the value (it may be a My Number).
 from __future__ import annotations
 
 import csv
-import io
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -171,32 +171,94 @@ class FileRefused(Invalid):
     title = "The file is refused"
 
 
-def parse_file(content: bytes, encoding: str) -> ParsedFile:
-    """Decode with the counterparty's declared encoding, check the header, validate every row."""
+# --- streaming: records with their byte offsets, so a file is never held whole (design rules 8, 9) ----------
+
+@dataclass(frozen=True)
+class Scanned:
+    """One non-blank data row: where it is in the file, and what it says or why it is refused."""
+
+    row: int
+    start: int  # byte offset of the record
+    end: int  # byte offset just after it (line break included)
+    change: ResidentChange | None
+    rejects: tuple[Reject, ...]
+
+
+def split_records(pieces: Iterable[bytes], offset: int = 0) -> Iterator[tuple[int, int, bytes]]:
+    """(start, end, bytes) of each CSV record in a stream of byte pieces, `offset` being the stream's position in
+    the file. A record ends at a line feed outside quotes; neither CP932 nor UTF-8 uses the bytes of `\n` or `"`
+    inside a multi-byte character, so the split is safe before decoding."""
+    buffer, base, position, scanned, quotes = b"", offset, 0, 0, 0
+    for piece in pieces:
+        buffer = buffer[position:] + piece
+        base, scanned, position = base + position, scanned - position, 0
+        while (newline := buffer.find(b"\n", scanned)) >= 0:
+            quotes += buffer.count(b'"', scanned, newline)
+            scanned = newline + 1
+            if quotes % 2:
+                continue  # the line break is inside a quoted field
+            yield base + position, base + scanned, buffer[position:scanned]
+            position, quotes = scanned, 0
+        quotes += buffer.count(b'"', scanned)
+        scanned = len(buffer)
+    if position < len(buffer):
+        yield base + position, base + len(buffer), buffer[position:]
+
+
+def _decode(raw: bytes, encoding: str, start: int) -> list[str]:
     try:
-        text = content.decode(encoding)
+        text = raw.decode(encoding)
     except UnicodeDecodeError as error:
-        raise FileRefused(f"the file is not valid {encoding} (byte {error.start})") from None
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    header = next(reader, None)
-    if header is None or tuple(h.strip() for h in header) != COLUMNS:
+        raise FileRefused(f"the file is not valid {encoding} (byte {start + error.start})") from None
+    return next(csv.reader([text.rstrip("\r\n")]), [])
+
+
+def check_header(raw: bytes, encoding: str) -> None:
+    header = _decode(raw, encoding, 0)
+    if header:
+        header[0] = header[0].lstrip("\ufeff")
+    if tuple(h.strip() for h in header) != COLUMNS:
         raise FileRefused(f"the header must be exactly: {','.join(COLUMNS)}")
-    changes, rejects, count = [], [], 0
-    seen: set[str] = set()
-    for number, values in enumerate(reader, start=1):
+
+
+def scan(records: Iterable[tuple[int, int, bytes]], encoding: str, first_row: int = 0,
+         seen: set[str] | None = None) -> Iterator[Scanned]:
+    """Validate records one by one; row `first_row` is the header when it is 0. `seen` collects record numbers
+    across the whole file (duplicates are rejects); a worker re-reading a range passes None."""
+    number = first_row - 1
+    for start, end, raw in records:
+        number += 1
+        if number == 0:
+            check_header(raw, encoding)
+            continue
+        values = _decode(raw, encoding, start)
         if not any(v.strip() for v in values):
             continue
-        count += 1
         if len(values) != len(COLUMNS):
-            rejects.append(Reject(number, "*", f"{len(values)} columns, expected {len(COLUMNS)}"))
+            yield Scanned(number, start, end, None, (Reject(number, "*", f"{len(values)} columns, "
+                                                                          f"expected {len(COLUMNS)}"),))
             continue
-        raw = {name: value.strip() for name, value in zip(COLUMNS, values, strict=True)}
-        if raw["record_no"] in seen:
-            rejects.append(Reject(number, "record_no", "duplicate record number"))
-            continue
-        seen.add(raw["record_no"])
-        change, row_rejects = _parse_row(number, raw)
-        rejects.extend(row_rejects)
-        if change:
-            changes.append(change)
-    return ParsedFile(changes, rejects, count)
+        raw_values = {name: value.strip() for name, value in zip(COLUMNS, values, strict=True)}
+        if seen is not None:
+            if raw_values["record_no"] in seen:
+                yield Scanned(number, start, end, None, (Reject(number, "record_no", "duplicate record number"),))
+                continue
+            seen.add(raw_values["record_no"])
+        change, rejects = _parse_row(number, raw_values)
+        yield Scanned(number, start, end, change, tuple(rejects))
+    if number < 0:
+        raise FileRefused(f"the header must be exactly: {','.join(COLUMNS)}")
+
+
+def parse_file(content: bytes, encoding: str) -> ParsedFile:
+    """Decode with the counterparty's declared encoding, check the header, validate every row (a whole file in
+    memory: small files and tests; imports stream with `scan`)."""
+    changes: list[ResidentChange] = []
+    rejects: list[Reject] = []
+    rows = 0
+    for scanned in scan(split_records([content]), encoding, seen=set()):
+        rows += 1
+        rejects.extend(scanned.rejects)
+        if scanned.change:
+            changes.append(scanned.change)
+    return ParsedFile(changes, rejects, rows)

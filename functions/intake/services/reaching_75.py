@@ -1,8 +1,15 @@
 """The daily job: people who reach 75 in a period, their 資格確認書 (mailed the month before the birthday) and
-the eligibility events for the 広域連合 (PIA-I-1-b). Idempotent: re-running queues and issues nothing twice."""
+the eligibility events for the 広域連合 (PIA-I-1-b).
+
+A chunked job with one chunk per birth month to search. A chunk reads its month once from the by-birth-month
+index (whole records: nothing is read again per person), asks which of its events and certificates exist
+(BatchGetItem) and writes the missing ones (BatchWriteItem). Ids are derived from the person and the birthday,
+so re-running, the same day or the next, queues and issues nothing twice and picks up people added since.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -14,13 +21,25 @@ from functions.intake.rules.eligibility import (
     reaches_75_between,
     seventy_fifth_birthday,
 )
-from functions.intake.services.certificates import issue_once
+from functions.intake.services.certificate_print import print_cards, run_files
+from functions.intake.services.certificates import issue_missing
 from shared.adapters.audit_log import AuditEvent
 from shared.adapters.persons import PersonRepository
 from shared.adapters.transfer_queue import TransferQueue
+from shared.batch import Chunk, Job, Plan, start
+from shared.batch.local import run_job_here
 from shared.domain.counterparties import KOUIKI_RENGO
+from shared.domain.errors import Invalid
+from shared.domain.ids import new_id
 from shared.protection.views import summary
 from shared.runtime import Runtime
+from shared.storage import STORAGE
+
+__all__ = ["REACHING_75", "ReachingSeventyFive", "people_reaching_75", "plan_reaching_75", "reaching_75_in",
+           "reaching_75_page", "run_reaching_75"]
+
+KIND, QUEUE = "reaching-75-daily", "reaching-75-chunks"
+BIRTH_MONTH_KEY = STORAGE.table("persons").page_key("by-birth-month")
 
 
 def _facts(person: dict[str, Any]) -> Facts:
@@ -34,37 +53,113 @@ def _facts(person: dict[str, Any]) -> Facts:
                  special_address_insurer=person.get("special_address_insurer"))
 
 
-def people_reaching_75(rt: Runtime, first: date, last: date) -> list[dict[str, Any]]:
-    """Who becomes insured at 75 in [first, last] (法第50条第1号, 第52条), excluding 適用除外 (第51条)."""
+def reaching_75_in(records: list[dict[str, Any]], first: date, last: date) -> list[tuple[dict[str, Any], date]]:
+    """(record, 75th birthday) of those who become insured at 75 in [first, last] (法第50条第1号, 第52条),
+    excluding 適用除外 (第51条)."""
     found = []
-    for month in birth_months_to_search(first, last):
-        for person in rt.repository(PersonRepository).by_birth_month(month):
-            birth = date.fromisoformat(person["birth_date"])
-            if not reaches_75_between(birth, first, last):
-                continue
-            birthday = seventy_fifth_birthday(birth)
-            if not is_insured_on(_facts(person), birthday):
-                continue
-            found.append({**summary(person), "seventy_fifth_birthday": birthday.isoformat(),
-                          "certificate_mailing_month": mailing_month(birthday)})
+    for person in records:
+        birth = date.fromisoformat(person["birth_date"])
+        if not reaches_75_between(birth, first, last):
+            continue
+        birthday = seventy_fifth_birthday(birth)
+        if is_insured_on(_facts(person), birthday):
+            found.append((person, birthday))
+    return found
+
+
+def people_reaching_75(rt: Runtime, first: date, last: date) -> list[dict[str, Any]]:
+    """Who becomes insured at 75 in [first, last], as list entries (no My Number), by birthday."""
+    found = [{**summary(person), "seventy_fifth_birthday": birthday.isoformat(),
+              "certificate_mailing_month": mailing_month(birthday)}
+             for month in birth_months_to_search(first, last)
+             for person, birthday in reaching_75_in(rt.repository(PersonRepository).by_birth_month(month), first,
+                                                    last)]
     return sorted(found, key=lambda p: (p["seventy_fifth_birthday"], p["person_id"]))
 
 
-def run_reaching_75(rt: Runtime, first: date, last: date, today: date) -> dict[str, Any]:
+def reaching_75_page(rt: Runtime, first: date, last: date, limit: int, start: dict[str, Any] | None,
+                     ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """A page of `people_reaching_75` in index order (birth month, birth date), and the index position of its
+    last person when more may follow. The by-birth-month index is read page by page from `start`."""
+    months = birth_months_to_search(first, last)
+    if start is not None and start["birth_month"] not in months:
+        raise Invalid("the cursor belongs to another period; start again without it", code="invalid-cursor",
+                      title="The cursor is not valid")
+    persons, found = rt.repository(PersonRepository), []
+    for month in months[months.index(start["birth_month"]) if start else 0:]:
+        key = start if start and start["birth_month"] == month else None
+        while True:
+            records, key = persons.page("by-birth-month", "birth_month", month, limit, key)
+            for position, record in enumerate(records):
+                found += [{**summary(p), "seventy_fifth_birthday": b.isoformat(),
+                           "certificate_mailing_month": mailing_month(b)} for p, b in reaching_75_in([record], first,
+                                                                                                       last)]
+                if len(found) == limit:
+                    more = key is not None or position + 1 < len(records) or month != months[-1]
+                    return found, {k: record[k] for k in BIRTH_MONTH_KEY} if more else None
+            if key is None:
+                break
+    return found, None
+
+
+def run_name(first: date, last: date) -> str:
+    return f"reaching-75-{first:%Y%m%d}-{last:%Y%m%d}"
+
+
+def plan_reaching_75(first: date, last: date, today: date, started_by: str = "system") -> Plan:
+    return Plan(new_id(f"reaching-75-{first:%Y%m%d}-{last:%Y%m%d}-", 8), KIND, QUEUE,
+                [[{"birth_month": m} for m in birth_months_to_search(first, last)]],
+                params={"from": first.isoformat(), "to": last.isoformat(), "today": today.isoformat()},
+                started_by=started_by)
+
+
+class ReachingSeventyFive:
+    """The chunks of the daily reaching-75 run: one birth month each."""
+
+    name, queue = KIND, QUEUE
+
+    def apply(self, rt: Runtime, job: Job, chunk: Chunk) -> dict[str, int]:
+        first, last = date.fromisoformat(job.params["from"]), date.fromisoformat(job.params["to"])
+        today = date.fromisoformat(job.params["today"])
+        people = reaching_75_in(rt.repository(PersonRepository).by_birth_month(chunk.spec["birth_month"]), first,
+                                last)
+        events = {f"R75-{p['person_id']}-{b.isoformat()}": (p, b) for p, b in people}
+        queued_before = {q["queue_id"] for q in rt.batch_get("transfer-queue", [{"queue_id": q} for q in events],
+                                                             projection=("queue_id",))}
+        writer, table = rt.batch_writer(), rt.table_name("transfer-queue")
+        for queue_id, (person, birthday) in events.items():
+            if queue_id not in queued_before:
+                writer.put(table, TransferQueue.record(
+                    kind="eligibility-acquired", counterparty=KOUIKI_RENGO, entity_id=person["person_id"],
+                    reference=f"75:{birthday.isoformat()}", at=rt.clock(), queue_id=queue_id,
+                    summary={"eligibility_acquired_on": birthday.isoformat(), "eligibility_change_reason": "75歳到達"}))
+        cards = {f"QC-{p['person_id']}-{b.isoformat()}": (p, b) for p, b in people}
+        done = issue_missing(rt, writer, {cid: p for cid, (p, _) in cards.items()}, "new", today,
+                             rt.settings.certificate_rule, starts={cid: b for cid, (_, b) in cards.items()})
+        writer.flush()
+        # The chunk's cards, valid from the birthday (mailed the month before), printed as its part of the run.
+        files = print_cards(rt, run_name(first, last), done.cards, file_prefix=f"{chunk.number:04d}-")
+        return {"applied": len(people), "queued": len(events) - len(queued_before), "issued": done.count,
+                "files": len(files)}
+
+    def finish(self, rt: Runtime, job: Job, succeeded: bool) -> dict[str, Any]:
+        result = {"from": job.params["from"], "to": job.params["to"], "people": job.counts.get("applied", 0),
+                  "queued": job.counts.get("queued", 0), "certificates_issued": job.counts.get("issued", 0)}
+        rt.audit.append(AuditEvent("system", "batch.reaching-75", "success" if succeeded else "failure",
+                                   target=f"{result['from']}..{result['to']}",
+                                   detail={"people": str(result["people"]), "queued": str(result["queued"]),
+                                           "issued": str(result["certificates_issued"]), "job": job.job_id}))
+        return result
+
+
+REACHING_75 = ReachingSeventyFive()
+
+
+def run_reaching_75(rt: Runtime, first: date, last: date, today: date,
+                    progress: Callable[[Job], None] | None = None) -> dict[str, Any]:
     """Queue the acquisition events and record the new 資格確認書 for everyone reaching 75 in the period who
-    receives one under the current rule (functions/intake/rules/certificates.py)."""
-    people = people_reaching_75(rt, first, last)
-    certificates = rt.records("certificates")
-    queued = issued = 0
-    for person in people:
-        birthday = person["seventy_fifth_birthday"]
-        queued += rt.repository(TransferQueue).enqueue(
-            kind="eligibility-acquired", counterparty=KOUIKI_RENGO, entity_id=person["person_id"],
-            reference=f"75:{birthday}", at=rt.clock(), queue_id=f"R75-{person['person_id']}-{birthday}",
-            summary={"eligibility_acquired_on": birthday, "eligibility_change_reason": "75歳到達"})
-        full = rt.repository(PersonRepository).get(person["person_id"]) or person
-        issued += issue_once(rt, certificates, full, "new", today, f"QC-{person['person_id']}-{birthday}")
-    rt.audit.append(AuditEvent("system", "batch.reaching-75", "success", target=f"{first}..{last}",
-                               detail={"people": str(len(people)), "queued": str(queued), "issued": str(issued)}))
-    return {"from": first.isoformat(), "to": last.isoformat(), "people": people, "queued": queued,
-            "certificates_issued": issued}
+    receives one under the current rule, running the chunks in this process; returns the job's summary."""
+    job = run_job_here(rt, REACHING_75, start(rt, REACHING_75, plan_reaching_75(first, last, today)).job_id,
+                       progress)
+    return {**job.summary, "files": run_files(rt, run_name(first, last)), "job_id": job.job_id,
+            "state": job.state.value}

@@ -1,9 +1,12 @@
 """Apply a 住基異動 file from a registered counterparty (PIA-I-1-b, III-2-d, III-2-i; design rules 8, 9).
 
-The whole file is validated before anything is applied. Rows that fail go to a reject report (row, field,
-reason; never a value). A file with rejects is applied for its valid rows only when the counterparty's
-registration allows partial application. The same file (by content hash) is applied once; a run that stopped
-half-way resumes after the last row it recorded.
+The file is read from the exchange bucket as a stream, once, to validate every row before anything is applied
+and to cut it into chunks of byte ranges. Rows that fail go to a reject report (row, field, reason; never a
+value). A file with rejects is applied for its valid rows only when the counterparty's registration allows
+partial application. The chunks then run through the batch framework (shared/batch): one message each, any
+order, checkpointed. The rows of a person who appears in more than one chunk keep their file order: the later
+rows wait in a second stage that starts when the first is through. The same file (by content hash) is one job:
+sending it again changes nothing, and a job that stopped half-way is resumed.
 
 The resident register is the authoritative source for these fields, and the file arrives system to system
 from the register's own (double-checked) process, so rows are applied without a second human confirmation;
@@ -12,133 +15,266 @@ every application is audited per file, and each affected person's record carries
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
-from functions.intake.rules.eligibility_events import eligibility_update
-from functions.intake.rules.resident_changes import ParsedFile, Reject, ResidentChange, parse_file
+from functions.intake.rules.resident_changes import ParsedFile, Reject, scan, split_records
+from functions.intake.services.resident_apply import apply_changes, changes_in_range
 from shared.adapters.audit_log import AuditEvent
-from shared.adapters.persons import PersonRepository
-from shared.adapters.transfer_queue import TransferQueue
-from shared.domain.counterparties import KOUIKI_RENGO, registered
-from shared.domain.mynumber import parse_my_number
-from shared.domain.person import derived_fields, validate_values
+from shared.adapters.objects import put_reject_report
+from shared.batch import Chunk, Job, JobState, Plan, get_job, refuse, resume, start
+from shared.batch.local import run_job_here
+from shared.domain.counterparties import Counterparty, registered
+from shared.domain.person import InvalidChange, validate_values
 from shared.observability import count
 from shared.runtime import Runtime
 
-PROGRESS_EVERY = 100
+__all__ = ["IMPORT", "ImportReport", "ParsedFile", "ResidentImport", "import_resident_changes", "import_resident_file",
+           "import_resident_path", "plan_import", "run_import_here"]
+
+KIND, QUEUE = "resident-changes-inbound", "resident-import-chunks"
+# ~2,000 rows: 20 BatchGetItem and ~160 BatchWriteItem requests, a few seconds in Lambda against a 300 s
+# time-out; the benchmark reports the longest chunk (docs/batch.md).
+ROWS_PER_CHUNK = 2000
 
 
 @dataclass
 class ImportReport:
     counterparty: str
     file_hash: str
-    status: str  # "applied" | "partially-applied" | "refused" | "already-applied"
+    status: str  # "applied" | "partially-applied" | "refused" | "already-applied" | "running" | "failed"
     rows: int = 0
     applied: int = 0
     rejected: int = 0
     events: int = 0
     reject_report_key: str | None = None
+    job_id: str | None = None
     rejects: list[dict[str, Any]] = field(default_factory=list)
 
 
-def import_resident_changes(rt: Runtime, counterparty_code: str, content: bytes, staff_id: str = "system",
-                            progress: Any = None) -> ImportReport:
-    """Validate then apply; raises UnknownCounterparty or FileRefused before touching anything."""
-    counterparty = registered(counterparty_code, "resident-changes")
-    file_hash = hashlib.sha256(content).hexdigest()
-    files = rt.records("inbound-files")
-    seen = files.get(file_hash)
-    if seen and seen.get("status") in ("applied", "partially-applied", "refused"):
-        return ImportReport(counterparty.code, file_hash, "already-applied", rows=int(seen.get("rows", 0)),
-                            applied=int(seen.get("applied", 0)), rejected=int(seen.get("rejected", 0)))
-    parsed = parse_file(content, counterparty.encoding)
-    report = ImportReport(counterparty.code, file_hash, "applied", rows=parsed.rows, rejected=len(parsed.rejects),
-                          rejects=[asdict(r) for r in parsed.rejects])
-    if parsed.rejects:
-        report.reject_report_key = _write_reject_report(rt, counterparty.code, file_hash, parsed.rejects)
-        if not counterparty.allow_partial:
-            report.status = "refused"
-            _record(rt, file_hash, report, done=len(parsed.changes))
-            _audit(rt, staff_id, report)
-            return report
-        report.status = "partially-applied"
-    start = int((seen or {}).get("progress", 0))
-    for position, change in enumerate(parsed.changes[start:], start=start):
-        report.events += _apply(rt, change, file_hash)
-        if (position + 1) % PROGRESS_EVERY == 0:
-            _progress(rt, file_hash, position + 1)
-            if progress:
-                progress(position + 1, len(parsed.changes))
-    report.applied = len(parsed.changes)
-    count("ResidentRowsImported", report.applied - start)
-    _record(rt, file_hash, report, done=len(parsed.changes))
-    _audit(rt, staff_id, report)
-    return report
+def job_id_of(file_hash: str) -> str:
+    return f"resident-import-{file_hash[:24]}"
 
 
-def _apply(rt: Runtime, change: ResidentChange, file_hash: str) -> int:
-    """Apply one row (idempotently) and queue its eligibility event; returns the number of events queued."""
-    reference = f"{file_hash[:16]}:{change.row}"
-    persons = rt.repository(PersonRepository)
-    while True:
-        record = persons.get(change.person_id)
-        if record and record.get("last_import_ref") == reference:
-            return 0  # applied before a restart
-        updates, event = eligibility_update(change, record)
-        values = {**change.values, **updates}
-        validate_values(values)
-        new = {**(record or {}), **values, "person_id": change.person_id, "last_import_ref": reference,
-               "version": int((record or {}).get("version", 0)) + 1, "updated_at": rt.clock().isoformat()}
-        new.setdefault("suspended", False)
-        if change.my_number:
-            number = parse_my_number(change.my_number)
-            new["mynumber_enc"], new["mynumber_index"] = rt.vault.encrypt(number), rt.vault.blind_index(number)
-        new.update(derived_fields(new))
-        items = [persons.write_item(new, change.person_id, int((record or {}).get("version", 0)))]
-        if event:
-            items.append(rt.repository(TransferQueue).enqueue_item(
-                kind=event, counterparty=KOUIKI_RENGO, entity_id=change.person_id, reference=reference,
-                at=rt.clock(), queue_id=f"RC{reference.replace(':', '-')}",
-                summary={"change": change.code.value, "change_date": change.change_date.isoformat(),
-                         **{k: v for k, v in updates.items() if k.startswith("eligibility_")}}))
-        if rt.transact(items):
-            return 1 if event else 0
-        # Someone changed the person meanwhile (a counter confirmation): read again and re-apply.
+# --- planning -------------------------------------------------------------------------------------------------
+
+@dataclass
+class _Planner:
+    """Cuts the scanned rows into stage-1 byte ranges; a person's rows after their first chunk go to stage 2."""
+
+    stage1: list[dict[str, Any]] = field(default_factory=list)
+    later: dict[str, list[tuple[int, int, int]]] = field(default_factory=dict)  # person -> (row, start, end)
+    first_chunk: dict[str, int] = field(default_factory=dict)
+    rejects: list[Reject] = field(default_factory=list)
+    rows: int = 0
+    end: int = 0
+
+    def add(self, row: int, start: int, end: int, person_id: str | None, rejects: Iterable[Reject]) -> None:
+        self.rows += 1
+        if not self.stage1 or self.stage1[-1]["rows"] >= ROWS_PER_CHUNK:
+            if self.stage1:
+                self.stage1[-1]["end"] = start
+            self.stage1.append({"start": start, "end": end, "first_row": row, "skip": [], "rows": 0})
+        chunk, index = self.stage1[-1], len(self.stage1) - 1
+        chunk["rows"] += 1
+        self.end = end
+        rejected = list(rejects)
+        if rejected or person_id is None:
+            self.rejects.extend(rejected)
+            chunk["skip"].append(row)
+        elif self.first_chunk.setdefault(person_id, index) != index:
+            chunk["skip"].append(row)
+            self.later.setdefault(person_id, []).append((row, start, end))
+
+    def stages(self) -> list[list[dict[str, Any]]]:
+        if self.stage1:
+            self.stage1[-1]["end"] = self.end
+        first = [{k: v for k, v in c.items() if k != "rows"} for c in self.stage1]
+        second: list[dict[str, Any]] = []
+        batch: list[tuple[int, int, int]] = []
+        for rows in self.later.values():  # a person's later rows stay together, in file order
+            if batch and len(batch) + len(rows) > ROWS_PER_CHUNK:
+                second.append(_span(batch))
+                batch = []
+            batch.extend(rows)
+        if batch:
+            second.append(_span(batch))
+        return [first, second] if second else [first]
+
+
+def _span(rows: list[tuple[int, int, int]]) -> dict[str, Any]:
+    ordered = sorted(rows)
+    return {"start": ordered[0][1], "end": max(r[2] for r in ordered), "first_row": ordered[0][0],
+            "only": [r[0] for r in ordered]}
+
+
+def _hashing(pieces: Iterable[bytes], hasher: Any) -> Iterator[bytes]:
+    for piece in pieces:
+        hasher.update(piece)
+        yield piece
+
+
+def plan_import(rt: Runtime, counterparty: Counterparty, key: str, staff_id: str) -> tuple[Plan, list[Reject]]:
+    """Read the file once: its hash, every row validated (raises FileRefused for a bad encoding or header),
+    and its chunks. Nothing is written."""
+    hasher, planner = hashlib.sha256(), _Planner()
+    seen: set[str] = set()
+    for scanned in scan(split_records(_hashing(rt.objects("exchange").stream(key), hasher)), counterparty.encoding,
+                        seen=seen):
+        rejects = list(scanned.rejects)
+        if scanned.change is not None:
+            try:
+                validate_values(scanned.change.values)
+            except InvalidChange as invalid:
+                rejects.append(Reject(scanned.row, "*", invalid.detail))
+        planner.add(scanned.row, scanned.start, scanned.end,
+                    scanned.change.person_id if scanned.change and not rejects else None, rejects)
+    file_hash = hasher.hexdigest()
+    params = {"counterparty": counterparty.code, "key": key, "encoding": counterparty.encoding,
+              "file_hash": file_hash, "staff_id": staff_id}
+    plan = Plan(job_id_of(file_hash), KIND, QUEUE, planner.stages(), params=params, rows=planner.rows,
+                counts={"rejected": len(planner.rejects)}, started_by=staff_id)
+    return plan, planner.rejects
 
 
 def _write_reject_report(rt: Runtime, counterparty: str, file_hash: str, rejects: list[Reject]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["row", "field", "reason"])
-    writer.writerows([r.row, r.field, r.reason] for r in rejects)
-    key = f"reports/{counterparty}/{rt.clock():%Y%m%d}/{file_hash[:16]}-rejects.csv"
-    rt.objects("exchange").put(key, out.getvalue().encode("utf-8"), "text/csv; charset=utf-8")
-    return key
+    return put_reject_report(rt.objects("exchange"), counterparty, rt.clock(), file_hash,
+                             [(r.row, r.field, r.reason) for r in rejects])
 
 
-def _progress(rt: Runtime, file_hash: str, done: int) -> None:
-    rt.records("inbound-files").put(
-        {"file_hash": file_hash, "status": "applying", "progress": done, "updated_at": rt.clock().isoformat()})
+# --- the job kind ------------------------------------------------------------------------------------------------
+
+class ResidentImport:
+    """The chunks of a 住基異動 file import, as the batch framework runs them."""
+
+    name, queue = KIND, QUEUE
+
+    def apply(self, rt: Runtime, job: Job, chunk: Chunk) -> dict[str, int]:
+        changes = changes_in_range(rt, job.params, chunk.spec)
+        counts = apply_changes(rt, changes, job.params["file_hash"][:16], datetime.fromisoformat(job.started_at))
+        count("ResidentRowsImported", counts["applied"] - counts["skipped"])
+        return counts
+
+    def finish(self, rt: Runtime, job: Job, succeeded: bool) -> dict[str, Any]:
+        report = _report(job, status=_status(job, succeeded))
+        _record(rt, report)
+        _audit(rt, job.params.get("staff_id", "system"), report)
+        return {k: v for k, v in asdict(report).items() if k != "rejects"}
 
 
-def _record(rt: Runtime, file_hash: str, report: ImportReport, done: int) -> None:
+IMPORT = ResidentImport()
+
+
+def _status(job: Job, succeeded: bool | None = None) -> str:
+    """What the import says about a job; `succeeded` is given while the job is closing."""
+    if job.state is JobState.REFUSED:
+        return "refused"
+    if succeeded is None and job.state in (JobState.SUCCEEDED, JobState.FAILED):
+        succeeded = job.state is JobState.SUCCEEDED
+    if succeeded is None:
+        return "running"
+    if not succeeded:
+        return "failed"
+    return "partially-applied" if job.counts.get("rejected") else "applied"
+
+
+def _report(job: Job, rejects: list[Reject] | None = None, already: bool = False,
+            status: str | None = None) -> ImportReport:
+    return ImportReport(job.params["counterparty"], job.params["file_hash"],
+                        "already-applied" if already else status or _status(job), rows=job.rows,
+                        applied=job.counts.get("applied", 0), rejected=job.counts.get("rejected", 0),
+                        events=job.counts.get("events", 0), reject_report_key=job.params.get("reject_report_key"),
+                        job_id=job.job_id, rejects=[asdict(r) for r in rejects or []])
+
+
+def _record(rt: Runtime, report: ImportReport) -> None:
     rt.records("inbound-files").put({
-        "file_hash": file_hash, "counterparty": report.counterparty, "status": report.status, "rows": report.rows,
-        "applied": report.applied, "rejected": report.rejected, "progress": done,
+        "file_hash": report.file_hash, "counterparty": report.counterparty, "status": report.status,
+        "rows": report.rows, "applied": report.applied, "rejected": report.rejected, "job_id": report.job_id,
         "reject_report_key": report.reject_report_key, "updated_at": rt.clock().isoformat()})
 
 
 def _audit(rt: Runtime, staff_id: str, report: ImportReport) -> None:
-    rt.audit.append(AuditEvent(staff_id, "import.resident-changes", "success" if report.status != "refused"
-                               else "refused", target=f"file:{report.file_hash[:16]}",
+    outcome = {"refused": "refused", "failed": "failure"}.get(report.status, "success")
+    rt.audit.append(AuditEvent(staff_id, "import.resident-changes", outcome, target=f"file:{report.file_hash[:16]}",
                                purpose="住基異動の反映 (PIA-I-1-b)",
                                detail={"counterparty": report.counterparty, "status": report.status,
                                        "rows": str(report.rows), "applied": str(report.applied),
-                                       "rejected": str(report.rejected)}))
+                                       "rejected": str(report.rejected), "job": report.job_id or "-"}))
 
 
-__all__ = ["ImportReport", "ParsedFile", "import_resident_changes"]
+# --- entry points ------------------------------------------------------------------------------------------------
+
+def import_resident_file(rt: Runtime, counterparty_code: str, key: str, staff_id: str = "system") -> ImportReport:
+    """Validate a file in the exchange bucket and start its job (the chunks run on the queue's workers);
+    raises UnknownCounterparty or FileRefused before anything is written."""
+    counterparty = registered(counterparty_code, "resident-changes")
+    plan, rejects = plan_import(rt, counterparty, key, staff_id)
+    existing = get_job(rt, plan.job_id)
+    if existing is not None and existing.state is not JobState.PLANNING:
+        return _report(existing, already=existing.finished)
+    if rejects:
+        report_key = _write_reject_report(rt, counterparty.code, plan.params["file_hash"], rejects)
+        plan = Plan(plan.job_id, plan.kind, plan.queue, plan.stages, {**plan.params, "reject_report_key": report_key},
+                    plan.rows, plan.counts, plan.started_by)
+        if not counterparty.allow_partial:
+            job = refuse(rt, plan, {"status": "refused", "rejected": len(rejects)})
+            report = _report(job, rejects)
+            _record(rt, report)
+            _audit(rt, staff_id, report)
+            return report
+    return _report(start(rt, IMPORT, plan), rejects)
+
+
+def import_resident_changes(rt: Runtime, counterparty_code: str, content: bytes, staff_id: str = "system",
+                            progress: Callable[[Job], None] | None = None) -> ImportReport:
+    """Import a file given as bytes and run its chunks in this process (local mode, tests)."""
+    return _import_here(rt, counterparty_code, hashlib.sha256(content).hexdigest(),
+                        lambda key: rt.objects("exchange").put(key, content, "text/csv"), staff_id, progress)
+
+
+def import_resident_path(rt: Runtime, counterparty_code: str, path: Path, staff_id: str = "system",
+                         progress: Callable[[Job], None] | None = None) -> ImportReport:
+    """Import a local file of any size (`choju import-resident-changes`): hashed and uploaded as a stream."""
+    hasher = hashlib.sha256()
+    with path.open("rb") as source:
+        for piece in iter(lambda: source.read(1 << 20), b""):
+            hasher.update(piece)
+
+    def upload(key: str) -> None:
+        with path.open("rb") as source:
+            rt.objects("exchange").put_file(key, source, "text/csv")
+
+    return _import_here(rt, counterparty_code, hasher.hexdigest(), upload, staff_id, progress)
+
+
+def _import_here(rt: Runtime, counterparty_code: str, file_hash: str, upload: Callable[[str], None], staff_id: str,
+                 progress: Callable[[Job], None] | None) -> ImportReport:
+    """Store the file under inbound/<counterparty>/ and import it, running the chunks in this process; the same
+    file again is `already-applied`, and a job that stopped half-way is resumed."""
+    counterparty = registered(counterparty_code, "resident-changes")
+    existing = get_job(rt, job_id_of(file_hash))
+    if existing is not None and existing.finished:
+        return _report(existing, already=True)
+    if existing is None or existing.state is JobState.PLANNING:
+        key = f"{counterparty.inbound_prefix}{file_hash[:16]}.csv"
+        upload(key)
+        report = import_resident_file(rt, counterparty.code, key, staff_id)
+        if report.status != "running":
+            return report
+    else:
+        resume(rt, existing.job_id)
+        report = _report(existing)
+    return run_import_here(rt, report, progress)
+
+
+def run_import_here(rt: Runtime, report: ImportReport, progress: Callable[[Job], None] | None = None
+                    ) -> ImportReport:
+    """Run a started import's chunks in this process until it is finished (or stops making progress)."""
+    assert report.job_id is not None
+    job = run_job_here(rt, IMPORT, report.job_id, progress)
+    return _report(job, [Reject(**r) for r in report.rejects])

@@ -11,14 +11,17 @@ from functions.platform.services import staff_admin
 from shared.adapters.staff_registry import StaffRegistry
 from shared.api.auth import Principal, RuntimeDep, require
 from shared.api.change_routes import ChangeView, change_view
+from shared.api.pages import PageDep, encode_cursor
 from shared.api.routing import Router
 from shared.domain.changes import ChangeRequest
 from shared.domain.errors import Invalid
 from shared.domain.roles import Permission, Role
 from shared.domain.staff import StaffMember
+from shared.storage import STORAGE
 
 router = Router(prefix="/staff", tags=["staff"])
 Admin = Annotated[Principal, Depends(require(Permission.STAFF_ADMIN))]
+STAFF_KEY = STORAGE.table("staff").page_key()
 
 
 class StaffIn(BaseModel):
@@ -51,9 +54,18 @@ def _out(member: StaffMember) -> StaffOut:
                     roles=sorted(member.roles, key=lambda r: r.value), active=member.active)
 
 
-@router.get("", response_model=list[StaffOut])
-def list_staff(_: Admin, runtime: RuntimeDep) -> list[StaffOut]:
-    return [_out(m) for m in runtime.repository(StaffRegistry).all()]
+class StaffPage(BaseModel):
+    """A page of the staff registry; `next_cursor` (None on the last page) asks for the next."""
+
+    staff: list[StaffOut]
+    next_cursor: str | None
+
+
+@router.get("", response_model=StaffPage)
+def list_staff(_: Admin, runtime: RuntimeDep, page: PageDep) -> StaffPage:
+    """The staff registry, a page at a time (shared/api/pages.py)."""
+    found, after = runtime.repository(StaffRegistry).page(page.limit, page.start(STAFF_KEY))
+    return StaffPage(staff=[_out(m) for m in found], next_cursor=encode_cursor(after))
 
 
 @router.post("", response_model=ChangeView, status_code=202)

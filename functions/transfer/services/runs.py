@@ -111,7 +111,7 @@ def _assemble(rt: Runtime, job: TransferJob, period: Period, parts: int, work: s
 
 
 def _approval(rt: Runtime, job: TransferJob, period: Period, today: date) -> Mapping[str, Any]:
-    approvals = rt.records(APPROVALS).scan_where("recipient", job.recipient)
+    approvals = [a for page in rt.records(APPROVALS).scan_segment(0, 1, "recipient", job.recipient) for a in page]
     return choose_approval(approvals, job, period.first, period.last, today)
 
 

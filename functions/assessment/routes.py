@@ -1,8 +1,0 @@
-"""HTTP routes of the assessment workflow: none of its own yet; its health and maker-checker routes come from the app
-factory."""
-
-from shared.api.routing import Router
-
-__all__ = ["ROUTERS"]
-
-ROUTERS: tuple[Router, ...] = ()

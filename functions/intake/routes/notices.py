@@ -1,0 +1,28 @@
+"""Printing a 資格確認書 at the counter: the PDF of an issuance record, for staff who may read the person."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Query, Response
+
+from functions.intake.services.certificate_print import certificate_pdf
+from shared.api.auth import Principal, RuntimeDep, require
+from shared.api.routing import Router
+from shared.notices.kinds import KINDS
+
+router = Router(prefix="/intake/persons", tags=["intake notices"])
+Printer = Annotated[Principal, Depends(require(KINDS["certificate"].permission))]
+PURPOSE = Query(min_length=2, max_length=200, description="why it is printed, e.g. 再交付; recorded in the audit log")
+
+
+@router.get("/{person_id}/certificates/{certificate_id}/pdf", response_class=Response,
+            responses={200: {"content": {"application/pdf": {}}, "description": "the card, 86 × 54 mm"}})
+def certificate_pdf_route(person_id: str, certificate_id: str, principal: Printer, runtime: RuntimeDep,
+                          purpose: Annotated[str, PURPOSE]) -> Response:
+    """The 資格確認書 of one issuance record as a PDF (no My Number: the card carries none). An audited read with
+    its purpose (PIA-III-2-c): the event names the document number printed on the card."""
+    pdf, number = certificate_pdf(runtime, person_id, certificate_id, principal.staff.staff_id,
+                                  principal.request_id, purpose)
+    return Response(pdf, media_type="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{number}.pdf"', "Cache-Control": "no-store"})

@@ -1,0 +1,3 @@
+"""The jobs function: the status of every workflow's batch jobs, for operators."""
+
+__all__ = ["cli", "handler", "routes", "workflow"]
