@@ -23,14 +23,16 @@ class ExportRequest(BaseModel):
     counterparty: str = Field(min_length=1, max_length=60)
     purpose: str = Field(min_length=1, max_length=60)
     person_ids: list[str] = Field(min_length=1, max_length=10_000)
+    approval_id: str = Field(min_length=1, max_length=40, description="the データ使用承認 the export runs under")
 
 
 @router.post("/exports", status_code=201)
 def export(body: ExportRequest, principal: Annotated[Principal, Depends(require(Permission.TRANSFER_APPROVE))],
            runtime: RuntimeDep) -> dict[str, Any]:
-    """Write a file for a registered (counterparty, purpose) to the exchange bucket; the response is the
+    """Write a file for a registered (counterparty, purpose) to the exchange bucket under a valid データ使用承認
+    (PIA-III-5-a: refused and audited without one; its fields narrow the export filter); the response is the
     report (fields, counts, who was skipped for a suspension of use), never the rows."""
     rule_for(body.counterparty, body.purpose)
     return export_people(runtime, body.counterparty, body.purpose, body.person_ids, principal.staff.staff_id,
-                         principal.request_id)
+                         principal.request_id, body.approval_id)
 

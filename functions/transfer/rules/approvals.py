@@ -100,6 +100,23 @@ def check_approval(approval: Mapping[str, Any], job: TransferJob, first: date, l
                               code="transfer-field-not-approved")
 
 
+def check_export_approval(approval: Mapping[str, Any] | None, counterparty: str, today: date) -> None:
+    """An ad-hoc export (`POST /transfer/exports`) runs under a named approval too: one for its recipient, not
+    revoked, valid today. Its fields then narrow the export filter (`export_policy.narrowed`)."""
+    if approval is None:
+        raise ApprovalRefused("no such data-use approval (PIA-III-5-a)")
+    aid = approval.get("approval_id", "?")
+    if approval.get("recipient") != counterparty:
+        raise ApprovalRefused(f"approval {aid} is not for {counterparty}", code="transfer-approval-other-job")
+    if approval.get("status") == REVOKED:
+        raise ApprovalRefused(f"approval {aid} was revoked", code="transfer-approval-revoked")
+    if today > date.fromisoformat(approval["valid_to"]):
+        raise ApprovalRefused(f"approval {aid} expired on {approval['valid_to']}", code="transfer-approval-expired")
+    if today < date.fromisoformat(approval["valid_from"]):
+        raise ApprovalRefused(f"approval {aid} starts on {approval['valid_from']}",
+                              code="transfer-approval-not-yet-valid")
+
+
 def choose_approval(approvals: Iterable[Mapping[str, Any]], job: TransferJob, first: date, last: date,
                     today: date) -> Mapping[str, Any]:
     """The first approval (by id) that allows the run; otherwise the refusal of the one naming the job that came
