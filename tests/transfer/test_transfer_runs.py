@@ -213,12 +213,19 @@ def _shiminzei() -> dict:
             "fields": ["person_id", "name", "birth_date", "address", "year", "paid"]}
 
 
+def _receipts(runtime, day: str, *rows: tuple[str, int]) -> None:
+    """A daily 収納 extract as collection writes it (functions/collection/services/extracts.py)."""
+    lines = [{"person_id": pid, "payment_number": f"N{pid}", "fiscal_year": 2025, "period": 1, "amount": amount,
+              "excess": 0, "channel": "counter", "received_on": f"{day[:4]}-{day[4:6]}-{day[6:]}"}
+             for pid, amount in rows]
+    runtime.objects("exchange").put(f"extracts/daily/{day}/receipts.jsonl",
+                                    "".join(json.dumps(r) + "\n" for r in lines).encode(), "application/x-ndjson")
+
+
 def _yearly_extract(runtime) -> None:
-    key = "extracts/yearly/2025/premiums-paid.jsonl"
-    rows = [{"person_id": TARO, "year": 2025, "paid": 64800}, {"person_id": HANAKO, "year": 2025, "paid": 12000}]
-    runtime.objects("exchange").put(key, "".join(json.dumps(r) + "\n" for r in rows).encode(), "application/json")
-    queue(runtime, "extract:2025", "collection-premiums-paid-yearly", datetime(2025, 12, 31, 3, tzinfo=UTC),
-          "Q-Y2025", counterparty="shiminzei-ka", key=key)
+    _receipts(runtime, "20250731", (TARO, 32400), (HANAKO, 12000))
+    _receipts(runtime, "20251231", (TARO, 32400))
+    _receipts(runtime, "20260105", (TARO, 99999))  # another year's: not counted
 
 
 def _suspend(runtime, person_id: str) -> None:
@@ -294,3 +301,51 @@ def test_the_self_inspection_report_holds_the_ledger(api: TestClient, auth, runt
     until = datetime(2026, 4, 1, 15, tzinfo=UTC)
     text = render_markdown(inspect([], since, until, runtime.repository(TransferLedger).between(since, until)))
     assert "## Transfers (PIA-III-5-a)" in text and "Refused transfers: **1**" in text
+
+
+# --- sources as the other workflows write them ---------------------------------------------------------------
+
+COLLECTION_FIELDS = ["record", "person_id", "payment_number", "fiscal_year", "period", "amount", "outstanding",
+                     "due_date", "paid_on"]
+
+
+def _collection_extract(runtime, day: str, queued_at: datetime) -> None:
+    """Collection's daily extracts (functions/collection/services/extracts.py): written and queued the morning
+    after the day they cover, entity `extract:<day>`."""
+    _receipts(runtime, day, (TARO, 6400))
+    arrears = {"person_id": HANAKO, "payment_number": "N0000000002", "fiscal_year": 2025, "period": 3,
+               "due_date": "2025-09-30", "outstanding": 5000, "dunned_on": None}
+    runtime.objects("exchange").put(f"extracts/daily/{day}/arrears.jsonl", (json.dumps(arrears) + "\n").encode(),
+                                    "application/x-ndjson")
+    for name in ("receipts", "arrears"):
+        key = f"extracts/daily/{day}/{name}.jsonl"
+        queue(runtime, f"extract:{day}", f"collection-{name}-daily", queued_at, f"TQ-{name}-{day}", key=key, rows=1)
+
+
+def test_collections_extracts_go_in_the_file_of_the_day_they_cover(api: TestClient, auth, runtime) -> None:
+    """The 2026-03-30 extracts, queued at 07:00 JST on the 31st, are in the 30th's file with the day received; the
+    31st's file does not carry them again (its twin)."""
+    _collection_extract(runtime, "20260330", datetime(2026, 3, 30, 22, tzinfo=UTC))
+    approve(api, auth, jobs=["kouiki-collection-daily"], fields=COLLECTION_FIELDS,
+            legal_basis="高齢者の医療の確保に関する法律第138条")
+    result = run(api, auth, "kouiki-collection-daily", "2026-03-30").json()
+    assert result["result"] == "sent" and result["rows"] == 2, result
+    text = stored(runtime, result["key"])["Body"].read().decode("cp932")
+    receipts = next(line for line in text.splitlines() if line.startswith("2receipts"))
+    assert TARO in receipts and "20250731" not in receipts and receipts.rstrip().endswith("20260330")
+    assert "20250930" in next(line for line in text.splitlines() if line.startswith("2arrears"))
+    assert run(api, auth, "kouiki-collection-daily", "2026-03-31").json()["rows"] == 0
+
+
+def test_the_income_file_carries_assessments_income_records(api: TestClient, auth, runtime) -> None:
+    """所得・課税情報 as assessment's import stores it (`resident_tax` taxable/non-taxable/undetermined)."""
+    runtime.records("income-records").put({
+        "income_id": f"{TARO}-2025", "person_id": TARO, "fiscal_year": 2025, "undeclared": False,
+        "resident_tax": "non-taxable", "total_income": 800000, "taxable_base": 0, "version": 1})
+    approve(api, auth, jobs=["kouiki-income-monthly"], legal_basis="高齢者の医療の確保に関する法律第138条",
+            fields=["person_id", "my_number", "fiscal_year", "resident_tax", "taxable_base", "total_income"],
+            frequency="monthly")
+    result = run(api, auth, "kouiki-income-monthly", "2026-03-15").json()
+    assert result["result"] == "sent" and result["rows"] == 1, result
+    line = stored(runtime, result["key"])["Body"].read().decode("cp932").splitlines()[1]
+    assert line.startswith(f"2{TARO} {TARO_NUMBER}2025非課税  000000000000000000800000")

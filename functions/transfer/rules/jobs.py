@@ -50,11 +50,15 @@ class Source(NamedTuple):
     - "queue": entries of the transfer-queue for the recipient, queued on the day, of the given kinds (prefixes);
       each row is the queued person's current record.
     - "extract": queue entries (kinds) that point to a JSON-lines extract another workflow left in the exchange
-      bucket (`summary.key`); each line is a row, joined with the person's record.
+      bucket (`summary.key`); each line is a row, joined with the person's record. An extract belongs to the day
+      it names (`entity_id` `extract:YYYYMMDD`, as collection queues it the morning after), not the day it was
+      queued.
     - "table": a declared table read in parallel scan segments (the monthly bulk files).
+    - "receipts-year": collection's daily 収納 extracts of the calendar year (`extracts/daily/YYYYMMDD/
+      receipts.jsonl`, docs/collection.md), summed per person by the day received (社会保険料控除).
     """
 
-    kind: Literal["queue", "extract", "table"]
+    kind: Literal["queue", "extract", "table", "receipts-year"]
     kinds: tuple[str, ...] = ()
     table: str = ""
 
@@ -105,14 +109,14 @@ JOBS: tuple[TransferJob, ...] = (
         schedule=DAILY, schedule_note="daily at 01:00 JST, for the day before"),
     TransferJob(
         "kouiki-collection-daily", KOUIKI_RENGO, "期割情報・収納情報・滞納者情報", "daily",
-        Source("extract", kinds=("collection-receipts-daily", "collection-arrears-daily",
-                                 "assessment-instalments-daily")),
+        Source("extract", kinds=("collection-receipts-daily", "collection-arrears-daily")),
         (_c("record", "情報区分", 12), _c("person_id", "宛名番号", 12), _c("payment_number", "納付番号", 20),
          _c("fiscal_year", "賦課年度", 4, "N"), _c("period", "期別", 2, "N"), _c("amount", "金額", 10, "N"),
          _c("outstanding", "未納額", 10, "N"), _c("due_date", "納期限", 8, "N"), _c("paid_on", "収納日", 8, "N")),
         "fixed", "cp932",
         required_by_law="高齢者の医療の確保に関する法律第48条, 第138条 (保険料の賦課は広域連合の事務)",
-        schedule="cron(30 16 * * ? *)", schedule_note="daily at 01:30 JST, after the collection extracts"),
+        schedule="cron(0 23 * * ? *)",
+        schedule_note="daily at 08:00 JST, for the day before, after collection's extracts (07:00 JST)"),
     TransferJob(
         "kouiki-income-monthly", KOUIKI_RENGO, "所得・課税情報", "monthly",
         Source("table", table="income-records"),
@@ -132,7 +136,7 @@ JOBS: tuple[TransferJob, ...] = (
         schedule="cron(0 18 1 * ? *)", schedule_note="monthly on the 2nd at 03:00 JST, for the month before"),
     TransferJob(
         "shiminzei-annual", SHIMINZEI_KA, "給付・保険料の徴収に関する情報 (社会保険料控除)", "yearly",
-        Source("extract", kinds=("collection-premiums-paid-yearly",)),
+        Source("receipts-year"),
         (_c("person_id", "宛名番号"), _c("name", "氏名"), _c("birth_date", "生年月日"), _c("address", "住所"),
          _c("year", "対象年"), _c("paid", "納付額")),
         "csv", "cp932",

@@ -43,8 +43,24 @@ def _window(period: Period) -> tuple[datetime, datetime]:
     return since, datetime.combine(period.last + timedelta(days=1), time(), JST).astimezone(UTC)
 
 
+# 住民税 課税区分 as assessment stores it (docs/assessment.md, 所得・課税情報) → the label in the 広域連合's file.
+RESIDENT_TAX = {"taxable": "課税", "non-taxable": "非課税", "undetermined": "未確定"}
+EXTRACT_LAG = timedelta(days=2)  # an extract of day D is queued on D+1 (collection-extracts, 07:00 JST)
+
+
+def _extract_day(entry: Mapping[str, Any]) -> str | None:
+    entity = str(entry.get("entity_id", ""))
+    return entity.removeprefix("extract:") if entity.startswith("extract:") else None
+
+
 def _queued(rt: Runtime, job: TransferJob, period: Period) -> list[dict[str, Any]]:
     since, until = _window(period)
+    if job.source.kind == "extract":  # the extract's own day decides its period, not when it was queued
+        entries = rt.repository(TransferQueue).queued_between(job.recipient, since, until + EXTRACT_LAG)
+        first, last = f"{period.first:%Y%m%d}", f"{period.last:%Y%m%d}"
+        return [e for e in entries if e["kind"].startswith(job.source.kinds)
+                and first <= (_extract_day(e) or datetime.fromisoformat(e["queued_at"]).astimezone(JST)
+                              .strftime("%Y%m%d")) <= last]
     entries = rt.repository(TransferQueue).queued_between(job.recipient, since, until)
     return [e for e in entries if e["kind"].startswith(job.source.kinds)]
 
@@ -69,7 +85,9 @@ def _from_extracts(rt: Runtime, job: TransferJob, entries: list[dict[str, Any]])
         record = entry["kind"].split("-")[1] if "-" in entry["kind"] else entry["kind"]
         for line in rt.objects("exchange").get(key).decode("utf-8").splitlines():
             if line.strip():
-                lines.append({"record": record, **json.loads(line)})
+                row = json.loads(line)
+                # collection's 収納 lines name the day received `received_on` (functions/collection postings)
+                lines.append({"record": record, "paid_on": row.get("received_on"), **row})
     people = rt.repository(PersonRepository).get_many(r["person_id"] for r in lines)
     return [{**people.get(r["person_id"], {"missing": True}), **r,
              **{f: as_day(r.get(f)) for f in ("due_date", "paid_on") if r.get(f)},
@@ -83,7 +101,27 @@ def _from_table(rt: Runtime, job: TransferJob, period: Period, spec: Mapping[str
         people = rt.repository(PersonRepository).get_many(r["person_id"] for r in page)
         for record in page:
             person = people.get(record["person_id"], {"missing": True})
-            yield {**person, **record}
+            tax = record.get("resident_tax")
+            yield {**person, **record, "resident_tax": RESIDENT_TAX.get(str(tax), tax)}
+
+
+def _receipts_year(rt: Runtime, period: Period) -> list[dict[str, Any]]:
+    """What each person paid in the period (a calendar year), from collection's daily 収納 extracts: the amount
+    applied to premiums (`amount`; an excess is a 過誤納, refunded or offset, not a premium paid)."""
+    paid: dict[str, int] = {}
+    exchange = rt.objects("exchange")
+    for stored in exchange.list(f"extracts/daily/{period.first.year}"):
+        day = stored.key.split("/")[2]
+        if not stored.key.endswith("/receipts.jsonl") or not f"{period.first:%Y%m%d}" <= day <= f"{period.last:%Y%m%d}":
+            continue
+        for line in exchange.get(stored.key).decode("utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                paid[row["person_id"]] = paid.get(row["person_id"], 0) + int(row.get("amount") or 0)
+    people = rt.repository(PersonRepository).get_many(paid)
+    return [{**people.get(pid, {"person_id": pid, "missing": True}), "person_id": pid, "year": period.first.year,
+             "paid": amount, "birth_date": as_day(people.get(pid, {}).get("birth_date"))}
+            for pid, amount in sorted(paid.items())]
 
 
 def rows_of(rt: Runtime, job: TransferJob, period: Period, spec: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -95,6 +133,8 @@ def rows_of(rt: Runtime, job: TransferJob, period: Period, spec: Mapping[str, An
     if job.source.kind == "table":
         rows = list(_from_table(rt, job, period, spec))
         return sorted(rows, key=lambda r: (r["person_id"], str(r.get("income_id", ""))))
+    if job.source.kind == "receipts-year":
+        return _receipts_year(rt, period)
     entries = _queued(rt, job, period)
     if job.source.kind == "queue":
         return _from_queue(rt, job, entries)
