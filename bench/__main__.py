@@ -24,6 +24,7 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
     "batch-scale": ("bench.batch_scale", "住基 import and yearly renewal at 300,000 persons vs today's per-row paths"),
     "assessment": ("bench.assessment", "the yearly 本算定: requests per person, KMS calls, peak RSS, longest chunk"),
     "collection": ("bench.collection", "matching 300,000 payments and the 督促 run: requests per payment, RSS, chunks"),
+    "transfer": ("bench.transfer", "the monthly 所得 transfer: rows/s, requests per row, peak RSS vs per-row reads"),
 }
 
 

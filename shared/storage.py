@@ -265,6 +265,26 @@ STORAGE = StorageDeclaration(
                      Index("by-entity", ("entity_id", "S"), ("queued_at", "S"))),  # a person's entries, to erase
         ),
         TableSpec(
+            "transfer-approvals",
+            "データ使用承認: recipient, legal basis, purpose, conditions, period, fields, jobs; through maker-checker "
+            "(PIA-III-5-a)",
+            ("approval_id", "S"),
+            None,
+            DataClass.OPERATIONAL,
+            "insurance-record",
+        ),
+        TableSpec(
+            "transfer-ledger",
+            "every transfer, refusal and omission: job, period, fields, recipient, approval, rows, checksum, who, "
+            "result (PIA-III-5-a, III-2-h, IV-1)",
+            ("entry_id", "S"),
+            None,
+            DataClass.AUDIT,
+            "audit",
+            indexes=(Index("by-job", ("job", "S"), ("period_sort", "S")),
+                     Index("by-month", ("month", "S"), ("recorded_at", "S"))),
+        ),
+        TableSpec(
             "notifications",
             "counter notifications (届出) with identity checks and proxies (PIA-I-1-a, III-2-j, III-2-k)",
             ("notification_id", "S"),

@@ -74,7 +74,11 @@ def _inspect(args: argparse.Namespace, runtime: Callable[[], Runtime]) -> int:
     if until <= since:
         print("--to must be after --from", file=sys.stderr)
         return 2
-    report = inspect(runtime().audit.between(since, until), since, until)
+    from shared.adapters.transfer_ledger import TransferLedger
+
+    rt = runtime()
+    report = inspect(rt.audit.between(since, until), since, until,
+                     rt.repository(TransferLedger).between(since, until))
     text = (render_markdown(report) if args.format == "md"
             else json.dumps(report.as_dict(), ensure_ascii=False, indent=2) + "\n")
     if args.output is None:

@@ -57,7 +57,7 @@ SEALER = BatchJob(
 WORKFLOW = Workflow(
     name="platform",
     summary="staff sign-in state, audit-log reading and self-inspection, staff administration; the audit sealer",
-    needs=Needs(tables_read=("audit-log",), tables_write=("staff",)),
+    needs=Needs(tables_read=("audit-log", "transfer-ledger"), tables_write=("staff",)),
     api_prefixes=("platform", "auth", "audit", "staff"),
     batches=(SEALER,),
     entity_kinds=(STAFF,),

@@ -1,15 +1,37 @@
-"""The transfer workflow, declared (data only): outbound files to the 広域連合 and 庁内 through the export filter."""
+"""The transfer workflow, declared (data only): データ使用承認 (maker-checker), the scheduled transfers to the
+広域連合 and 市民税課 (PIA-II-5-a, II-5-b) and the transfer ledger (PIA-III-5-a, III-2-h).
+
+One batch function per job, each on its EventBridge schedule (rules/jobs.py gives the expression); the Pulumi
+program makes the rules from these declarations.
+"""
 
 from __future__ import annotations
 
-from shared.workflow import Needs, Workflow
+from functions.transfer.rules.approvals import validate_approval
+from functions.transfer.rules.jobs import JOBS
+from shared.protection.entities import EntityKind
+from shared.workflow import BatchJob, CliCommand, Needs, Schedule, Workflow
 
-__all__ = ["WORKFLOW"]
+__all__ = ["APPROVAL", "WORKFLOW"]
+
+APPROVAL = EntityKind(name="data-use-approval", table="transfer-approvals", validate=validate_approval,
+                      id_prefix="DUA", id_length=12)
 
 WORKFLOW = Workflow(
     name="transfer",
-    summary="outbound files to the 広域連合 and 庁内 through the export filter",
-    needs=Needs(tables_read=("persons",), tables_write=("transfer-queue",), buckets_write=("exchange/outbound/",),
-                keys=("data", "mynumber"), parameters=("mynumber-index-key",)),
+    summary="データ使用承認, scheduled transfers to the 広域連合 and 市民税課, the transfer ledger",
+    needs=Needs(
+        tables_read=("persons", "transfer-approvals", "income-records"),
+        tables_write=("transfer-queue", "transfer-ledger"),
+        buckets_read=("exchange/extracts/", "exchange/work/transfer/", "exchange/inbound/"),
+        buckets_write=("exchange/outbound/", "exchange/work/transfer/"),
+        keys=("data", "mynumber"), parameters=("mynumber-index-key",)),
     api_prefixes=("transfer",),
+    batches=tuple(
+        BatchJob(job.name, f"functions.transfer.batch:{job.name.replace('-', '_')}",
+                 Schedule(job.schedule, job.schedule_note), f"{job.title} → {job.recipient}", concurrency=1)
+        for job in JOBS),
+    entity_kinds=(APPROVAL,),
+    cli=(CliCommand("transfer", "transfer jobs: run, list, ledger, import-ack",
+                    "functions.transfer.cli:TRANSFER"),),
 )

@@ -4,5 +4,5 @@ encryption, the audit log, idempotency; clients come from the one factory (`aws.
 __all__ = [
     "audit_log", "aws", "batch_io", "batch_jobs", "change_requests", "dynamo", "field_crypto", "idempotency",
     "kms_calls", "levies", "objects", "persons", "queues", "records", "retry", "sessions", "staff_registry",
-    "subject_requests", "transfer_queue"
+    "subject_requests", "transfer_ledger", "transfer_queue"
 ]

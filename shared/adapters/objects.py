@@ -42,6 +42,13 @@ class ObjectStore:
     def get(self, key: str) -> bytes:
         return bytes(self._s3.get_object(Bucket=self.bucket, Key=key)["Body"].read())
 
+    def find(self, key: str) -> bytes | None:
+        """The object's bytes, or None when there is no such object (a caller's wrong key is not our failure)."""
+        try:
+            return self.get(key)
+        except self._s3.exceptions.NoSuchKey:
+            return None
+
     def stream(self, key: str, start: int | None = None, end: int | None = None,
                piece: int = 1 << 20) -> Iterator[bytes]:
         """The object, or bytes [start, end) of it, in pieces: a large file is never held whole."""

@@ -13,6 +13,7 @@ from shared.adapters.dynamo import from_item, if_condition_holds, query_all, que
 from shared.domain.ids import new_id
 
 READY = "ready"
+SENT = "sent"
 
 
 class TransferQueue:
@@ -58,3 +59,19 @@ class TransferQueue:
     def get(self, queue_id: str) -> dict[str, Any] | None:
         item = self._db.get_item(TableName=self.table, Key=to_item({"queue_id": queue_id}))
         return from_item(item["Item"]) if "Item" in item else None
+
+    def queued_between(self, counterparty: str, since: datetime, until: datetime) -> list[dict[str, Any]]:
+        """Entries queued for the counterparty in [since, until) and not yet settled, in queue order."""
+        items = query_all(self._db, TableName=self.table, IndexName="by-counterparty-status",
+                          KeyConditionExpression="counterparty_status = :s AND queued_at BETWEEN :a AND :b",
+                          ExpressionAttributeValues=to_item({":s": f"{counterparty}#{READY}",
+                                                             ":a": since.isoformat(), ":b": until.isoformat()}))
+        found = [{**item, "summary": json.loads(item.get("summary") or "{}")} for item in items]
+        return sorted((i for i in found if i["queued_at"] < until.isoformat()),
+                      key=lambda i: (i["queued_at"], i["queue_id"]))
+
+    def settle(self, queue_id: str, counterparty: str, reference: str) -> None:
+        """Take an entry off the ready list once the file that carried it was sent (corrections)."""
+        self._db.update_item(TableName=self.table, Key=to_item({"queue_id": queue_id}),
+                             UpdateExpression="SET counterparty_status = :s, sent_in = :r",
+                             ExpressionAttributeValues=to_item({":s": f"{counterparty}#{SENT}", ":r": reference}))

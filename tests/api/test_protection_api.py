@@ -224,9 +224,33 @@ def test_an_invalid_my_number_in_a_change_is_refused(api: TestClient, auth) -> N
 
 # --- export filter and suspension --------------------------------------------------------------------------
 
-def export(api, auth, counterparty, purpose, ids):
-    return api.post("/transfer/exports", json={"counterparty": counterparty, "purpose": purpose, "person_ids": ids},
-                    headers=auth(STEWARD))
+# A confirmed データ使用承認 per recipient (the maker-checker path is tested in tests/transfer); an ad-hoc export
+# names the one it runs under (PIA-III-5-a).
+APPROVED = {"kouiki-rengo": ("DUA-KOUIKI", ["person_id", "my_number", "household_id", "name", "name_kana",
+                                           "birth_date", "sex", "postal_code", "address", "resident_status"]),
+            "shiminzei-ka": ("DUA-SHIMINZEI", ["person_id", "name", "birth_date", "address"])}
+
+
+def approve(runtime, recipient: str, **changes) -> str:
+    approval_id, fields = APPROVED[recipient]
+    runtime.records("transfer-approvals").put({
+        "approval_id": approval_id, "recipient": recipient, "legal_basis": "高確法第48条", "purpose": "資格",
+        "conditions": "専用線", "valid_from": "2025-01-01", "valid_to": "2030-03-31", "fields": fields,
+        "jobs": ["kouiki-daily" if recipient == "kouiki-rengo" else "shiminzei-annual"], "frequency": "daily",
+        "status": "active", "version": 1, **changes})
+    return approval_id
+
+
+def export(api, auth, counterparty, purpose, ids, approval_id=None):
+    body = {"counterparty": counterparty, "purpose": purpose, "person_ids": ids,
+            "approval_id": approval_id or APPROVED.get(counterparty, ("DUA-NONE",))[0]}
+    return api.post("/transfer/exports", json=body, headers=auth(STEWARD))
+
+
+@pytest.fixture(autouse=True)
+def approvals(runtime) -> None:
+    for recipient in APPROVED:
+        approve(runtime, recipient)
 
 
 def exported_rows(runtime, key) -> list[dict]:
@@ -286,8 +310,38 @@ def test_a_suspended_person_is_skipped_and_named_in_the_report(api: TestClient, 
 
 
 def test_exports_need_the_transfer_permission(api: TestClient, auth) -> None:
-    body = {"counterparty": "kouiki-rengo", "purpose": "eligibility", "person_ids": [TARO]}
+    body = {"counterparty": "kouiki-rengo", "purpose": "eligibility", "person_ids": [TARO],
+            "approval_id": "DUA-KOUIKI"}
     assert api.post("/transfer/exports", json=body, headers=auth(CLERK)).status_code == 403
+
+
+@pytest.mark.parametrize("approval_id, changes, code", [
+    ("DUA-NONE", {}, "transfer-approval-missing"),
+    ("DUA-KOUIKI", {"status": "revoked"}, "transfer-approval-revoked"),
+    ("DUA-KOUIKI", {"valid_to": "2025-03-31"}, "transfer-approval-expired"),
+    ("DUA-SHIMINZEI", {}, "transfer-approval-other-job"),  # an approval for another recipient
+])
+def test_an_export_without_a_valid_approval_is_refused_and_audited(api: TestClient, auth, runtime, approval_id,
+                                                                    changes, code) -> None:
+    """PIA-III-5-a: an ad-hoc export runs under a データ使用承認 like every transfer; nothing is written."""
+    approve(runtime, "kouiki-rengo", **changes)
+    r = export(api, auth, "kouiki-rengo", "eligibility", [TARO], approval_id=approval_id)
+    assert r.status_code == 403 and r.json()["code"] == code, r.text
+    assert [e["detail"]["code"] for e in audit_actions(runtime, "export.refused")] == [code]
+    assert not audit_actions(runtime, "export.write")
+    # Its twin: under the valid approval the same export is written, and says which approval it ran under.
+    approve(runtime, "kouiki-rengo")
+    ok = export(api, auth, "kouiki-rengo", "eligibility", [TARO])
+    assert ok.status_code == 201 and ok.json()["approval_id"] == "DUA-KOUIKI"
+
+
+def test_the_approval_narrows_the_export_filter(api: TestClient, auth, runtime) -> None:
+    """Every export passes the export filter of its approval: a field the approval does not name is left out, and
+    the My Number only goes when the approval names it."""
+    approve(runtime, "kouiki-rengo", fields=["person_id", "name"])
+    r = export(api, auth, "kouiki-rengo", "eligibility", [TARO])
+    assert r.status_code == 201 and r.json()["my_number_included"] is False
+    assert exported_rows(runtime, r.json()["key"]) == [{"person_id": TARO, "name": "熊本 太郎"}]
 
 
 # --- disclosure and inquiries ------------------------------------------------------------------------------

@@ -141,7 +141,9 @@ def test_only_my_number_workflows_may_use_the_my_number_key(stack: Declared) -> 
     # deletion: the keyed digests of erased ids unwrap the index secret under this key (it never decrypts a number)
     assert roles == ["deletion", "deletion-deletion-sweep", "intake", "intake-certificate-renewal",
                      "intake-certificate-renewal-worker", "intake-reaching-75-daily", "intake-reaching-75-daily-worker",
-                     "intake-resident-changes-inbound", "intake-resident-changes-inbound-worker", "transfer"]
+                     "intake-resident-changes-inbound", "intake-resident-changes-inbound-worker", "transfer",
+                     "transfer-kouiki-collection-daily", "transfer-kouiki-daily", "transfer-kouiki-income-monthly",
+                     "transfer-kouiki-ryoyohi-monthly", "transfer-shiminzei-annual"]
     assert not any("kms:Decrypt" in s["Action"] for s in policy["Statement"] if s["Sid"] == "KeyAdministration")
 
 

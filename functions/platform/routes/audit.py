@@ -15,6 +15,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from functions.platform.rules.inspection import inspect
 from shared.adapters.audit_log import AuditEvent
+from shared.adapters.transfer_ledger import TransferLedger
 from shared.api.auth import Principal, RuntimeDep, require
 from shared.api.problems import Problem
 from shared.api.routing import Router
@@ -76,7 +77,8 @@ def audit_inspection(since: Annotated[AwareDatetime, Query(alias="from")],
                      principal: Auditor, runtime: RuntimeDep) -> dict[str, Any]:
     """The periodic self-inspection (PIA-III-2-c, III-8): My Number access with purposes, refusals, actions."""
     since, until = _window(since, until, runtime.clock())
-    report = inspect(runtime.audit.between(since, until), since, until)
+    report = inspect(runtime.audit.between(since, until), since, until,
+                     runtime.repository(TransferLedger).between(since, until))
     _inspected(runtime, principal, "inspection")
     return report.as_dict()
 

@@ -1,5 +1,6 @@
 """The periodic self-inspection of access to specific personal information (PIA-III-2-c, III-8), as a pure
-summary of audit records: who read My Numbers and why, who was refused, which sessions timed out."""
+summary of audit records: who read My Numbers and why, who was refused, which sessions timed out; and of the
+transfer ledger (PIA-III-5-a): every file sent, refused or not resent, under which approval, with omissions."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from datetime import datetime
 from typing import Any
 
 MY_NUMBER_ACTIONS = ("person.mynumber-read", "person.mynumber-search", "disclosure.read", "export.write")
+TRANSFER_FIELDS = ("recorded_at", "job", "period", "recipient", "result", "rows", "omitted", "kept_by_law",
+                   "approval_id", "run_by", "checksum", "reason")
 REFUSALS = ("auth.refused", "access.forbidden")
 
 
@@ -22,16 +25,19 @@ class Inspection:
     my_number_access: list[dict[str, Any]] = field(default_factory=list)
     refusals_by_staff: Counter[str] = field(default_factory=Counter)
     without_purpose: list[dict[str, Any]] = field(default_factory=list)  # My Number access with no stated purpose
+    transfers: list[dict[str, Any]] = field(default_factory=list)  # the transfer ledger of the period
 
     def as_dict(self) -> dict[str, Any]:
         return {"since": self.since.isoformat(), "until": self.until.isoformat(), "records": self.records,
                 "by_action": dict(sorted(self.by_action.items())), "my_number_access": self.my_number_access,
                 "refusals_by_staff": dict(self.refusals_by_staff.most_common()),
-                "my_number_access_without_purpose": self.without_purpose}
+                "my_number_access_without_purpose": self.without_purpose, "transfers": self.transfers}
 
 
-def inspect(records: Iterable[Mapping[str, Any]], since: datetime, until: datetime) -> Inspection:
+def inspect(records: Iterable[Mapping[str, Any]], since: datetime, until: datetime,
+            transfers: Iterable[Mapping[str, Any]] = ()) -> Inspection:
     report = Inspection(since, until)
+    report.transfers = [{k: entry.get(k) for k in TRANSFER_FIELDS} for entry in transfers]
     for record in records:
         at = datetime.fromisoformat(record["at"])
         if not since <= at < until:
@@ -63,6 +69,14 @@ def render_markdown(report: Inspection) -> str:
     lines += ["", f"Access without a stated purpose: **{len(report.without_purpose)}**", "",
               "## Refused sign-ins and forbidden requests", "", "| staff | count |", "|---|---:|"]
     lines += [f"| {staff} | {count} |" for staff, count in report.refusals_by_staff.most_common()]
+    lines += ["", "## Transfers (PIA-III-5-a)", "",
+              "| at | job | period | to | result | rows | omitted | approval | by |",
+              "|---|---|---|---|---|---:|---:|---|---|"]
+    lines += [f"| {t['recorded_at']} | {t['job']} | {t['period']} | {t['recipient']} | {t['result']} | "
+              f"{t.get('rows') or 0} | {t.get('omitted') or 0} | {t.get('approval_id') or '-'} | {t['run_by']} |"
+              for t in report.transfers]
+    refused = [t for t in report.transfers if t["result"] == "refused"]
+    lines += ["", f"Refused transfers: **{len(refused)}**"]
     lines += ["", "## All actions", "", "| action | count |", "|---|---:|"]
     lines += [f"| {action} | {count} |" for action, count in sorted(report.by_action.items())]
     return "\n".join(lines) + "\n"

@@ -7,8 +7,8 @@ are left out and named in the report (PIA-IV-1). An unknown counterparty or purp
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from shared.domain.counterparties import KOUIKI_RENGO
@@ -63,9 +63,18 @@ def rule_for(counterparty: str, purpose: str) -> ExportRule:
     return rule
 
 
+def narrowed(rule: ExportRule, approved: Collection[str]) -> ExportRule:
+    """The rule as a データ使用承認 allows it: only the fields both name, the My Number only when the approval names
+    it (PIA-III-5-a: every export passes the export filter of its approval)."""
+    return replace(rule, fields=tuple(f for f in rule.fields if f in approved),
+                   my_number=rule.my_number and "my_number" in approved)
+
+
 def filter_rows(records: Iterable[dict[str, Any]], counterparty: str, purpose: str,
-                decrypt_my_number: Callable[[str], str]) -> ExportResult:
+                decrypt_my_number: Callable[[str], str], approved: Collection[str] | None = None) -> ExportResult:
     rule = rule_for(counterparty, purpose)
+    if approved is not None:
+        rule = narrowed(rule, approved)
     result = ExportResult(rule)
     for record in records:
         if record.get("suspended"):
