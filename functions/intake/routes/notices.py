@@ -6,10 +6,13 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Response
 
-from functions.intake.services.certificate_print import certificate_pdf
 from shared.api.auth import Principal, RuntimeDep, require
 from shared.api.routing import Router
+from shared.lazy import lazy_module
 from shared.notices.kinds import KINDS
+
+# Loaded with the first card printed at the counter: the service brings the PDF renderer and the batch framework.
+certificate_print = lazy_module("functions.intake.services.certificate_print")
 
 router = Router(prefix="/intake/persons", tags=["intake notices"])
 Printer = Annotated[Principal, Depends(require(KINDS["certificate"].permission))]
@@ -22,7 +25,7 @@ def certificate_pdf_route(person_id: str, certificate_id: str, principal: Printe
                           purpose: Annotated[str, PURPOSE]) -> Response:
     """The 資格確認書 of one issuance record as a PDF (no My Number: the card carries none). An audited read with
     its purpose (PIA-III-2-c): the event names the document number printed on the card."""
-    pdf, number = certificate_pdf(runtime, person_id, certificate_id, principal.staff.staff_id,
+    pdf, number = certificate_print.certificate_pdf(runtime, person_id, certificate_id, principal.staff.staff_id,
                                   principal.request_id, purpose)
     return Response(pdf, media_type="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{number}.pdf"', "Cache-Control": "no-store"})
