@@ -15,7 +15,8 @@ from urllib.parse import unquote_plus
 from functions.intake.services.certificates import RENEWAL, plan_renewal, run_annual_renewal
 from functions.intake.services.reaching_75 import REACHING_75, plan_reaching_75, run_reaching_75
 from functions.intake.services.resident_import import IMPORT, import_resident_file, run_import_here
-from shared.batch import Job, chunk_worker, start
+from shared.batch import Job, start
+from shared.batch.worker import chunk_worker
 from shared.domain.calendar import date_in_japan
 from shared.domain.counterparties import COUNTERPARTIES, UnknownCounterparty
 from shared.domain.errors import DomainError

@@ -7,7 +7,6 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Query
 
-from functions.intake.services.reaching_75 import reaching_75_page
 from shared.adapters.persons import PersonRepository
 from shared.adapters.transfer_queue import READY, TransferQueue
 from shared.api.auth import Principal, RuntimeDep, require
@@ -18,7 +17,11 @@ from shared.api.routing import Router
 from shared.domain.counterparties import KOUIKI_RENGO
 from shared.domain.errors import NotFound
 from shared.domain.roles import Permission
+from shared.lazy import lazy_module
 from shared.storage import STORAGE
+
+# Loaded with the first 75歳到達 look-up: the service brings the batch framework and the card printing.
+reaching = lazy_module("functions.intake.services.reaching_75")
 
 router = Router(prefix="/intake", tags=["intake"])
 Reader = Annotated[Principal, Depends(require(Permission.PERSON_READ))]
@@ -33,7 +36,7 @@ def reaching_75(first: Annotated[Day, Query(alias="from")], last: Annotated[Day,
     """People who reach 75 in the period, by birthday, with the month their 資格確認書 is mailed (PIA-I-1-b)."""
     if last < first or (last - first).days > 366:
         raise Problem(422, "invalid-period", "Invalid period", "'to' must follow 'from' within a year")
-    people, after = reaching_75_page(runtime, first, last, page.limit, page.start(BIRTH_MONTH_KEY))
+    people, after = reaching.reaching_75_page(runtime, first, last, page.limit, page.start(BIRTH_MONTH_KEY))
     return {"from": first.isoformat(), "to": last.isoformat(), "people": people, "count": len(people),
             "next_cursor": encode_cursor(after)}
 

@@ -20,7 +20,6 @@ from functions.intake.rules.eligibility import (
     age_on,
     loss_date,
 )
-from functions.intake.services.certificates import certificate_values
 from functions.intake.workflow import CERTIFICATE
 from shared.adapters.audit_log import AuditEvent
 from shared.adapters.change_requests import ChangeRequestStore
@@ -32,10 +31,14 @@ from shared.domain.errors import Invalid, NotFound
 from shared.domain.ids import new_id
 from shared.domain.kana import kana_key
 from shared.domain.mynumber import parse_my_number
+from shared.lazy import lazy_module
 from shared.observability import count
 from shared.protection.changes import ChangeService, follow_up_queue_id
 from shared.protection.entities import PERSON
 from shared.runtime import Runtime
+
+# Loaded with the first 再交付 that issues a card: the issuance service brings the batch framework and printing.
+certificates = lazy_module("functions.intake.services.certificates")
 
 KINDS = {
     "acquisition": "資格取得届",
@@ -111,7 +114,7 @@ def submit_notification(rt: Runtime, service: ChangeService, *, staff_id: str, r
                               "summary": {"notification": KINDS[kind]}}}
     if kind == "certificate-reissue":
         change = service.propose(maker=staff_id, operation=Operation.CREATE, person_id=None,
-                                 values=certificate_values(person, "reissue", rt.clock().date()),
+                                 values=certificates.certificate_values(person, "reissue", rt.clock().date()),
                                  reason=KINDS[kind], request_id=request_id, kind=CERTIFICATE, follow_up=follow_up)
     else:
         change = service.propose(maker=staff_id, operation=Operation.UPDATE, person_id=person_id,
