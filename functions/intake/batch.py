@@ -81,7 +81,7 @@ def daily_reaching_75(event: dict[str, Any], context: Any, runtime: Runtime | No
 
 @instrumented
 def annual_certificate_renewal(event: dict[str, Any], context: Any, runtime: Runtime | None = None) -> dict[str, Any]:
-    """8/1: renew the 資格確認書 of every insured person the certificate rule covers."""
+    """July: the 資格確認書 of the coming 8/1 for every insured person the certificate rule covers."""
     rt = runtime or default_runtime()
     if runtime is None:
         return _started(start(rt, RENEWAL, plan_renewal(rt, _today(event, rt))))

@@ -28,8 +28,8 @@ __all__ = ["CERTIFICATE", "RYOYOHI", "WORKFLOW"]
 
 
 def _certificate_check(values: dict[str, Any]) -> None:
-    if values.get("reason") not in ("new", "renewal", "reissue"):
-        raise InvalidChange("a certificate's reason is new, renewal or reissue")
+    if values.get("reason") not in ("new", "renewal", "reissue", "change"):
+        raise InvalidChange("a certificate's reason is new, renewal, reissue or change")
 
 
 CERTIFICATE = EntityKind(name="certificate", table="certificates", validate=_certificate_check, id_prefix="QC")
@@ -58,9 +58,9 @@ WORKFLOW = Workflow(
         BatchJob("reaching-75-daily", "functions.intake.batch:daily_reaching_75",
                  Schedule("cron(0 20 * * ? *)", "daily at 05:00 JST"), "people reaching 75 next month",
                  chunks=Chunks("reaching-75-chunks", "functions.intake.batch:reaching_75_chunks", concurrency=2)),
-        # 8/1 05:00 JST (7/31 20:00 UTC): the yearly 資格確認書 renewal.
+        # 7/10 05:00 JST (7/9 20:00 UTC): the 資格確認書 of the coming 8/1, mailed in July to arrive before it.
         BatchJob("certificate-renewal", "functions.intake.batch:annual_certificate_renewal",
-                 Schedule("cron(0 20 31 7 ? *)", "every 8/1 at 05:00 JST"), "the yearly 資格確認書 renewal",
+                 Schedule("cron(0 20 9 7 ? *)", "every 7/10 at 05:00 JST"), "the yearly 資格確認書 renewal",
                  chunks=Chunks("certificate-renewal-chunks", "functions.intake.batch:certificate_renewal_chunks",
                                concurrency=10)),
     ),

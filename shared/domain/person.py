@@ -91,6 +91,10 @@ PERSON_FIELDS: dict[str, FieldSpec] = {
     "disability_withdrawn_on": _d("障害認定撤回日"),
     "special_address_insurer": _s("住所地特例の保険者 (法第55条)", 40),
     "has_myna_insurance_card": FieldSpec("bool", "マイナ保険証の登録"),
+    # 広域連合の判定 (法第67条; the 被保険者情報 file, functions/intake/rules/kouiki_results.py)
+    "copayment_ratio": FieldSpec("code", "一部負担金の割合", ("1割", "2割", "3割")),
+    "copayment_year": _s("負担割合の判定年度", 4),
+    "limit_class": _s("限度額適用区分 (限度額区分)", 20),
 }
 MY_NUMBER_FIELD = "mynumber"
 REQUIRED_ON_CREATE = ("name", "name_kana", "birth_date", "sex", "address")

@@ -65,6 +65,9 @@ def seed_persons(runtime: Runtime) -> int:
             "insured_number": insured, "suspended": False, "version": 1, "updated_at": runtime.clock().isoformat(),
             "eligibility_status": "insured" if insured else "not-insured",
         }
+        if insured:  # insured since the 75th birthday (法第52条; no demo person is born on 2/29)
+            record |= {"eligibility_acquired_on": f"{int(birth[:4]) + 75}{birth[4:]}",
+                       "eligibility_change_reason": "75歳到達"}
         record.update(derived_fields(record))
         if eleven:
             number = parse_my_number(demo_my_number(eleven))

@@ -170,12 +170,15 @@ class ChangeService:
         return replace(request, status=Status.CONFIRMED, decided_by=checker, decided_at=now)
 
     def _follow_up_items(self, request: ChangeRequest, now: datetime) -> list[dict[str, Any]]:
-        """What else becomes true with the change, in the same transaction (e.g. queued for the 広域連合)."""
+        """What else becomes true with the change, in the same transaction (e.g. queued for the 広域連合, or the
+        new 資格確認書 a change of address makes): `follow_up["records"]` are new records of the workflow's tables."""
+        items = [self.rt.records(r["table"]).write_item(r["record"], r["id"], 0)
+                 for r in request.follow_up.get("records", ())]
         transfer = request.follow_up.get("transfer")
         if not transfer:
-            return []
+            return items
         reference = transfer.get("reference", request.request_id)
-        return [self.rt.repository(TransferQueue).enqueue_item(
+        return [*items, self.rt.repository(TransferQueue).enqueue_item(
             kind=transfer["kind"], counterparty=transfer["counterparty"], entity_id=request.entity_id,
             reference=reference, at=now, queue_id=follow_up_queue_id(reference),
             summary={"change_request": request.request_id, **transfer.get("summary", {})})]

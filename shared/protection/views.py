@@ -7,6 +7,7 @@ audit event with that purpose (PIA-III-2-c).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from shared.adapters.audit_log import AuditEvent
@@ -42,7 +43,9 @@ class PersonViews:
     def __init__(self, runtime: Runtime) -> None:
         self.rt = runtime
 
-    def view(self, person_id: str, staff_id: str, request_id: str, purpose: str | None) -> dict[str, Any] | None:
+    def view(self, person_id: str, staff_id: str, request_id: str, purpose: str | None,
+             extra: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> dict[str, Any] | None:
+        """The person's detail; `extra` adds a workflow's own block from the record read here (e.g. intake's 資格)."""
         record = self.rt.repository(PersonRepository).get(person_id)
         if record is None:
             return None
@@ -52,7 +55,7 @@ class PersonViews:
         action = "person.mynumber-read" if my_number else "person.read"
         self.rt.audit.append(AuditEvent(staff_id, action, "success", target=person_id, purpose=purpose or "-",
                                         request_id=request_id))
-        return detail(record, my_number)
+        return {**detail(record, my_number), **(extra(record) if extra else {})}
 
     def search_by_kana(self, name_kana: str, birth_date: str | None, staff_id: str, request_id: str, limit: int,
                        start: dict[str, Any] | None) -> tuple[list[dict], dict[str, Any] | None]:

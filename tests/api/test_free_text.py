@@ -145,11 +145,15 @@ def test_bank_numbers_are_half_width_digits_only(api: TestClient, auth, field: s
     bank = {"bank_code": "0123", "branch_code": "012", "account_type": "ordinary", "account_number": "1234567",
             "holder_kana": "クマモト タロウ", field: value}
     r = api.post("/intake/ryoyohi", json={"person_id": TARO, "type": "orthosis", "period_from": "2026-04-01",
-                                          "period_to": "2026-04-30", "amount_claimed": 30000, "bank": bank},
+                                          "period_to": "2026-04-30", "amount_claimed": 30000, "bank": bank,
+                                          "paid_on": "2026-04-01", "applicant": {"type": "self"},
+                                          "identity_documents": ["mynumber-card"]},
                  headers=auth(CLERK))
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == f"body.bank.{field}"
     half_width = value.translate(str.maketrans("０１２３４５６７", "01234567"))
     ok = api.post("/intake/ryoyohi", json={"person_id": TARO, "type": "orthosis", "period_from": "2026-04-01",
                                            "period_to": "2026-04-30", "amount_claimed": 30000,
-                                           "bank": {**bank, field: half_width}}, headers=auth(CLERK))
+                                           "bank": {**bank, field: half_width}, "paid_on": "2026-04-01",
+                                           "applicant": {"type": "self"},
+                                           "identity_documents": ["mynumber-card"]}, headers=auth(CLERK))
     assert ok.status_code == 202, ok.text

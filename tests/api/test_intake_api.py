@@ -158,8 +158,10 @@ def test_people_reaching_75_and_the_daily_job(api: TestClient, auth, runtime, cl
 # --- 療養費 -------------------------------------------------------------------------------------------------
 
 RYOYOHI = {"person_id": TARO, "type": "judo-therapy", "period_from": "2026-03-01", "period_to": "2026-03-31",
-           "amount_claimed": 12_340, "bank": {"bank_code": "0182", "branch_code": "101", "account_type": "ordinary",
-                                              "account_number": "1234567", "holder_kana": "クマモト タロウ"}}
+           "amount_claimed": 12_340, "paid_on": "2026-03-31", "applicant": {"type": "self"},
+           "identity_documents": ["mynumber-card"],
+           "bank": {"bank_code": "0182", "branch_code": "101", "account_type": "ordinary",
+                    "account_number": "1234567", "holder_kana": "クマモト タロウ"}}
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 

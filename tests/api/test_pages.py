@@ -16,7 +16,8 @@ CLERK, OPERATOR = "S1001", "S1008"
 # The list routes of the API and who may read them; the sweep below fails when a GET route that takes
 # `limit` is missing here, and when a route here lost its pages.
 LISTS = {"/intake/kouiki-queue": CLERK, "/intake/changes": CLERK, "/intake/reaching-75": CLERK,
-         "/intake/persons/P0000000001/certificates": CLERK, "/platform/changes": OPERATOR,
+         "/intake/persons/P0000000001/certificates": CLERK, "/intake/households/H0000000001": CLERK,
+         "/platform/changes": OPERATOR,
          "/assessment/changes": "S1004", "/collection/changes": "S1005", "/transfer/changes": "S1003",
          "/deletion/changes": "S1006", "/jobs": OPERATOR, "/staff": OPERATOR}
 PERIOD = {"from": "2026-04-01", "to": "2027-03-31"}
@@ -82,7 +83,7 @@ def test_every_list_route_is_paginated(api: TestClient) -> None:
     for path, operations in api.app.openapi()["paths"].items():
         query = {p["name"] for p in operations.get("get", {}).get("parameters", []) if p["in"] == "query"}
         if {"limit", "cursor"} <= query:
-            paged.add(re.sub(r"\{person_id\}", "P0000000001", path))
+            paged.add(re.sub(r"\{household_id\}", "H0000000001", re.sub(r"\{person_id\}", "P0000000001", path)))
     listed = set(LISTS)
     assert listed <= paged
     # Lists of other shapes: a chunk list per job (paged too), documents per application (paged too), the 突合 list

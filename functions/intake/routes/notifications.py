@@ -36,6 +36,13 @@ class Applicant(BaseModel):
     proxy_name_kana: str | None = Field(None, max_length=100)
     proxy_my_number: MyNumberText | None = Field(None, description="checked against the resident register")
 
+    def require_proxy_check(self) -> None:
+        """A proxy gives their name (kana) and My Number, which are checked against the register (PIA-III-2-k)."""
+        if self.type == "proxy" and not (self.proxy_name_kana and self.proxy_my_number):
+            raise Problem(422, "proxy-check-required", "Proxy check required",
+                          "a proxy's name (kana) and My Number are checked against the resident register "
+                          "(PIA-III-2-k)")
+
 
 class NotificationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -65,9 +72,7 @@ def take_notification(body: NotificationIn, request: Request, principal: Clerk, 
     needs_my_number = "mynumber" in values or body.applicant.proxy_my_number
     if needs_my_number and not principal.staff.can(Permission.MYNUMBER_WRITE):
         raise forbid(runtime, request, principal, "'mynumber:write'")
-    if body.applicant.type == "proxy" and not (body.applicant.proxy_name_kana and body.applicant.proxy_my_number):
-        raise Problem(422, "proxy-check-required", "Proxy check required",
-                      "a proxy's name (kana) and My Number are checked against the resident register (PIA-III-2-k)")
+    body.applicant.require_proxy_check()
     details = {"event_date": body.event_date.isoformat(),
                "acquisition_reason": body.acquisition_reason.value if body.acquisition_reason else None,
                "loss_reason": body.loss_reason.value if body.loss_reason else None,

@@ -7,12 +7,14 @@ from typing import Annotated, Any
 from fastapi import Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from functions.intake.services.eligibility_view import eligibility_of
 from functions.intake.workflow import WORKFLOW
 from shared.api.auth import Principal, RuntimeDep, forbid, require
 from shared.api.change_routes import ChangeView, change_view, changes_of
 from shared.api.fields import Day, MyNumberText
 from shared.api.pages import DEFAULT_LIMIT, MAX_CURSOR, MAX_LIMIT, decode_cursor, encode_cursor
 from shared.api.routing import Router
+from shared.domain.calendar import date_in_japan
 from shared.domain.changes import Operation
 from shared.domain.errors import NotFound
 from shared.domain.kana import kana_key
@@ -76,11 +78,14 @@ def view(person_id: str, request: Request, principal: Annotated[Principal, Depen
          purpose: Annotated[str | None, Query(min_length=2, max_length=200,
                                               description="state it to see the My Number (needs mynumber:read)")]
          = None) -> dict[str, Any]:
-    """One person. With `purpose` and mynumber:read the view adds `my_number`, always beside name, birth date
-    and address (PIA-III-2-e); without the permission the field is absent, not masked."""
+    """One person with their 資格 (status, periods, 住所地特例, 適用除外, 負担割合, the current 資格確認書). With
+    `purpose` and mynumber:read the view adds `my_number`, always beside name, birth date and address
+    (PIA-III-2-e); without the permission the field is absent, not masked."""
     if purpose is not None and not principal.staff.can(Permission.MYNUMBER_READ):
         raise forbid(runtime, request, principal, "'mynumber:read'")
-    found = PersonViews(runtime).view(person_id, principal.staff.staff_id, principal.request_id, purpose)
+    today = date_in_japan(runtime.clock())
+    found = PersonViews(runtime).view(person_id, principal.staff.staff_id, principal.request_id, purpose,
+                                      lambda record: {"eligibility": eligibility_of(runtime, record, today)})
     if found is None:
         raise NotFound("there is no such person")
     return found

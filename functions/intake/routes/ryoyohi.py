@@ -8,11 +8,12 @@ from typing import Annotated, Any, Literal
 from fastapi import Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from functions.intake.routes.notifications import IDENTITY_DOCUMENTS, Applicant
 from functions.intake.rules.ryoyohi import TYPES, my_number_required
+from functions.intake.services.ryoyohi import check_claim
 from functions.intake.workflow import RYOYOHI, WORKFLOW
 from shared.adapters.audit_log import AuditEvent
 from shared.adapters.change_requests import ChangeRequestStore
-from shared.adapters.persons import PersonRepository
 from shared.api.auth import Principal, RuntimeDep, forbid, require
 from shared.api.change_routes import ChangeView, change_view, changes_of
 from shared.api.fields import Day, MyNumberText, PersonId
@@ -20,6 +21,7 @@ from shared.api.pages import PageDep, encode_cursor
 from shared.api.problems import Problem
 from shared.api.routing import Router
 from shared.api.uploads import content_matches
+from shared.domain.calendar import date_in_japan
 from shared.domain.changes import Operation
 from shared.domain.counterparties import KOUIKI_RENGO
 from shared.domain.errors import NotFound
@@ -48,8 +50,11 @@ class RyoyohiIn(BaseModel):
     period_from: Day
     period_to: Day
     amount_claimed: int = Field(gt=0, le=100_000_000, description="yen")
+    paid_on: Day = Field(description="支払日: the day the person paid; the 2-year limit runs from the day after")
     bank: BankAccount
-    my_number: MyNumberText | None = Field(None, description="required for 移送費 only")
+    my_number: MyNumberText | None = Field(None, description="required for 移送費 only; must be the person's")
+    applicant: Applicant
+    identity_documents: list[IDENTITY_DOCUMENTS] = Field(min_length=1)  # type: ignore[valid-type]
 
 
 @router.post("", response_model=ChangeView, status_code=202)
@@ -58,12 +63,16 @@ def apply(body: RyoyohiIn, request: Request, principal: Clerk, runtime: RuntimeD
     if my_number_required(body.type) and not body.my_number:
         raise Problem(422, "my-number-required", "My Number required",
                       "移送費 applications carry the 個人番号 (熊本県広域連合 様式)")
-    if body.my_number and not principal.staff.can(Permission.MYNUMBER_WRITE):
+    needs_my_number = body.my_number or body.applicant.proxy_my_number
+    if needs_my_number and not principal.staff.can(Permission.MYNUMBER_WRITE):
         raise forbid(runtime, request, principal, "'mynumber:write'")
-    if runtime.repository(PersonRepository).get(body.person_id) is None:
-        raise NotFound("there is no such person")
-    values: dict[str, Any] = {**body.model_dump(mode="json", exclude={"my_number"}),
-                              "received_on": runtime.clock().date().isoformat(), "status": "received"}
+    body.applicant.require_proxy_check()
+    received_on = date_in_japan(runtime.clock())
+    checked = check_claim(runtime, person_id=body.person_id, period_from=body.period_from,
+                          period_to=body.period_to, paid_on=body.paid_on, received_on=received_on,
+                          my_number=body.my_number, applicant=body.applicant.model_dump())
+    values: dict[str, Any] = {**body.model_dump(mode="json", exclude={"my_number", "applicant"}), **checked,
+                              "received_on": received_on.isoformat(), "status": "received"}
     if body.my_number:
         values["mynumber"] = body.my_number
     created = changes.propose(

@@ -1,32 +1,75 @@
-"""資格確認書: who receives one and until when (PIA-I-1-a; domain-rules §4).
+"""資格確認書: who receives one, from when and until when, and what makes a new one (PIA-I-1-a; domain-rules §4).
 
-- Validity ends on 7/31; renewal every 8/1 (青森県広域連合規則第3条 on 施行規則第16条第2項; 熊本: 毎年8月1日更新).
-- Until 2026-07-31 (厚労省 暫定運用, 通知 2025-04-03 and its extension) every insured person receives one
-  職権, without application, whether or not they hold a マイナ保険証.
-- From 2026-08-01 the rule is not settled in the sources ([P]): `rule="all"` keeps issuing to everyone,
-  `rule="non-holders"` issues only to people without a マイナ保険証 (holders get 資格情報のお知らせ).
+- The card year runs 8/1–7/31: validity ends on 7/31 (施行規則第16条第2項; 青森県広域連合規則第3条 「資格確認書の有効
+  期限は、毎年七月三十一日まで」) and the card is renewed every 8/1 (熊本: 「毎年8月1日が更新の時期」, 菊陽町).
+- 発効期日 (`valid_from`) is the day the card's contents hold: the 8/1 that starts its card year, or the 資格取得日
+  or the day of the change it was issued for when later — never the day it is printed. A card made in July for
+  the next year is valid from 8/1; a 75歳到達 card, mailed the month before (菊陽町), from the birthday.
+- The renewal for a card year runs in July, so the cards arrive before 8/1.
+- Until 2026-07-31 (厚労省 暫定運用, 通知 2025-04-03 and its extension) every insured person receives a card
+  職権, whether or not they hold a マイナ保険証. From 2026-08-01 the rule is not settled in the sources ([P]):
+  `rule="all"` keeps issuing to everyone, `rule="non-holders"` gives holders 資格情報のお知らせ instead. The rule
+  is judged on the card's 発効期日 (a July 2026 renewal is for cards from 2026-08-01, after the transition).
+- A change of 住所, 氏名 or 一部負担金の割合 changes what the card shows, so a new card is issued
+  (施行規則: 記載事項に変更があったときの資格確認書の交付; domain-rules §4).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
+
+__all__ = ["CARD_FIELDS", "TRANSITION_ENDS", "CertificateRule", "Document", "Reason", "card_year_start",
+           "document_for", "effective_from", "mailing_month", "needs_new_card", "receives_certificate",
+           "renewal_year_start", "valid_until"]
 
 TRANSITION_ENDS = date(2026, 7, 31)
 CertificateRule = Literal["all", "non-holders"]
-Reason = Literal["new", "renewal", "reissue"]
+Reason = Literal["new", "renewal", "reissue", "change"]
+Document = Literal["資格確認書", "資格情報のお知らせ"]
+# What the card prints that the insured person can change: a change to any of them issues a new card.
+CARD_FIELDS = ("address", "name", "name_kana", "copayment_ratio")
 
 
-def valid_until(issued_on: date) -> date:
-    """The next 7/31 on or after the day of issue."""
-    this_year = date(issued_on.year, 7, 31)
-    return this_year if issued_on <= this_year else date(issued_on.year + 1, 7, 31)
+def card_year_start(on: date) -> date:
+    """The 8/1 that starts the card year (8/1–7/31) containing `on`."""
+    return date(on.year if on.month >= 8 else on.year - 1, 8, 1)
 
 
-def receives_certificate(on: date, has_myna_insurance_card: bool, rule: CertificateRule) -> bool:
-    if on <= TRANSITION_ENDS or rule == "all":
+def valid_until(effective: date) -> date:
+    """The 7/31 that ends the card year containing the card's 発効期日."""
+    return date(card_year_start(effective).year + 1, 7, 31)
+
+
+def effective_from(covers: date, acquired_on: date | None = None, changed_on: date | None = None) -> date:
+    """発効期日 of a card for the card year containing `covers`: that year's 8/1, or the 資格取得日 or the day of
+    the change that made the card when they fall later in it. The day of printing plays no part."""
+    start = card_year_start(covers)
+    return max([start] + [d for d in (acquired_on, changed_on) if d is not None and d <= valid_until(start)])
+
+
+def renewal_year_start(run_day: date) -> date:
+    """The 8/1 whose cards a renewal run on `run_day` makes: in July, the coming 8/1 (cards arrive before it);
+    from August on, a late run makes the current year's."""
+    return date(run_day.year, 8, 1) if run_day.month == 7 else card_year_start(run_day)
+
+
+def receives_certificate(effective: date, has_myna_insurance_card: bool, rule: CertificateRule) -> bool:
+    """Whether a card taking effect on `effective` is a 資格確認書 (else the holder gets 資格情報のお知らせ)."""
+    if effective <= TRANSITION_ENDS or rule == "all":
         return True
     return not has_myna_insurance_card
+
+
+def document_for(effective: date, has_myna_insurance_card: bool, rule: CertificateRule) -> Document:
+    return "資格確認書" if receives_certificate(effective, has_myna_insurance_card, rule) else "資格情報のお知らせ"
+
+
+def needs_new_card(before: Mapping[str, Any], after: Mapping[str, Any]) -> bool:
+    """An insured person whose 住所, 氏名 or 負担割合 changes gets a new card."""
+    insured = (after.get("eligibility_status") or before.get("eligibility_status")) == "insured"
+    return insured and any(f in after and after[f] != before.get(f) for f in CARD_FIELDS)
 
 
 def mailing_month(seventy_fifth_birthday: date) -> str:

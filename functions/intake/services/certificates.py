@@ -1,11 +1,11 @@
 """資格確認書 issuance records, what a counter terminal prints, and the yearly renewal as a chunked job with its
 printed cards.
 
-The renewal (8/1) reads the persons table in parallel-scan segments, one segment per chunk; each chunk reads
-which of its certificates exist (BatchGetItem), writes the missing ones (BatchWriteItem) and prints the chunk's
-cards from the records in hand into its own files. Certificate ids are derived from the person and the year and
-the PDFs are deterministic, so a re-run, of the job or of one chunk, issues nothing twice and rewrites the same
-files.
+The renewal (run in July for the cards of the coming 8/1) reads the persons table in parallel-scan segments, one
+segment per chunk; each chunk reads which of its certificates exist (BatchGetItem), writes the missing ones
+(BatchWriteItem) and prints the chunk's cards from the records in hand into its own files. Certificate ids are
+derived from the person and the year and the PDFs are deterministic, so a re-run, of the job or of one chunk,
+issues nothing twice and rewrites the same files.
 """
 
 from __future__ import annotations
@@ -15,7 +15,14 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any, NamedTuple
 
-from functions.intake.rules.certificates import CertificateRule, Reason, receives_certificate, valid_until
+from functions.intake.rules.certificates import (
+    CertificateRule,
+    Reason,
+    effective_from,
+    receives_certificate,
+    renewal_year_start,
+    valid_until,
+)
 from functions.intake.services.certificate_print import print_cards, run_files
 from shared.adapters.audit_log import AuditEvent
 from shared.adapters.batch_io import BatchWriter
@@ -33,22 +40,32 @@ INSURER = COUNTERPARTIES[KOUIKI_RENGO].name
 PERSONS_PER_CHUNK = 5000
 # What a certificate prints and the rule needs; the scan reads nothing else (never the sealed My Number).
 PRINT_FIELDS = ("person_id", "insured_number", "name", "name_kana", "birth_date", "sex", "address",
-                "eligibility_acquired_on", "has_myna_insurance_card")
+                "eligibility_acquired_on", "has_myna_insurance_card", "copayment_ratio", "limit_class")
 
 
-def certificate_values(person: dict[str, Any], reason: Reason, issued_on: date,
-                       valid_from: date | None = None) -> dict[str, Any]:
-    """An issuance record: reason, validity and the print data (no My Number: the card does not carry it).
-    A card mailed before the insurance starts (75歳到達: the month before the birthday) is valid from that day
-    to the 7/31 after it, not from the day it is made."""
-    start = max(valid_from or issued_on, issued_on)
+def _day(value: Any) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def certificate_values(person: dict[str, Any], reason: Reason, issued_on: date, covers: date | None = None,
+                       changed_on: date | None = None, insurer_number: str | None = None) -> dict[str, Any]:
+    """An issuance record: the card's items (被保険者番号, 保険者番号, 一部負担金の割合, 交付年月日 = `issued_on`,
+    発効期日, 有効期限, 限度額区分 where one applies) and the print data; no My Number (the card has none).
+    `covers` is a day of the card year it is for (default: the day of issue); its 発効期日 is that year's 8/1,
+    the 資格取得日 or `changed_on` (rules.certificates.effective_from), never the print date."""
+    start = effective_from(covers or issued_on, _day(person.get("eligibility_acquired_on")), changed_on)
     until = valid_until(start)
+    ratio = person.get("copayment_ratio")
+    items = {"insured_number": person.get("insured_number"), "insurer_number": insurer_number,
+             "copayment_ratio": ratio, "limit_class": person.get("limit_class")}
     return {
         "person_id": person["person_id"], "reason": reason, "issued_on": issued_on.isoformat(),
         "valid_from": start.isoformat(), "valid_until": until.isoformat(),
+        **{k: v for k, v in items.items() if v is not None},
         "print": {"insurer": INSURER, "insured_number": person.get("insured_number"), "name": person.get("name"),
                   "name_kana": person.get("name_kana"), "birth_date": person.get("birth_date"),
-                  "sex": person.get("sex"), "address": person.get("address"), "valid_until": until.isoformat()},
+                  "sex": person.get("sex"), "address": person.get("address"), "valid_until": until.isoformat(),
+                  **({"copayment": ratio} if ratio else {})},
     }
 
 
@@ -59,17 +76,24 @@ def new_certificate_id() -> str:
 def issue_missing(rt: Runtime, writer: BatchWriter, wanted: Mapping[str, dict[str, Any]], reason: Reason,
                   today: date, rule: CertificateRule, starts: Mapping[str, date] | None = None) -> Issued:
     """Queue (in `writer`) a certificate for each id -> person of `wanted` that the rule gives one and that
-    does not exist yet (valid from `starts[id]` when given). One BatchGetItem per 100 ids reads those that exist;
-    the result holds every due card, old and new, ready to print."""
+    does not exist yet, effective from `starts[id]` when given (a 75歳到達 card: the birthday; a renewal: 8/1)
+    or later acquisition; the rule is judged on each card's 発効期日. One BatchGetItem per 100 ids reads those
+    that exist; the result holds every due card, old and new, ready to print."""
+    starts = starts or {}
+
+    def effective(cid: str, person: dict[str, Any]) -> date:
+        return effective_from(starts.get(cid, today), _day(person.get("eligibility_acquired_on")), starts.get(cid))
+
     due = {cid: p for cid, p in wanted.items()
-           if receives_certificate(today, bool(p.get("has_myna_insurance_card")), rule)}
+           if receives_certificate(effective(cid, p), bool(p.get("has_myna_insurance_card")), rule)}
     existing = {c["certificate_id"]: c for c in rt.batch_get("certificates", [{"certificate_id": c} for c in due])}
     table, cards, issued = rt.table_name("certificates"), [], 0
     for certificate_id, person in due.items():
         certificate = existing.get(certificate_id)
         if certificate is None:
             certificate = {"certificate_id": certificate_id, "version": 1,
-                           **certificate_values(person, reason, today, (starts or {}).get(certificate_id))}
+                           **certificate_values(person, reason, today, starts.get(certificate_id),
+                                                 starts.get(certificate_id), rt.settings.insurer_number)}
             writer.put(table, certificate)
             issued += 1
         cards.append((person, certificate))
@@ -89,7 +113,7 @@ KIND, QUEUE = "certificate-renewal", "certificate-renewal-chunks"
 
 
 def run_name(today: date) -> str:
-    return f"renewal-{today.year}"
+    return f"renewal-{renewal_year_start(today).year}"
 
 
 def plan_renewal(rt: Runtime, today: date, started_by: str = "system") -> Plan:
@@ -97,7 +121,7 @@ def plan_renewal(rt: Runtime, today: date, started_by: str = "system") -> Plan:
     not the job, make it idempotent)."""
     persons = rt.records("persons")
     segments = max(1, math.ceil(persons.approximate_count() / PERSONS_PER_CHUNK))
-    return Plan(new_id(f"certificate-renewal-{today.year}-", 8), KIND, QUEUE,
+    return Plan(new_id(f"certificate-renewal-{renewal_year_start(today).year}-", 8), KIND, QUEUE,
                 [[{"segment": s, "segments": segments} for s in range(segments)]],
                 params={"today": today.isoformat(), "rule": rt.settings.certificate_rule}, started_by=started_by)
 
@@ -109,23 +133,28 @@ class Renewal:
 
     def apply(self, rt: Runtime, job: Job, chunk: Chunk) -> dict[str, int]:
         today, rule = date.fromisoformat(job.params["today"]), job.params["rule"]
-        insured = issued = 0
+        year = renewal_year_start(today)  # run in July: the cards of the coming 8/1
+        insured = issued = notices = 0
         cards: list[tuple[dict[str, Any], dict[str, Any]]] = []
         writer = rt.batch_writer()
         for page in rt.records("persons").scan_segment(chunk.spec["segment"], chunk.spec["segments"],
                                                         "eligibility_status", "insured", PRINT_FIELDS):
             insured += len(page)
-            done = issue_missing(rt, writer, {f"QC-{p['person_id']}-renewal-{today.year}": p for p in page},
-                                 "renewal", today, rule)
+            wanted = {f"QC-{p['person_id']}-renewal-{year.year}": p for p in page}
+            done = issue_missing(rt, writer, wanted, "renewal", today, rule, starts=dict.fromkeys(wanted, year))
             issued, cards = issued + done.count, cards + done.cards
+            notices += len(wanted) - len(done.cards)  # マイナ保険証 holders: 資格情報のお知らせ instead
             writer.flush()
         # Every card of the chunk is printed, those issued by an earlier attempt too: the files are the same bytes.
         files = print_cards(rt, run_name(today), sorted(cards, key=lambda pc: pc[1]["certificate_id"]),
                             file_prefix=f"{chunk.number:04d}-")
-        return {"applied": insured, "insured": insured, "issued": issued, "files": len(files)}
+        return {"applied": insured, "insured": insured, "issued": issued, "information_notices": notices,
+                "files": len(files)}
 
     def finish(self, rt: Runtime, job: Job, succeeded: bool) -> dict[str, Any]:
-        summary = {"year": date.fromisoformat(job.params["today"]).year, "insured": job.counts.get("insured", 0),
+        year = renewal_year_start(date.fromisoformat(job.params["today"])).year
+        summary = {"year": year, "insured": job.counts.get("insured", 0),
+                   "information_notices": job.counts.get("information_notices", 0),
                    "issued": job.counts.get("issued", 0), "rule": job.params["rule"],
                    "files": job.counts.get("files", 0)}
         rt.audit.append(AuditEvent("system", "batch.certificate-renewal", "success" if succeeded else "failure",

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from functions.intake.rules.certificates import needs_new_card
 from functions.intake.rules.eligibility import (
     DISABILITY_MIN_AGE,
     Acquisition,
@@ -93,6 +94,20 @@ def _eligibility(kind: str, details: dict[str, Any], person: dict[str, Any]) -> 
     return {}
 
 
+def _new_card(rt: Runtime, person: dict[str, Any], values: dict[str, Any],
+              details: dict[str, Any]) -> dict[str, Any]:
+    """A change of 住所 or 氏名 of an insured person issues a new 資格確認書 when the change is confirmed (rules
+    .certificates.needs_new_card), effective from the day of the change."""
+    if not needs_new_card(person, values):
+        return {}
+    certificate_id = certificates.new_certificate_id()
+    changed_on = date.fromisoformat(details["event_date"]) if details.get("event_date") else None
+    record = {"certificate_id": certificate_id, "version": 1,
+              **certificates.certificate_values({**person, **values}, "change", rt.clock().date(), changed_on,
+                                                changed_on, rt.settings.insurer_number)}
+    return {"records": [{"table": CERTIFICATE.table, "id": certificate_id, "record": record}]}
+
+
 def submit_notification(rt: Runtime, service: ChangeService, *, staff_id: str, request_id: str, kind: str,
                         person_id: str, details: dict[str, Any], values: dict[str, Any],
                         applicant: dict[str, Any], identity_documents: list[str]) -> dict[str, Any]:
@@ -114,9 +129,11 @@ def submit_notification(rt: Runtime, service: ChangeService, *, staff_id: str, r
                               "summary": {"notification": KINDS[kind]}}}
     if kind == "certificate-reissue":
         change = service.propose(maker=staff_id, operation=Operation.CREATE, person_id=None,
-                                 values=certificates.certificate_values(person, "reissue", rt.clock().date()),
+                                 values=certificates.certificate_values(person, "reissue", rt.clock().date(),
+                                                                        insurer_number=rt.settings.insurer_number),
                                  reason=KINDS[kind], request_id=request_id, kind=CERTIFICATE, follow_up=follow_up)
     else:
+        follow_up |= _new_card(rt, person, values, details)
         change = service.propose(maker=staff_id, operation=Operation.UPDATE, person_id=person_id,
                                  values={**values, **_eligibility(kind, details, person)},
                                  reason=KINDS[kind], request_id=request_id, kind=PERSON, follow_up=follow_up)
