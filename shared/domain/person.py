@@ -89,7 +89,16 @@ PERSON_FIELDS: dict[str, FieldSpec] = {
     "disability_certified_on": _d("障害認定日 (法第50条第2号)"),
     "disability_certificate": _s("障害認定の手帳種別・等級", 40),
     "disability_withdrawn_on": _d("障害認定撤回日"),
-    "special_address_insurer": _s("住所地特例の保険者 (法第55条)", 40),
+    "special_address_insurer": _s("住所地特例の保険者 (法第55条; 広域連合の都道府県コード)", 40),
+    "special_address_facility": _s("住所地特例対象施設 (法第55条第1項各号の病院等)", 100),
+    "special_address_from": _d("住所地特例 開始日 (入院等の日)"),
+    "special_address_until": _d("住所地特例 終了日 (退院等の日; この日から特例なし)"),
+    "special_address_notified_on": _d("住所地特例 届出日"),
+    "insurer": _s("保険者 (資格を有する広域連合の都道府県コード)", 2),
+    "public_assistance_suspended_from": _d("生活保護情報: 保護停止日 (法第51条第1号: 停止中は適用除外でない)"),
+    "public_assistance_suspended_until": _d("生活保護情報: 保護停止解除日"),
+    "other_exclusion_since": _d("適用除外 (法第51条第2号) 該当日"),
+    "other_exclusion_ended_on": _d("適用除外 (法第51条第2号) 非該当日"),
     "has_myna_insurance_card": FieldSpec("bool", "マイナ保険証の登録"),
 }
 MY_NUMBER_FIELD = "mynumber"

@@ -27,13 +27,17 @@ class ChangeCode(str, Enum):
     NAME_CHANGE = "07"  # 氏名変更
     MY_NUMBER_CHANGE = "08"  # 個人番号変更
     NON_RESIDENT_REGISTRATION = "09"  # 住登外登録
+    MOVE_OUT_CONFIRMED = "10"  # 転出確定: the actual move date and destination, from the 転入通知
+    MOVE_OUT_CANCELLED = "11"  # 転出取消
+    MOVE_OUT_CORRECTED = "12"  # 転出訂正: a corrected 転出 date or destination
 
 
 CHANGE_NAMES = {
     ChangeCode.MOVE_IN: "転入", ChangeCode.MOVE_OUT: "転出", ChangeCode.ADDRESS_CHANGE: "転居",
     ChangeCode.BIRTH: "出生", ChangeCode.DEATH: "死亡", ChangeCode.HOUSEHOLD_CHANGE: "世帯変更",
     ChangeCode.NAME_CHANGE: "氏名変更", ChangeCode.MY_NUMBER_CHANGE: "個人番号変更",
-    ChangeCode.NON_RESIDENT_REGISTRATION: "住登外登録",
+    ChangeCode.NON_RESIDENT_REGISTRATION: "住登外登録", ChangeCode.MOVE_OUT_CONFIRMED: "転出確定",
+    ChangeCode.MOVE_OUT_CANCELLED: "転出取消", ChangeCode.MOVE_OUT_CORRECTED: "転出訂正",
 }
 
 COLUMNS = (
@@ -53,6 +57,9 @@ NEEDED = {
     ChangeCode.HOUSEHOLD_CHANGE: ("household_code", "relationship"),
     ChangeCode.NAME_CHANGE: ("name", "name_kana"),
     ChangeCode.MY_NUMBER_CHANGE: ("my_number",),
+    ChangeCode.MOVE_OUT_CONFIRMED: ("other_address", "other_prefecture"),
+    ChangeCode.MOVE_OUT_CANCELLED: (),
+    ChangeCode.MOVE_OUT_CORRECTED: ("other_address", "other_prefecture"),
 }
 
 
@@ -143,13 +150,15 @@ def _values(code: ChangeCode, raw: dict[str, str], dates: dict[str, date]) -> di
     if code is ChangeCode.MOVE_IN:
         values.update(resident_status="registered", previous_address=raw["other_address"] or None,
                       resident_changed_on=changed_on, resident_change_reason="転入")
-    elif code is ChangeCode.MOVE_OUT:
+    elif code in (ChangeCode.MOVE_OUT, ChangeCode.MOVE_OUT_CONFIRMED, ChangeCode.MOVE_OUT_CORRECTED):
         values.update(resident_status="moved-out", moved_out_address=raw["other_address"],
                       moved_out_prefecture=raw["other_prefecture"], nonresident_changed_on=changed_on,
-                      nonresident_change_reason="転出")
+                      nonresident_change_reason=CHANGE_NAMES[code])
     elif code is ChangeCode.DEATH:
         values.update(resident_status="deceased", nonresident_changed_on=changed_on,
                       nonresident_change_reason="死亡")
+    elif code is ChangeCode.MOVE_OUT_CANCELLED:
+        values.update(resident_status="registered")
     elif code is ChangeCode.NON_RESIDENT_REGISTRATION:
         values.update(resident_status="non-resident")
     elif code is ChangeCode.BIRTH:
