@@ -23,7 +23,7 @@ from functions.intake.rules.eligibility import (
 )
 from functions.intake.rules.resident_changes import ChangeCode, ResidentChange
 
-__all__ = ["acquired", "eligibility_update", "facts_of", "lost"]
+__all__ = ["acquired", "already_insured_by_disability", "eligibility_update", "facts_of", "lost"]
 
 _MOVE_OUT_FIXES = (ChangeCode.MOVE_OUT_CONFIRMED, ChangeCode.MOVE_OUT_CORRECTED)
 
@@ -47,6 +47,13 @@ def facts_of(record: dict[str, Any], resident: bool | None = None) -> Facts:
                  special_address_insurer=record.get("special_address_insurer"),
                  special_address_from=day("special_address_from"),
                  special_address_until=day("special_address_until"))
+
+
+def already_insured_by_disability(record: dict[str, Any]) -> bool:
+    """An insured person whose 資格 came from 障害認定 (法第50条第2号): reaching 75 is no acquisition for them
+    (法第52条第1号 excludes 第50条第2号の認定を受けた者)."""
+    return _insured(record) and bool(record.get("disability_certified_on")) \
+        and not record.get("disability_withdrawn_on")
 
 
 def _insured(record: dict[str, Any] | None) -> bool:
