@@ -5,7 +5,7 @@ The dates are computed by hand beside each case; no production formula is called
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from functions.intake.services.reaching_75 import people_reaching_75, run_reaching_75
@@ -56,3 +56,35 @@ def test_a_non_resident_is_not_a_resident_of_the_area(runtime) -> None:
     # 住登外 (resident_status non-resident): no 住所 in the 広域連合's area (法第50条), so reaching 75 acquires nothing.
     person(runtime, "P0000009003", resident_status="non-resident")
     assert [p["person_id"] for p in people_reaching_75(runtime, *MARCH)] == []
+
+
+# --- item 4: notifications the statute does not allow are clear problems, never a 500 -----------------------
+
+def notify(api, auth, body: dict[str, Any], key: str):
+    return api.post("/intake/notifications", headers={**auth("S1001"), "Idempotency-Key": key},
+                    json={"applicant": {"type": "self"}, "identity_documents": ["mynumber-card"], **body})
+
+
+def test_a_far_future_date_is_a_clear_problem(api, auth, clock) -> None:
+    far = (clock().date() + timedelta(days=367)).isoformat()  # one day past the 366-day horizon
+    r = notify(api, auth, {"kind": "loss", "person_id": "P0000000001", "event_date": far, "loss_reason": "死亡"}, "f1")
+    assert r.status_code == 422 and r.json()["code"] == "event-date-out-of-range"
+
+
+def test_reaching_75_on_someone_under_75_is_refused(api, auth) -> None:
+    # 熊本 一郎, born 1980-02-14: 46 on 2026-04-01.
+    r = notify(api, auth, {"kind": "acquisition", "person_id": "P0000000003", "event_date": "2026-04-01",
+                           "acquisition_reason": "75歳到達"}, "a1")
+    assert r.status_code == 422 and r.json()["code"] == "not-eligible"
+
+
+def test_the_end_of_the_disability_state_loses_the_next_day(api, auth, runtime) -> None:
+    # 規則第25条 障害状態不該当 on 2026-05-31 → 喪失日 2026-06-01 (法第53条第1項: 翌日).
+    person(runtime, "P0000009004", birth_date="1958-08-01", eligibility_status="insured",
+           disability_certified_on="2026-04-01", eligibility_acquired_on="2026-04-01")
+    r = notify(api, auth, {"kind": "disability-ended", "person_id": "P0000009004", "event_date": "2026-05-31"}, "d1")
+    assert r.status_code == 201, r.text
+    api.post(f"/intake/changes/{r.json()['change_request_id']}/confirm", headers=auth("S1003"))
+    record = runtime.repository(PersonRepository).get("P0000009004")
+    assert (record["eligibility_status"], record["eligibility_lost_on"], record["eligibility_change_reason"]) == (
+        "lost", "2026-06-01", "障害状態不該当")

@@ -13,6 +13,7 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
+from shared.domain.calendar import SUPPORTED_DAYS
 from shared.domain.errors import Invalid
 from shared.domain.mynumber import InvalidMyNumber, parse_my_number
 
@@ -84,7 +85,10 @@ class ResidentChange:
 def _date(raw: str) -> date:
     if len(raw) != 8 or not raw.isdigit():
         raise ValueError("a date is YYYYMMDD")
-    return date(int(raw[:4]), int(raw[4:6]), int(raw[6:]))
+    day = date(int(raw[:4]), int(raw[4:6]), int(raw[6:]))
+    if not SUPPORTED_DAYS[0] <= day <= SUPPORTED_DAYS[1]:  # 99991231 would overflow the day after (法第53条)
+        raise ValueError(f"a date between {SUPPORTED_DAYS[0]:%Y%m%d} and {SUPPORTED_DAYS[1]:%Y%m%d}")
+    return day
 
 
 def _parse_row(number: int, raw: dict[str, str]) -> tuple[ResidentChange | None, list[Reject]]:
