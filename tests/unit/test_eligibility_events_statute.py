@@ -7,8 +7,10 @@ Every expected date is written out by hand beside its source; nothing here calls
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from functions.intake.rules.eligibility import Facts, Loss, is_insured_on, loss_date
 from functions.intake.rules.eligibility_events import eligibility_update
 from functions.intake.rules.resident_changes import ResidentChange, parse_file
 from tests.resident_files import csv_bytes, move_in, row
@@ -118,3 +120,20 @@ def test_a_move_in_while_assistance_is_suspended_acquires() -> None:
     record, kind = apply(change(move_in(1, "1000000101", birth="19490301", prefecture="40")), suspended)
     assert kind == "eligibility-acquired" and record["eligibility_acquired_on"] == "2026-04-01"
     assert record["insurer"] == "43"
+
+
+def test_public_assistance_start_and_end_and_suspension_by_the_statute() -> None:
+    """法第51条第1号 / 第53条第2項 / 第52条 (前条各号に該当しなくなつた日): 生活保護 from 2026-07-01 → not insured
+    from 7/1 itself; 保護停止 2026-08-01〜2026-09-01 → insured again in August; 廃止 2026-11-01 → insured from 11/1."""
+    facts = Facts(birth_date=date(1940, 1, 1), resident_in_prefecture=True,
+                  public_assistance_since=date(2026, 7, 1), public_assistance_ended_on=date(2026, 11, 1),
+                  public_assistance_suspended_from=date(2026, 8, 1),
+                  public_assistance_suspended_until=date(2026, 9, 1))
+    assert [is_insured_on(facts, d) for d in (date(2026, 6, 30), date(2026, 7, 1), date(2026, 8, 1),
+                                              date(2026, 8, 31), date(2026, 9, 1), date(2026, 11, 1))] == [
+        True, False, True, True, False, True]
+    assert loss_date(Loss.PUBLIC_ASSISTANCE, date(2026, 7, 1)) == date(2026, 7, 1)  # その日 (第53条第2項)
+    # 法第51条第2号 (規則の定める者): excluded from the day it applies; loss the next day (第53条第1項).
+    other = Facts(birth_date=date(1940, 1, 1), resident_in_prefecture=True, other_exclusion_since=date(2026, 5, 10))
+    assert is_insured_on(other, date(2026, 5, 9)) and not is_insured_on(other, date(2026, 5, 10))
+    assert loss_date(Loss.OTHER_EXCLUSION, date(2026, 5, 10)) == date(2026, 5, 11)

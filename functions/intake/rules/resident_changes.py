@@ -7,6 +7,7 @@ the field and the reason, never the value (it may be a My Number).
 from __future__ import annotations
 
 import csv
+import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -218,12 +219,30 @@ def split_records(pieces: Iterable[bytes], offset: int = 0) -> Iterator[tuple[in
         yield base + position, base + len(buffer), buffer[position:]
 
 
+# The longest a record of this layout can be: 18 fields, the longest (address) 200 characters of at most 3 bytes.
+# A longer record is a reject with a reason, never the csv module's field-size error (131,072 characters).
+MAX_RECORD_BYTES = 8192
+
+
 def _decode(raw: bytes, encoding: str, start: int) -> list[str]:
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as error:
         raise FileRefused(f"the file is not valid {encoding} (byte {start + error.start})") from None
     return next(csv.reader([text.rstrip("\r\n")]), [])
+
+
+def normalised(raw: bytes) -> bytes:
+    """A record without its line break: what identifies its content (CRLF and LF files are the same rows)."""
+    return raw.rstrip(b"\r\n") + b"\n"
+
+
+def content_hash(pieces: Iterable[bytes]) -> str:
+    """SHA-256 of the file's records, line breaks normalised: the identity of what the counterparty sent."""
+    hasher = hashlib.sha256()
+    for _, _, raw in split_records(pieces):
+        hasher.update(normalised(raw))
+    return hasher.hexdigest()
 
 
 def check_header(raw: bytes, encoding: str) -> None:
@@ -243,6 +262,10 @@ def scan(records: Iterable[tuple[int, int, bytes]], encoding: str, first_row: in
         number += 1
         if number == 0:
             check_header(raw, encoding)
+            continue
+        if len(raw) > MAX_RECORD_BYTES:
+            yield Scanned(number, start, end, None, (Reject(number, "*", f"the record is longer than "
+                                                                          f"{MAX_RECORD_BYTES} bytes"),))
             continue
         values = _decode(raw, encoding, start)
         if not any(v.strip() for v in values):
