@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
+from shared.domain.calendar import SUPPORTED_DAYS
 from shared.domain.ids import PERSON_ID_PATTERN
 from shared.domain.mynumber import InvalidMyNumber, parse_my_number
 
@@ -35,7 +36,4 @@ def _within_supported_years(day: date) -> date:
                                   {"low": SUPPORTED_DAYS[0].isoformat(), "high": SUPPORTED_DAYS[1].isoformat()})
     return day
 
-
-# From the oldest birth date a resident register holds to far beyond any premium year.
-SUPPORTED_DAYS = (date(1870, 1, 1), date(2199, 12, 31))
 Day = Annotated[date, AfterValidator(_within_supported_years)]

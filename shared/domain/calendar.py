@@ -8,6 +8,9 @@ __all__ = ["JST", "date_in_japan", "iso_date"]
 
 # 日本標準時 (UTC+9, no daylight saving): the one time zone of every date the system decides.
 JST = timezone(timedelta(hours=9), "JST")
+# Dates the system can reason about: from the oldest birth date a resident register holds to far beyond any
+# premium year. 9999-12-31 as a 転出日 would overflow the day after (法第53条), so inputs are bounded here.
+SUPPORTED_DAYS = (date(1870, 1, 1), date(2199, 12, 31))
 
 
 def date_in_japan(moment: datetime) -> date:

@@ -7,12 +7,14 @@ the field and the reason, never the value (it may be a My Number).
 from __future__ import annotations
 
 import csv
+import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 from typing import Any
 
+from shared.domain.calendar import SUPPORTED_DAYS
 from shared.domain.errors import Invalid
 from shared.domain.mynumber import InvalidMyNumber, parse_my_number
 
@@ -27,13 +29,17 @@ class ChangeCode(str, Enum):
     NAME_CHANGE = "07"  # 氏名変更
     MY_NUMBER_CHANGE = "08"  # 個人番号変更
     NON_RESIDENT_REGISTRATION = "09"  # 住登外登録
+    MOVE_OUT_CONFIRMED = "10"  # 転出確定: the actual move date and destination, from the 転入通知
+    MOVE_OUT_CANCELLED = "11"  # 転出取消
+    MOVE_OUT_CORRECTED = "12"  # 転出訂正: a corrected 転出 date or destination
 
 
 CHANGE_NAMES = {
     ChangeCode.MOVE_IN: "転入", ChangeCode.MOVE_OUT: "転出", ChangeCode.ADDRESS_CHANGE: "転居",
     ChangeCode.BIRTH: "出生", ChangeCode.DEATH: "死亡", ChangeCode.HOUSEHOLD_CHANGE: "世帯変更",
     ChangeCode.NAME_CHANGE: "氏名変更", ChangeCode.MY_NUMBER_CHANGE: "個人番号変更",
-    ChangeCode.NON_RESIDENT_REGISTRATION: "住登外登録",
+    ChangeCode.NON_RESIDENT_REGISTRATION: "住登外登録", ChangeCode.MOVE_OUT_CONFIRMED: "転出確定",
+    ChangeCode.MOVE_OUT_CANCELLED: "転出取消", ChangeCode.MOVE_OUT_CORRECTED: "転出訂正",
 }
 
 COLUMNS = (
@@ -53,6 +59,9 @@ NEEDED = {
     ChangeCode.HOUSEHOLD_CHANGE: ("household_code", "relationship"),
     ChangeCode.NAME_CHANGE: ("name", "name_kana"),
     ChangeCode.MY_NUMBER_CHANGE: ("my_number",),
+    ChangeCode.MOVE_OUT_CONFIRMED: ("other_address", "other_prefecture"),
+    ChangeCode.MOVE_OUT_CANCELLED: (),
+    ChangeCode.MOVE_OUT_CORRECTED: ("other_address", "other_prefecture"),
 }
 
 
@@ -77,7 +86,10 @@ class ResidentChange:
 def _date(raw: str) -> date:
     if len(raw) != 8 or not raw.isdigit():
         raise ValueError("a date is YYYYMMDD")
-    return date(int(raw[:4]), int(raw[4:6]), int(raw[6:]))
+    day = date(int(raw[:4]), int(raw[4:6]), int(raw[6:]))
+    if not SUPPORTED_DAYS[0] <= day <= SUPPORTED_DAYS[1]:  # 99991231 would overflow the day after (法第53条)
+        raise ValueError(f"a date between {SUPPORTED_DAYS[0]:%Y%m%d} and {SUPPORTED_DAYS[1]:%Y%m%d}")
+    return day
 
 
 def _parse_row(number: int, raw: dict[str, str]) -> tuple[ResidentChange | None, list[Reject]]:
@@ -143,13 +155,15 @@ def _values(code: ChangeCode, raw: dict[str, str], dates: dict[str, date]) -> di
     if code is ChangeCode.MOVE_IN:
         values.update(resident_status="registered", previous_address=raw["other_address"] or None,
                       resident_changed_on=changed_on, resident_change_reason="転入")
-    elif code is ChangeCode.MOVE_OUT:
+    elif code in (ChangeCode.MOVE_OUT, ChangeCode.MOVE_OUT_CONFIRMED, ChangeCode.MOVE_OUT_CORRECTED):
         values.update(resident_status="moved-out", moved_out_address=raw["other_address"],
                       moved_out_prefecture=raw["other_prefecture"], nonresident_changed_on=changed_on,
-                      nonresident_change_reason="転出")
+                      nonresident_change_reason=CHANGE_NAMES[code])
     elif code is ChangeCode.DEATH:
         values.update(resident_status="deceased", nonresident_changed_on=changed_on,
                       nonresident_change_reason="死亡")
+    elif code is ChangeCode.MOVE_OUT_CANCELLED:
+        values.update(resident_status="registered")
     elif code is ChangeCode.NON_RESIDENT_REGISTRATION:
         values.update(resident_status="non-resident")
     elif code is ChangeCode.BIRTH:
@@ -205,12 +219,30 @@ def split_records(pieces: Iterable[bytes], offset: int = 0) -> Iterator[tuple[in
         yield base + position, base + len(buffer), buffer[position:]
 
 
+# The longest a record of this layout can be: 18 fields, the longest (address) 200 characters of at most 3 bytes.
+# A longer record is a reject with a reason, never the csv module's field-size error (131,072 characters).
+MAX_RECORD_BYTES = 8192
+
+
 def _decode(raw: bytes, encoding: str, start: int) -> list[str]:
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as error:
         raise FileRefused(f"the file is not valid {encoding} (byte {start + error.start})") from None
     return next(csv.reader([text.rstrip("\r\n")]), [])
+
+
+def normalised(raw: bytes) -> bytes:
+    """A record without its line break: what identifies its content (CRLF and LF files are the same rows)."""
+    return raw.rstrip(b"\r\n") + b"\n"
+
+
+def content_hash(pieces: Iterable[bytes]) -> str:
+    """SHA-256 of the file's records, line breaks normalised: the identity of what the counterparty sent."""
+    hasher = hashlib.sha256()
+    for _, _, raw in split_records(pieces):
+        hasher.update(normalised(raw))
+    return hasher.hexdigest()
 
 
 def check_header(raw: bytes, encoding: str) -> None:
@@ -230,6 +262,10 @@ def scan(records: Iterable[tuple[int, int, bytes]], encoding: str, first_row: in
         number += 1
         if number == 0:
             check_header(raw, encoding)
+            continue
+        if len(raw) > MAX_RECORD_BYTES:
+            yield Scanned(number, start, end, None, (Reject(number, "*", f"the record is longer than "
+                                                                          f"{MAX_RECORD_BYTES} bytes"),))
             continue
         values = _decode(raw, encoding, start)
         if not any(v.strip() for v in values):

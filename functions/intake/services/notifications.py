@@ -5,6 +5,7 @@ proxy's My Number is checked against the resident register. The person change it
 change request; once a checker confirms it, the notification is queued for the 広域連合 in the same
 transaction. Forms and deadlines: 規則第8条 (障害認定申請), 第10・11条 (資格取得届), 第22条 (氏名変更),
 第23条 (住所変更), 第23条の2 (個人番号変更届), 第25条 (障害状態不該当), 第26条 (資格喪失届).
+The rules a notification must meet are in rules/eligibility_checks.py.
 """
 
 from __future__ import annotations
@@ -14,13 +15,20 @@ from typing import Any
 
 from functions.intake.rules.certificates import needs_new_card
 from functions.intake.rules.eligibility import (
-    DISABILITY_MIN_AGE,
     Acquisition,
     Loss,
     acquisition_date,
-    age_on,
     loss_date,
 )
+from functions.intake.rules.eligibility_checks import (
+    check_acquisition,
+    check_disability_application,
+    check_disability_end,
+    check_disability_withdrawal,
+    check_event_date,
+)
+from functions.intake.rules.eligibility_events import acquired as acquired_fields
+from functions.intake.rules.eligibility_events import lost
 from functions.intake.workflow import CERTIFICATE
 from shared.adapters.audit_log import AuditEvent
 from shared.adapters.change_requests import ChangeRequestStore
@@ -49,6 +57,7 @@ KINDS = {
     "mynumber-change": "個人番号変更届",
     "disability-application": "障害認定申請",
     "disability-withdrawal": "障害認定申請の撤回",
+    "disability-ended": "障害状態不該当届",
     "certificate-reissue": "資格確認書 再交付申請",
 }
 REQUIRED_VALUES = {"address-change": ("address",), "name-change": ("name", "name_kana"),
@@ -65,32 +74,28 @@ def verify_proxy(rt: Runtime, proxy_name_kana: str, proxy_my_number: str) -> str
                   code="proxy-mynumber-mismatch", title="The change is not valid")
 
 
-def _eligibility(kind: str, details: dict[str, Any], person: dict[str, Any]) -> dict[str, Any]:
+def _eligibility(kind: str, details: dict[str, Any], person: dict[str, Any], today: date) -> dict[str, Any]:
     day = date.fromisoformat(details["event_date"])
+    check_event_date(day, today)
     if kind == "acquisition":
         reason = Acquisition(details.get("acquisition_reason") or Acquisition.MOVED_IN.value)
+        check_acquisition(reason, day, person)
         acquired = acquisition_date(reason, day, date.fromisoformat(person["birth_date"]))
-        return {"eligibility_status": "insured", "eligibility_acquired_on": acquired.isoformat(),
-                "eligibility_changed_on": acquired.isoformat(), "eligibility_change_reason": reason.value}
+        return acquired_fields(acquired, reason)
     if kind == "loss":
         reason = Loss(details.get("loss_reason") or Loss.MOVED_OUT.value)
-        lost = loss_date(reason, day, bool(details.get("insured_elsewhere_same_day")))
-        return {"eligibility_status": "lost", "eligibility_lost_on": lost.isoformat(),
-                "eligibility_changed_on": lost.isoformat(), "eligibility_change_reason": reason.value}
+        return lost(loss_date(reason, day, bool(details.get("insured_elsewhere_same_day"))), reason)
     if kind == "disability-application":
-        age = age_on(date.fromisoformat(person["birth_date"]), day)
-        if not DISABILITY_MIN_AGE <= age < 75:
-            raise Invalid(f"障害認定 is for ages 65 to 74 (法第50条第2号); the person is {age}", code="not-eligible",
-                          title="The change is not valid")
+        check_disability_application(day, person)
         return {"disability_certified_on": day.isoformat(), "disability_certificate": details.get("certificate"),
-                "eligibility_status": "insured", "eligibility_acquired_on": day.isoformat(),
-                "eligibility_changed_on": day.isoformat(),
-                "eligibility_change_reason": Acquisition.DISABILITY_CERTIFIED.value}
-    if kind == "disability-withdrawal":
-        lost = loss_date(Loss.DISABILITY_WITHDRAWN, day)
-        return {"disability_withdrawn_on": day.isoformat(), "eligibility_status": "lost",
-                "eligibility_lost_on": lost.isoformat(), "eligibility_changed_on": lost.isoformat(),
-                "eligibility_change_reason": Loss.DISABILITY_WITHDRAWN.value}
+                **acquired_fields(day, Acquisition.DISABILITY_CERTIFIED)}
+    if kind in ("disability-withdrawal", "disability-ended"):
+        if kind == "disability-withdrawal":
+            check_disability_withdrawal(day, today, person)
+        else:
+            check_disability_end(day, person)
+        reason = Loss.DISABILITY_WITHDRAWN if kind == "disability-withdrawal" else Loss.DISABILITY_ENDED
+        return {"disability_withdrawn_on": day.isoformat(), **lost(loss_date(reason, day), reason)}
     return {}
 
 
@@ -135,7 +140,7 @@ def submit_notification(rt: Runtime, service: ChangeService, *, staff_id: str, r
     else:
         follow_up |= _new_card(rt, person, values, details)
         change = service.propose(maker=staff_id, operation=Operation.UPDATE, person_id=person_id,
-                                 values={**values, **_eligibility(kind, details, person)},
+                                 values={**values, **_eligibility(kind, details, person, rt.clock().date())},
                                  reason=KINDS[kind], request_id=request_id, kind=PERSON, follow_up=follow_up)
     record = {"notification_id": notification_id, "kind": kind, "form": KINDS[kind], "person_id": person_id,
               "received_at": rt.clock().isoformat(), "received_by": staff_id, "applicant": applicant_record,

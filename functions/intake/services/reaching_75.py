@@ -15,12 +15,13 @@ from typing import Any
 
 from functions.intake.rules.certificates import mailing_month
 from functions.intake.rules.eligibility import (
-    Facts,
+    Acquisition,
     birth_months_to_search,
     is_insured_on,
     reaches_75_between,
     seventy_fifth_birthday,
 )
+from functions.intake.rules.eligibility_events import acquired, already_insured_by_disability, facts_of
 from functions.intake.services.certificate_print import print_cards, run_files
 from functions.intake.services.certificates import issue_missing
 from shared.adapters.audit_log import AuditEvent
@@ -42,27 +43,17 @@ KIND, QUEUE = "reaching-75-daily", "reaching-75-chunks"
 BIRTH_MONTH_KEY = STORAGE.table("persons").page_key("by-birth-month")
 
 
-def _facts(person: dict[str, Any]) -> Facts:
-    def day(name: str) -> date | None:
-        return date.fromisoformat(person[name]) if person.get(name) else None
-
-    return Facts(birth_date=date.fromisoformat(person["birth_date"]),
-                 resident_in_prefecture=person.get("resident_status") in ("registered", "non-resident"),
-                 public_assistance_since=day("public_assistance_since"),
-                 public_assistance_ended_on=day("public_assistance_ended_on"),
-                 special_address_insurer=person.get("special_address_insurer"))
-
-
 def reaching_75_in(records: list[dict[str, Any]], first: date, last: date) -> list[tuple[dict[str, Any], date]]:
-    """(record, 75th birthday) of those who become insured at 75 in [first, last] (法第50条第1号, 第52条),
-    excluding 適用除外 (第51条)."""
+    """(record, 75th birthday) of those who become insured at 75 in [first, last] (法第50条第1号, 第52条第1号):
+    residents of the area (not 住登外), excluding 適用除外 (第51条) and another 広域連合's 住所地特例 (第55条), and
+    excluding people already insured by 障害認定 (第52条第1号かっこ書: reaching 75 is no new acquisition)."""
     found = []
     for person in records:
         birth = date.fromisoformat(person["birth_date"])
-        if not reaches_75_between(birth, first, last):
+        if not reaches_75_between(birth, first, last) or already_insured_by_disability(person):
             continue
         birthday = seventy_fifth_birthday(birth)
-        if is_insured_on(_facts(person), birthday):
+        if is_insured_on(facts_of(person), birthday):
             found.append((person, birthday))
     return found
 
@@ -127,6 +118,7 @@ class ReachingSeventyFive:
         queued_before = {q["queue_id"] for q in rt.batch_get("transfer-queue", [{"queue_id": q} for q in events],
                                                              projection=("queue_id",))}
         writer, table = rt.batch_writer(), rt.table_name("transfer-queue")
+        people = _record_acquisitions(rt, writer, people)
         for queue_id, (person, birthday) in events.items():
             if queue_id not in queued_before:
                 writer.put(table, TransferQueue.record(
@@ -153,6 +145,22 @@ class ReachingSeventyFive:
 
 
 REACHING_75 = ReachingSeventyFive()
+
+
+def _record_acquisitions(rt: Runtime, writer: Any, people: list[tuple[dict[str, Any], date]],
+                         ) -> list[tuple[dict[str, Any], date]]:
+    """Set the status, 資格取得日 (the birthday), reason and insurer on each person, so a later 転出 or 死亡 raises
+    its loss and the renewal includes them; returns the records as written, which the cards print. A person
+    already recorded so is not written again (a re-run prints the same card)."""
+    table, out = rt.table_name("persons"), []
+    for person, birthday in people:
+        fields = acquired(birthday, Acquisition.REACHED_75)
+        if any(person.get(k) != v for k, v in fields.items()):
+            person = {**person, **fields, "version": int(person.get("version", 0)) + 1,
+                      "updated_at": rt.clock().isoformat()}
+            writer.put(table, person)
+        out.append((person, birthday))
+    return out
 
 
 def run_reaching_75(rt: Runtime, first: date, last: date, today: date,

@@ -22,7 +22,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from functions.intake.rules.resident_changes import ParsedFile, Reject, scan, split_records
+from functions.intake.rules.resident_changes import (
+    ChangeCode,
+    FileRefused,
+    ParsedFile,
+    Reject,
+    content_hash,
+    normalised,
+    scan,
+    split_records,
+)
 from functions.intake.services.resident_apply import apply_changes, changes_in_range
 from shared.adapters.audit_log import AuditEvent
 from shared.adapters.objects import put_reject_report
@@ -73,6 +82,17 @@ class _Planner:
     rows: int = 0
     end: int = 0
 
+    row_chunk: dict[int, int] = field(default_factory=dict)
+
+    def drop(self, reject: Reject, person_id: str) -> None:
+        """Reject a row found wanting after the scan (unknown person, older than the record)."""
+        self.rejects.append(reject)
+        later = self.later.get(person_id, [])
+        if any(r[0] == reject.row for r in later):
+            self.later[person_id] = [r for r in later if r[0] != reject.row]
+        else:
+            self.stage1[self.row_chunk[reject.row]]["skip"].append(reject.row)
+
     def add(self, row: int, start: int, end: int, person_id: str | None, rejects: Iterable[Reject]) -> None:
         self.rows += 1
         if not self.stage1 or self.stage1[-1]["rows"] >= ROWS_PER_CHUNK:
@@ -86,7 +106,9 @@ class _Planner:
         if rejected or person_id is None:
             self.rejects.extend(rejected)
             chunk["skip"].append(row)
-        elif self.first_chunk.setdefault(person_id, index) != index:
+            return
+        self.row_chunk[row] = index
+        if self.first_chunk.setdefault(person_id, index) != index:
             chunk["skip"].append(row)
             self.later.setdefault(person_id, []).append((row, start, end))
 
@@ -97,6 +119,8 @@ class _Planner:
         second: list[dict[str, Any]] = []
         batch: list[tuple[int, int, int]] = []
         for rows in self.later.values():  # a person's later rows stay together, in file order
+            if not rows:
+                continue
             if batch and len(batch) + len(rows) > ROWS_PER_CHUNK:
                 second.append(_span(batch))
                 batch = []
@@ -112,10 +136,30 @@ def _span(rows: list[tuple[int, int, int]]) -> dict[str, Any]:
             "only": [r[0] for r in ordered]}
 
 
-def _hashing(pieces: Iterable[bytes], hasher: Any) -> Iterator[bytes]:
-    for piece in pieces:
-        hasher.update(piece)
-        yield piece
+def _hashing(records: Iterable[tuple[int, int, bytes]], hasher: Any) -> Iterator[tuple[int, int, bytes]]:
+    for record in records:
+        hasher.update(normalised(record[2]))
+        yield record
+
+
+# Rows that create a person; any other row needs a person already known (in the table or created earlier in the
+# file by a row that was not rejected).
+CREATING = (ChangeCode.MOVE_IN, ChangeCode.BIRTH, ChangeCode.NON_RESIDENT_REGISTRATION)
+
+
+def _check_against_records(rt: Runtime, planner: _Planner, waiting: dict[int, tuple[str, str]]) -> None:
+    """Reject rows for an unknown 宛名コード (or whose 転入 was rejected) and rows older than the person's last
+    change (an older file never overwrites newer data): BatchGetItem over the persons the rows name."""
+    ids = {person_id for person_id, _ in waiting.values()}
+    known = {r["person_id"]: r for r in rt.batch_get("persons", [{"person_id": p} for p in ids],
+                                                     projection=("person_id", "changed_on"))}
+    for row, (person_id, changed_on) in sorted(waiting.items()):
+        record = known.get(person_id)
+        if record is None:
+            planner.drop(Reject(row, "atena_code", "unknown 宛名コード (no such person, or its 転入 was rejected)"),
+                         person_id)
+        elif record.get("changed_on") and changed_on < record["changed_on"]:
+            planner.drop(Reject(row, "change_date", "older than the person's last recorded change"), person_id)
 
 
 def plan_import(rt: Runtime, counterparty: Counterparty, key: str, staff_id: str) -> tuple[Plan, list[Reject]]:
@@ -123,16 +167,26 @@ def plan_import(rt: Runtime, counterparty: Counterparty, key: str, staff_id: str
     and its chunks. Nothing is written."""
     hasher, planner = hashlib.sha256(), _Planner()
     seen: set[str] = set()
-    for scanned in scan(split_records(_hashing(rt.objects("exchange").stream(key), hasher)), counterparty.encoding,
+    created: set[str] = set()
+    waiting: dict[int, tuple[str, str]] = {}  # row -> (person, change date) to check against the table
+    for scanned in scan(_hashing(split_records(rt.objects("exchange").stream(key)), hasher), counterparty.encoding,
                         seen=seen):
         rejects = list(scanned.rejects)
-        if scanned.change is not None:
+        change = scanned.change
+        if change is not None:
             try:
-                validate_values(scanned.change.values)
+                validate_values(change.values)
             except InvalidChange as invalid:
                 rejects.append(Reject(scanned.row, "*", invalid.detail))
+        if change is not None and not rejects:
+            if change.code in CREATING:
+                created.add(change.person_id)
+            elif change.person_id not in created:
+                waiting[scanned.row] = (change.person_id, change.change_date.isoformat())
         planner.add(scanned.row, scanned.start, scanned.end,
-                    scanned.change.person_id if scanned.change and not rejects else None, rejects)
+                    change.person_id if change and not rejects else None, rejects)
+    _check_against_records(rt, planner, waiting)
+    planner.rejects.sort(key=lambda r: r.row)
     file_hash = hasher.hexdigest()
     params = {"counterparty": counterparty.code, "key": key, "encoding": counterparty.encoding,
               "file_hash": file_hash, "staff_id": staff_id}
@@ -207,16 +261,41 @@ def _audit(rt: Runtime, staff_id: str, report: ImportReport) -> None:
                                        "rejected": str(report.rejected), "job": report.job_id or "-"}))
 
 
+def _again(rt: Runtime, job: Job, staff_id: str) -> ImportReport:
+    """The same rows sent again: a refused file is refused again (and audited again); an applied one is
+    `already-applied`; a running one reports its progress."""
+    if job.state is JobState.REFUSED:
+        report = _report(job)
+        _audit(rt, staff_id, report)
+        return report
+    return _report(job, already=job.finished)
+
+
+def _refused_whole(rt: Runtime, counterparty: str, key: str, staff_id: str, refused: FileRefused) -> None:
+    digest = hashlib.sha256()
+    for piece in rt.objects("exchange").stream(key):
+        digest.update(piece)
+    report = ImportReport(counterparty, digest.hexdigest(), "refused")
+    rt.records("inbound-files").put({"file_hash": report.file_hash, "counterparty": counterparty,
+                                     "status": "refused", "reason": refused.detail, "rows": 0, "applied": 0,
+                                     "rejected": 0, "updated_at": rt.clock().isoformat()})
+    _audit(rt, staff_id, report)
+
+
 # --- entry points ------------------------------------------------------------------------------------------------
 
 def import_resident_file(rt: Runtime, counterparty_code: str, key: str, staff_id: str = "system") -> ImportReport:
     """Validate a file in the exchange bucket and start its job (the chunks run on the queue's workers);
     raises UnknownCounterparty or FileRefused before anything is written."""
     counterparty = registered(counterparty_code, "resident-changes")
-    plan, rejects = plan_import(rt, counterparty, key, staff_id)
+    try:
+        plan, rejects = plan_import(rt, counterparty, key, staff_id)
+    except FileRefused as refused:  # unreadable as a whole: still recorded and audited (design rule 9)
+        _refused_whole(rt, counterparty.code, key, staff_id, refused)
+        raise
     existing = get_job(rt, plan.job_id)
     if existing is not None and existing.state is not JobState.PLANNING:
-        return _report(existing, already=existing.finished)
+        return _again(rt, existing, staff_id)
     if rejects:
         report_key = _write_reject_report(rt, counterparty.code, plan.params["file_hash"], rejects)
         plan = Plan(plan.job_id, plan.kind, plan.queue, plan.stages, {**plan.params, "reject_report_key": report_key},
@@ -233,23 +312,21 @@ def import_resident_file(rt: Runtime, counterparty_code: str, key: str, staff_id
 def import_resident_changes(rt: Runtime, counterparty_code: str, content: bytes, staff_id: str = "system",
                             progress: Callable[[Job], None] | None = None) -> ImportReport:
     """Import a file given as bytes and run its chunks in this process (local mode, tests)."""
-    return _import_here(rt, counterparty_code, hashlib.sha256(content).hexdigest(),
+    return _import_here(rt, counterparty_code, content_hash([content]),
                         lambda key: rt.objects("exchange").put(key, content, "text/csv"), staff_id, progress)
 
 
 def import_resident_path(rt: Runtime, counterparty_code: str, path: Path, staff_id: str = "system",
                          progress: Callable[[Job], None] | None = None) -> ImportReport:
     """Import a local file of any size (`choju import-resident-changes`): hashed and uploaded as a stream."""
-    hasher = hashlib.sha256()
     with path.open("rb") as source:
-        for piece in iter(lambda: source.read(1 << 20), b""):
-            hasher.update(piece)
+        file_hash = content_hash(iter(lambda: source.read(1 << 20), b""))
 
     def upload(key: str) -> None:
         with path.open("rb") as source:
             rt.objects("exchange").put_file(key, source, "text/csv")
 
-    return _import_here(rt, counterparty_code, hasher.hexdigest(), upload, staff_id, progress)
+    return _import_here(rt, counterparty_code, file_hash, upload, staff_id, progress)
 
 
 def _import_here(rt: Runtime, counterparty_code: str, file_hash: str, upload: Callable[[str], None], staff_id: str,
@@ -259,7 +336,7 @@ def _import_here(rt: Runtime, counterparty_code: str, file_hash: str, upload: Ca
     counterparty = registered(counterparty_code, "resident-changes")
     existing = get_job(rt, job_id_of(file_hash))
     if existing is not None and existing.finished:
-        return _report(existing, already=True)
+        return _again(rt, existing, staff_id)
     if existing is None or existing.state is JobState.PLANNING:
         key = f"{counterparty.inbound_prefix}{file_hash[:16]}.csv"
         upload(key)
