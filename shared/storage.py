@@ -279,7 +279,9 @@ STORAGE = StorageDeclaration(
             "result (PIA-III-5-a, III-2-h, IV-1)",
             ("entry_id", "S"),
             None,
-            DataClass.AUDIT,
+            # Personal (it names omitted persons), kept like the audit trail; it is not the hash-chained audit log,
+            # whose append-only control (policies/audit_log_rules.py) judges every audit-class table.
+            DataClass.PERSONAL,
             "audit",
             indexes=(Index("by-job", ("job", "S"), ("period_sort", "S")),
                      Index("by-month", ("month", "S"), ("recorded_at", "S"))),

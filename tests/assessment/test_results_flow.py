@@ -164,7 +164,7 @@ def test_the_household_is_checked_and_a_discrepancy_listed_with_its_reason(incom
     # The 広域連合 says 花子 7割 17,400: listed with the household's 判定所得 and the lines.
     # (花子 of the demo data turns 75 in November 2025; here she was born in 1949, insured all year.)
     hanako = incomes.records("persons").get("P" + HANAKO)
-    incomes.records("persons").put({**hanako, "birth_date": "1949-01-05"})
+    incomes.records("persons").put({**hanako, "birth_date": "1949-01-05", "eligibility_acquired_on": "2024-01-05"})
     content = results_file(2025, [
         result_record(1, TARO, annual=80_600, equal=29_000, income=51_606, reduction="2", base=470_000),
         result_record(2, HANAKO, insured="10000002", annual=17_400, equal=17_400, income=0, reduction="1")])

@@ -66,6 +66,9 @@ EXEMPT: dict[str, str] = {
     "deletion-runs": "deletion runs: counts and digests only",
     "deletion-ledger": "hashed ids of what was erased (the chunks with person ids are removed when a run ends)",
     "batch-jobs": "job states, chunk checkpoints and counts; no person ids (docs/batch.md), expire after 90 days",
+    "transfer-approvals": "データ使用承認: recipients, legal bases, purposes and fields; no person data",
+    "transfer-ledger": "evidence of every transfer (PIA-III-5-a, III-2-h), kept like the audit trail; person ids only "
+                       "of persons left out while their use was suspended",
 }
 
 # Attributes that hold a My Number's stored forms (ciphertext, blind index, a change request's sealed copy).
