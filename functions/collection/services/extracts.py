@@ -13,8 +13,7 @@ from datetime import date
 from typing import Any
 
 from functions.collection.rules.ids import derived_id
-from functions.collection.rules.ledger import Ledger
-from functions.collection.services.store import LEDGER, instalments_by_number
+from functions.collection.services.store import unpaid_ledgers
 from shared.adapters.transfer_queue import TransferQueue
 from shared.domain.counterparties import KOUIKI_RENGO
 from shared.runtime import Runtime
@@ -41,19 +40,12 @@ def write_daily_extracts(rt: Runtime, day: date) -> dict[str, Any]:
     for stored in sorted(rt.objects("exchange").list(f"extracts/receipts/{day:%Y%m%d}/"), key=lambda o: o.key):
         receipts += [json.loads(line) for line in rt.objects("exchange").get(stored.key).decode().splitlines()]
     arrears: list[dict[str, Any]] = []
-    for year in range(day.year - YEARS_BACK, day.year + 1):
-        items = rt.records(LEDGER).query("by-unpaid", "unpaid_year", str(year))
-        instalments = instalments_by_number(rt, (i["payment_number"] for i in items))
-        for item in items:
-            instalment = instalments.get(item["payment_number"])
-            if instalment is None:
-                continue
-            ledger = Ledger.from_item(item, instalment.payment_number, instalment.person_id)
-            if instalment.collectable and instalment.due_date < day and ledger.outstanding(instalment) > 0:
-                arrears.append({"person_id": instalment.person_id, "payment_number": instalment.payment_number,
-                                "fiscal_year": instalment.fiscal_year, "period": instalment.period,
-                                "due_date": instalment.due_date.isoformat(),
-                                "outstanding": ledger.outstanding(instalment),
-                                "dunned_on": (ledger.dunning or {}).get("issued_on")})
+    for instalment, ledger in unpaid_ledgers(rt, range(day.year - YEARS_BACK, day.year + 1)):
+        if instalment.collectable and instalment.due_date < day and ledger.outstanding(instalment) > 0:
+            arrears.append({"person_id": instalment.person_id, "payment_number": instalment.payment_number,
+                            "fiscal_year": instalment.fiscal_year, "period": instalment.period,
+                            "due_date": instalment.due_date.isoformat(),
+                            "outstanding": ledger.outstanding(instalment),
+                            "dunned_on": (ledger.dunning or {}).get("issued_on")})
     arrears.sort(key=lambda r: (r["person_id"], r["fiscal_year"], r["period"]))
     return {"receipts": _put(rt, day, "receipts", receipts), "arrears": _put(rt, day, "arrears", arrears)}

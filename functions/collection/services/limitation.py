@@ -17,7 +17,7 @@ from functions.collection.rules.limitation import lapse_day, limitation_start
 from functions.collection.rules.offsets import arose_on
 from functions.collection.rules.periods import DAY
 from functions.collection.rules.policy import policy
-from functions.collection.services.store import LEDGER, OVERPAYMENTS, instalments_by_number, load
+from functions.collection.services.store import OVERPAYMENTS, load, unpaid_ledgers
 from functions.collection.workflow import LATE_FEE_REMISSION, WRITE_OFF
 from shared.domain.changes import ChangeRequest, Operation
 from shared.domain.errors import Conflict, Invalid, NotFound
@@ -41,21 +41,14 @@ def lapse_of(instalment: Instalment, ledger: Ledger) -> tuple[date, str]:
 
 def write_off_candidates(rt: Runtime, as_of: date) -> dict[str, Any]:
     periods = []
-    for year in range(as_of.year - OLDEST_YEARS, as_of.year):
-        items = rt.records(LEDGER).query("by-unpaid", "unpaid_year", str(year))
-        instalments = instalments_by_number(rt, (i["payment_number"] for i in items))
-        for item in items:
-            instalment = instalments.get(item["payment_number"])
-            if instalment is None:
-                continue
-            ledger = Ledger.from_item(item, instalment.payment_number, instalment.person_id)
-            left = ledger.outstanding(instalment)
-            lapses, renewed = lapse_of(instalment, ledger)
-            if instalment.collectable and left > 0 and lapses <= as_of:
-                periods.append({"payment_number": instalment.payment_number, "person_id": instalment.person_id,
-                                "fiscal_year": instalment.fiscal_year, "period": instalment.period,
-                                "due_date": instalment.due_date.isoformat(), "outstanding": left,
-                                "lapsed_on": lapses.isoformat(), "period_from": renewed})
+    for instalment, ledger in unpaid_ledgers(rt, range(as_of.year - OLDEST_YEARS, as_of.year)):
+        left = ledger.outstanding(instalment)
+        lapses, renewed = lapse_of(instalment, ledger)
+        if instalment.collectable and left > 0 and lapses <= as_of:
+            periods.append({"payment_number": instalment.payment_number, "person_id": instalment.person_id,
+                            "fiscal_year": instalment.fiscal_year, "period": instalment.period,
+                            "due_date": instalment.due_date.isoformat(), "outstanding": left,
+                            "lapsed_on": lapses.isoformat(), "period_from": renewed})
     claims = []
     for status in ("open", "refund-awaiting-account"):
         for record in rt.records(OVERPAYMENTS).query("by-status", "status", status):

@@ -23,7 +23,7 @@ from shared.runtime import Runtime
 
 __all__ = ["INSTALMENTS", "LEDGER", "OVERPAYMENTS", "SLIPS", "SUSPENSE", "TRANSACTION_ITEMS", "Unit",
            "instalments_by_number", "instalments_due", "instalments_of", "ledgers_of", "load", "slip_number",
-           "take_all_schedules", "take_schedules", "write_units"]
+           "take_all_schedules", "take_schedules", "unpaid_ledgers", "write_units"]
 
 INSTALMENTS, LEDGER, OVERPAYMENTS, SUSPENSE = "instalments", "collection-ledger", "overpayments", "suspense-receipts"
 SLIPS = "payment-slips"
@@ -89,6 +89,18 @@ def load(rt: Runtime, payment_numbers: Iterable[str]) -> dict[str, tuple[Instalm
         out[number] = (instalment, Ledger.from_item(item, number, instalment.person_id) if instalment and item
                        else None)
     return out
+
+
+def unpaid_ledgers(rt: Runtime, fiscal_years: Iterable[int]) -> Iterator[tuple[Instalment, Ledger]]:
+    """Every 期 of `fiscal_years` still in the sparse `by-unpaid` index, with its ledger, a year at a time (the
+    daily 滞納 extract and the yearly 時効 list read the same index)."""
+    for year in fiscal_years:
+        items = rt.records(LEDGER).query("by-unpaid", "unpaid_year", str(year))
+        instalments = instalments_by_number(rt, (i["payment_number"] for i in items))
+        for item in items:
+            instalment = instalments.get(item["payment_number"])
+            if instalment is not None:
+                yield instalment, Ledger.from_item(item, instalment.payment_number, instalment.person_id)
 
 
 def instalments_of(rt: Runtime, person_id: str) -> list[Instalment]:
