@@ -62,7 +62,17 @@ def _refuse(runtime: Runtime, request: Request, code: str, detail: str, staff_id
     return Problem(401, code, title, detail, headers=BEARER)
 
 
-def authenticate(request: Request, runtime: RuntimeDep) -> Principal:
+def authenticate(request: Request) -> Principal:
+    """The caller, authenticated once per request: every dependency that needs it asks here, and the answer is
+    kept on the request, so a route's dependencies form one level (FastAPI analyses each level of every route
+    at cold start) and the session is touched once."""
+    known: Principal | None = getattr(request.state, "principal", None)
+    if known is None:
+        known = request.state.principal = _authenticate(request, get_runtime(request))
+    return known
+
+
+def _authenticate(request: Request, runtime: Runtime) -> Principal:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -145,7 +155,8 @@ def require(*permissions: Permission) -> Callable[..., Principal]:
     """A dependency that lets the request through when the caller's roles grant any of `permissions`:
     `Annotated[Principal, Depends(require(Permission.PERSON_READ))]`."""
 
-    def check(request: Request, principal: Authenticated, runtime: RuntimeDep) -> Principal:
+    def check(request: Request) -> Principal:
+        principal, runtime = authenticate(request), get_runtime(request)
         if not any(principal.staff.can(p) for p in permissions):
             raise forbid(runtime, request, principal, " or ".join(f"'{p.value}'" for p in permissions))
         return principal
