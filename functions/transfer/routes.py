@@ -7,10 +7,11 @@ second person). Refusals are problem+json with the failed check's code; nothing 
 
 from __future__ import annotations
 
+import os
 from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, Query
+from fastapi import Depends, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from functions.transfer.routes_exports import router as exports_router
@@ -18,7 +19,7 @@ from functions.transfer.rules.approvals import ACTIVE, REVOKED
 from functions.transfer.rules.jobs import JOBS, RECIPIENTS, TransferJob
 from functions.transfer.rules.jobs import job as job_named
 from functions.transfer.services.acks import import_ack
-from functions.transfer.services.catch_up import run_by_hand
+from functions.transfer.services.catch_up import run_by_hand, start_by_hand
 from functions.transfer.workflow import APPROVAL, WORKFLOW
 from shared.adapters.audit_log import AuditEvent
 from shared.adapters.transfer_ledger import TransferLedger
@@ -68,6 +69,11 @@ class RunIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     job: JobName  # type: ignore[valid-type]
     date: Day = Field(description="a day of the period to send (JST)")
+
+
+def _in_lambda() -> bool:
+    """In Lambda the job's worker is fed by its queue; elsewhere (local mode, tests) no one else would run it."""
+    return bool(os.environ.get("AWS_LAMBDA_FUNCTION_NAME"))
 
 
 def _job(name: str) -> TransferJob:
@@ -132,11 +138,16 @@ def jobs(_: Overseer) -> list[dict[str, Any]]:
 
 
 @router.post("/runs", status_code=201)
-def run(body: RunIn, principal: Steward, runtime: RuntimeDep) -> dict[str, Any]:
-    """Run one period by hand; an identical re-run is answered "not-resent" and sends nothing."""
-    result = run_by_hand(runtime, _job(body.job), body.date, date_in_japan(runtime.clock()),
-                         principal.staff.staff_id, principal.request_id)
-    return result.as_dict()
+def run(body: RunIn, principal: Steward, runtime: RuntimeDep, response: Response) -> dict[str, Any]:
+    """Run one period by hand; an identical re-run is answered "not-resent" and sends nothing. In AWS the job's
+    worker takes its chunks from the queue: the answer is 202 with the job id (`GET /jobs/{id}`, the ledger);
+    elsewhere (local mode) the chunks run in this process and the answer is the outcome."""
+    job, today = _job(body.job), date_in_japan(runtime.clock())
+    if not _in_lambda():
+        return run_by_hand(runtime, job, body.date, today, principal.staff.staff_id, principal.request_id).as_dict()
+    started = start_by_hand(runtime, job, body.date, today, principal.staff.staff_id, principal.request_id)
+    response.status_code = 202
+    return {"job": job.name, "job_id": started.job_id, "state": started.state.value}
 
 
 @router.get("/ledger")
