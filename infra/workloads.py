@@ -76,6 +76,8 @@ def deployed_functions() -> list[DeployedFunction]:
 TABLE_READ = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan",
               "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable"]
 TABLE_WRITE = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"]
+# An append-only table (the transfer ledger): new items only, never an update or a deletion.
+TABLE_APPEND = ["dynamodb:PutItem"]
 KEY_USE = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
 QUEUE_SEND = ["sqs:SendMessage", "sqs:GetQueueUrl", "sqs:GetQueueAttributes"]
 # What the event source mapping (on the worker's role) and the worker itself do with the job's queue.
@@ -90,7 +92,11 @@ def queue_statements(deployed: DeployedFunction, queues: dict[str, Any], dead_le
                      ) -> list[dict[str, Any]]:
     """A chunked job's trigger may send to its queue; its worker works the queue and sets chunks aside in the
     queue's dead-letter queue."""
-    if deployed.job is None or deployed.job.chunks is None:
+    if deployed.job is None:  # an API function that starts jobs by hand: send only, to the queues it names
+        named = deployed.needs.queues_send
+        return [{"Sid": "StartJobs", "Effect": "Allow", "Action": QUEUE_SEND,
+                 "Resource": [queues[q] for q in named]}] if named else []
+    if deployed.job.chunks is None:
         return []
     queue = deployed.job.chunks.queue
     if not deployed.worker:
@@ -118,11 +124,15 @@ def role_policy(needs: Needs, settings: StackSettings, account_id: Any, tables: 
     # The audit log is never granted like a table: every role may only append to it, the sealer only seal it.
     plain = tuple(t for t in dict.fromkeys(needs.all_tables_read + needs.all_tables_write) if t != AUDIT_TABLE)
     written = tuple(t for t in needs.all_tables_write if t != AUDIT_TABLE)
+    if set(written) & set(needs.tables_append):
+        raise ValueError(f"an append-only table is granted full writes: {set(written) & set(needs.tables_append)}")
     statements: list[dict[str, Any]] = [
         *([{"Sid": "ReadTables", "Effect": "Allow", "Action": TABLE_READ, "Resource": table_resources(plain)}]
           if plain else []),
         *([{"Sid": "WriteTables", "Effect": "Allow", "Action": TABLE_WRITE, "Resource": table_resources(written)}]
           if written else []),
+        *([{"Sid": "AppendTables", "Effect": "Allow", "Action": TABLE_APPEND,
+            "Resource": [tables[n] for n in needs.tables_append]}] if needs.tables_append else []),
         *audit_statements(needs, tables[AUDIT_TABLE], buckets[AUDIT_BUCKET]),
         {"Sid": "UseKeys", "Effect": "Allow", "Action": KEY_USE, "Resource": [keys[k] for k in needs.keys]},
         {"Sid": "DeadLetters", "Effect": "Allow", "Action": ["sqs:SendMessage"], "Resource": dlq_arn},

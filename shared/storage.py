@@ -554,5 +554,11 @@ STORAGE = StorageDeclaration(
                   "batch-job", visibility_timeout_seconds=1800),
         QueueSpec("reaching-75-chunks", "chunks of the daily reaching-75 run", DataClass.OPERATIONAL, "batch-job",
                   visibility_timeout_seconds=1800),
+        # The transfer jobs (functions/transfer/rules/jobs.py): one queue each, so a job's worker reaches only its
+        # own chunks; a chunk runs up to 15 minutes (a scan segment of the monthly 所得 file), so 6 × 900 s.
+        *(QueueSpec(f"{job}-chunks", f"chunks of the {job} transfer", DataClass.OPERATIONAL, "batch-job",
+                    visibility_timeout_seconds=5400)
+          for job in ("kouiki-daily", "kouiki-collection-daily", "kouiki-income-monthly", "kouiki-ryoyohi-monthly",
+                      "shiminzei-annual")),
     ),
 )

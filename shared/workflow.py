@@ -34,6 +34,12 @@ class Needs(NamedTuple):
 
     tables_read: tuple[str, ...] = ()
     tables_write: tuple[str, ...] = ()
+    # Append-only tables (a ledger of evidence): new items only — PutItem, never UpdateItem, DeleteItem or
+    # BatchWriteItem (which can overwrite). Read like tables_read.
+    tables_append: tuple[str, ...] = ()
+    # Chunk queues the workflow's API function may start jobs on (send only; the triggers and workers of the
+    # jobs get their own queue from their Chunks declaration).
+    queues_send: tuple[str, ...] = ()
     buckets_read: tuple[str, ...] = ()  # "bucket" or "bucket/prefix"
     buckets_write: tuple[str, ...] = ()
     # Erase every version and delete marker under these prefixes, in the bucket and its Osaka replica, honouring
@@ -52,7 +58,7 @@ class Needs(NamedTuple):
     @property
     def all_tables_read(self) -> tuple[str, ...]:
         common = COMMON_TABLES_READ if self.sign_in else ()
-        return tuple(dict.fromkeys((*common, *self.tables_read)))
+        return tuple(dict.fromkeys((*common, *self.tables_read, *self.tables_append)))
 
     @property
     def all_tables_write(self) -> tuple[str, ...]:

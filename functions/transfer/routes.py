@@ -7,10 +7,11 @@ second person). Refusals are problem+json with the failed check's code; nothing 
 
 from __future__ import annotations
 
+import os
 from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, Query
+from fastapi import Depends, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from functions.transfer.routes_exports import router as exports_router
@@ -18,13 +19,14 @@ from functions.transfer.rules.approvals import ACTIVE, REVOKED
 from functions.transfer.rules.jobs import JOBS, RECIPIENTS, TransferJob
 from functions.transfer.rules.jobs import job as job_named
 from functions.transfer.services.acks import import_ack
-from functions.transfer.services.catch_up import run_by_hand
+from functions.transfer.services.catch_up import run_by_hand, start_by_hand
 from functions.transfer.workflow import APPROVAL, WORKFLOW
 from shared.adapters.audit_log import AuditEvent
 from shared.adapters.transfer_ledger import TransferLedger
 from shared.api.auth import Principal, RuntimeDep, require
 from shared.api.change_routes import ChangeView, change_view, changes_of
 from shared.api.fields import Day
+from shared.api.pages import PageDep, encode_cursor
 from shared.api.routing import Router
 from shared.domain.calendar import JST, date_in_japan
 from shared.domain.changes import Operation
@@ -70,6 +72,11 @@ class RunIn(BaseModel):
     date: Day = Field(description="a day of the period to send (JST)")
 
 
+def _in_lambda() -> bool:
+    """In Lambda the job's worker is fed by its queue; elsewhere (local mode, tests) no one else would run it."""
+    return bool(os.environ.get("AWS_LAMBDA_FUNCTION_NAME"))
+
+
 def _job(name: str) -> TransferJob:
     found = job_named(name)
     if found is None:
@@ -97,11 +104,17 @@ def _approval_view(record: dict[str, Any], today: date) -> dict[str, Any]:
 
 
 @router.get("/approvals")
-def approvals(_: Overseer, runtime: RuntimeDep) -> list[dict[str, Any]]:
+def approvals(_: Overseer, runtime: RuntimeDep, page: PageDep) -> dict[str, Any]:
+    """The approvals by id, a page at a time (`limit`, `cursor`; shared/api/pages.py)."""
+    after = page.start(("approval_id",))
     today = date_in_japan(runtime.clock())
-    found = [r for code in RECIPIENTS for page in runtime.records(APPROVAL.table).scan_segment(0, 1, "recipient", code)
-             for r in page]
-    return [_approval_view(r, today) for r in sorted(found, key=lambda r: r["approval_id"])]
+    found = sorted((r for code in RECIPIENTS for part in runtime.records(APPROVAL.table).scan_segment(
+        0, 1, "recipient", code) for r in part if after is None or r["approval_id"] > after["approval_id"]),
+        key=lambda r: r["approval_id"])
+    shown = found[:page.limit]
+    more = len(found) > page.limit
+    return {"approvals": [_approval_view(r, today) for r in shown],
+            "next_cursor": encode_cursor({"approval_id": shown[-1]["approval_id"]}) if more else None}
 
 
 @router.post("/approvals/{approval_id}/revoke")
@@ -132,26 +145,40 @@ def jobs(_: Overseer) -> list[dict[str, Any]]:
 
 
 @router.post("/runs", status_code=201)
-def run(body: RunIn, principal: Steward, runtime: RuntimeDep) -> dict[str, Any]:
-    """Run one period by hand; an identical re-run is answered "not-resent" and sends nothing."""
-    result = run_by_hand(runtime, _job(body.job), body.date, date_in_japan(runtime.clock()),
-                         principal.staff.staff_id, principal.request_id)
-    return result.as_dict()
+def run(body: RunIn, principal: Steward, runtime: RuntimeDep, response: Response) -> dict[str, Any]:
+    """Run one period by hand; an identical re-run is answered "not-resent" and sends nothing. In AWS the job's
+    worker takes its chunks from the queue: the answer is 202 with the job id (`GET /jobs/{id}`, the ledger);
+    elsewhere (local mode) the chunks run in this process and the answer is the outcome."""
+    job, today = _job(body.job), date_in_japan(runtime.clock())
+    if not _in_lambda():
+        return run_by_hand(runtime, job, body.date, today, principal.staff.staff_id, principal.request_id).as_dict()
+    started = start_by_hand(runtime, job, body.date, today, principal.staff.staff_id, principal.request_id)
+    response.status_code = 202
+    return {"job": job.name, "job_id": started.job_id, "state": started.state.value}
 
 
 @router.get("/ledger")
-def ledger(principal: Auditor, runtime: RuntimeDep,
+def ledger(principal: Auditor, runtime: RuntimeDep, page: PageDep,
            first: Annotated[Day, Query(alias="from")], last: Annotated[Day, Query(alias="to")]) -> dict[str, Any]:
-    """The transfer ledger for a period, for auditors (PIA-III-5-a, III-8); reading it is itself audited."""
+    """The transfer ledger for a period, oldest first, a page at a time, for auditors (PIA-III-5-a, III-8);
+    reading it is itself audited. A cursor belongs to its period (another period's is `invalid-cursor`)."""
     if last < first or (last - first).days > MAX_LEDGER_DAYS:
         raise Invalid(f"to must follow from within {MAX_LEDGER_DAYS} days", code="invalid-period")
+    after = page.start(("from", "to", "recorded_at", "entry_id"), {"from": first.isoformat(), "to": last.isoformat()})
     since = datetime.combine(first, time(), JST)
     until = datetime.combine(last + timedelta(days=1), time(), JST)
-    entries = runtime.repository(TransferLedger).between(since, until)
+    entries = [e for e in runtime.repository(TransferLedger).between(since, until)
+               if after is None or (e["recorded_at"], e["entry_id"]) > (after["recorded_at"], after["entry_id"])]
+    shown = entries[:page.limit]
     runtime.audit.append(AuditEvent(principal.staff.staff_id, "transfer.ledger-read", "success", target="ledger",
                                     purpose="監査", request_id=principal.request_id,
-                                    detail={"from": first.isoformat(), "to": last.isoformat()}))
-    return {"from": first.isoformat(), "to": last.isoformat(), "entries": entries}
+                                    detail={"from": first.isoformat(), "to": last.isoformat(),
+                                            "entries": str(len(shown))}))
+    more = len(entries) > page.limit
+    return {"from": first.isoformat(), "to": last.isoformat(), "entries": shown,
+            "next_cursor": encode_cursor({"from": first.isoformat(), "to": last.isoformat(),
+                                          "recorded_at": shown[-1]["recorded_at"],
+                                          "entry_id": shown[-1]["entry_id"]}) if more else None}
 
 
 class AckIn(BaseModel):

@@ -19,7 +19,9 @@ LISTS = {"/intake/kouiki-queue": CLERK, "/intake/changes": CLERK, "/intake/reach
          "/intake/persons/P0000000001/certificates": CLERK, "/intake/households/H0000000001": CLERK,
          "/platform/changes": OPERATOR,
          "/assessment/changes": "S1004", "/collection/changes": "S1005", "/transfer/changes": "S1003",
-         "/deletion/changes": "S1006", "/jobs": OPERATOR, "/staff": OPERATOR}
+         "/deletion/changes": "S1006", "/jobs": OPERATOR, "/staff": OPERATOR,
+         "/transfer/approvals": "S1003", "/transfer/ledger": "S1007"}
+PERIODIC = ("reaching-75", "/transfer/ledger")  # lists of a period: from/to
 PERIOD = {"from": "2026-04-01", "to": "2027-03-31"}
 
 
@@ -56,7 +58,7 @@ def test_the_kouiki_queue_comes_in_pages_that_add_up_to_the_whole(api: TestClien
 
 def test_a_limit_over_the_maximum_is_refused(api: TestClient, auth) -> None:
     for path, staff in LISTS.items():
-        params = PERIOD if "reaching-75" in path else {}
+        params = PERIOD if path.endswith(PERIODIC) or "reaching-75" in path else {}
         assert api.get(path, params={**params, "limit": MAX_LIMIT}, headers=auth(staff)).status_code == 200, path
         r = api.get(path, params={**params, "limit": MAX_LIMIT + 1}, headers=auth(staff))
         assert r.status_code == 422 and r.json()["code"] == "validation-failed", path
@@ -67,7 +69,7 @@ def test_a_cursor_that_is_not_the_lists_own_is_a_problem(api: TestClient, auth, 
     queue_cursor = api.get("/intake/kouiki-queue", params={"limit": 1}, headers=auth(CLERK)).json()["next_cursor"]
     assert queue_cursor
     for path, staff in LISTS.items():
-        params = PERIOD if "reaching-75" in path else {}
+        params = PERIOD if path.endswith(PERIODIC) or "reaching-75" in path else {}
         for cursor in ("not a cursor", "eyJ4IjogMX0", queue_cursor):
             if path == "/intake/kouiki-queue" and cursor == queue_cursor:
                 continue

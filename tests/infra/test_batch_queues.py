@@ -7,11 +7,13 @@ from __future__ import annotations
 import json
 
 from functions.registry import batch_jobs
-from infra.workloads import deployed_functions, queue_statements
+from infra.workloads import QUEUE_SEND, deployed_functions, queue_statements
 from shared.storage import STORAGE
 from tests.infra.conftest import Declared
 
 CHUNKED = [job for job in batch_jobs() if job.chunks is not None]
+# The workflow that declares each chunked job (labels are `<workflow>-<job>`).
+OWNER = {d.job.name: d.workflow.name for d in deployed_functions() if d.job is not None}
 
 
 def _account(stack: Declared) -> str:
@@ -68,7 +70,7 @@ def test_each_chunked_job_has_a_worker_fed_by_its_queue(stack: Declared) -> None
     assert len(mappings) == len(CHUNKED)
     for job in CHUNKED:
         assert job.chunks is not None
-        label = f"workloads-intake-{job.name}-worker"
+        label = f"workloads-{OWNER[job.name]}-{job.name}-worker"
         mapping, worker = mappings[label], functions[label]
         assert mapping["eventSourceArn"].endswith(f":queues-{job.chunks.queue}")
         assert mapping["functionName"].endswith(f":{label}")
@@ -84,19 +86,26 @@ def test_workers_and_triggers_reach_only_their_own_queue(stack: Declared) -> Non
     for job in CHUNKED:
         assert job.chunks is not None
         queue = f"queues-{job.chunks.queue}"
-        trigger = {a: n for a, n in _sqs_resources(_statements(stack, f"intake-{job.name}")).items() if n}
+        trigger = {a: n for a, n in _sqs_resources(_statements(stack, f"{OWNER[job.name]}-{job.name}")).items() if n}
         assert trigger and all(names == {queue} for names in trigger.values())
         assert "sqs:ReceiveMessage" not in trigger and "sqs:DeleteMessage" not in trigger
-        worker = _sqs_resources(_statements(stack, f"intake-{job.name}-worker"))
+        worker = _sqs_resources(_statements(stack, f"{OWNER[job.name]}-{job.name}-worker"))
         assert worker["sqs:ReceiveMessage"] == worker["sqs:DeleteMessage"] == {queue}
         assert worker["sqs:SendMessage"] == {queue, f"{queue}-dlq"}
 
 
 def test_api_functions_cannot_touch_chunk_queues(stack: Declared) -> None:
+    """Only the transfer API function starts jobs by hand (POST /transfer/runs): it may send to its own jobs'
+    queues and nothing else — never receive, delete or reach a dead-letter queue."""
     chunk_queues = {n for q in STORAGE.queues for n in (f"queues-{q.name}", f"queues-{q.name}-dlq")}
-    for workflow in ("intake", "transfer", "jobs", "platform"):
+    for workflow in ("intake", "jobs", "platform"):
         reached = set().union(*_sqs_resources(_statements(stack, workflow)).values())
         assert not reached & chunk_queues, workflow
+    transfer = {a: n & chunk_queues for a, n in _sqs_resources(_statements(stack, "transfer")).items()}
+    own = {f"queues-{job.chunks.queue}" for job in CHUNKED if OWNER[job.name] == "transfer" and job.chunks}
+    assert own and transfer["sqs:SendMessage"] == own
+    assert not {a for a, n in transfer.items() if n and a not in ("sqs:SendMessage", "sqs:GetQueueUrl",
+                                                                     "sqs:GetQueueAttributes")}
 
 
 def test_the_queue_grant_is_for_the_job_not_for_every_queue() -> None:
@@ -106,7 +115,11 @@ def test_the_queue_grant_is_for_the_job_not_for_every_queue() -> None:
     for deployed in deployed_functions():
         statements = queue_statements(deployed, queues, dead)
         resources = {r for s in statements for r in s["Resource"]}
-        if deployed.job is None or deployed.job.chunks is None:
+        if deployed.job is None:  # an API function: send only, to the queues its workflow names
+            named = {queues[q] for q in deployed.needs.queues_send}
+            assert resources == named and all(s["Action"] == QUEUE_SEND for s in statements)
+            continue
+        if deployed.job.chunks is None:
             assert statements == []
             continue
         own = deployed.job.chunks.queue

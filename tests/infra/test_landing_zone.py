@@ -142,8 +142,11 @@ def test_only_my_number_workflows_may_use_the_my_number_key(stack: Declared) -> 
     assert roles == ["deletion", "deletion-deletion-sweep", "intake", "intake-certificate-renewal",
                      "intake-certificate-renewal-worker", "intake-reaching-75-daily", "intake-reaching-75-daily-worker",
                      "intake-resident-changes-inbound", "intake-resident-changes-inbound-worker", "transfer",
-                     "transfer-kouiki-collection-daily", "transfer-kouiki-daily", "transfer-kouiki-income-monthly",
-                     "transfer-kouiki-ryoyohi-monthly", "transfer-shiminzei-annual"]
+                     "transfer-kouiki-collection-daily", "transfer-kouiki-collection-daily-worker",
+                     "transfer-kouiki-daily", "transfer-kouiki-daily-worker", "transfer-kouiki-income-monthly",
+                     "transfer-kouiki-income-monthly-worker", "transfer-kouiki-ryoyohi-monthly",
+                     "transfer-kouiki-ryoyohi-monthly-worker", "transfer-shiminzei-annual",
+                     "transfer-shiminzei-annual-worker"]
     assert not any("kms:Decrypt" in s["Action"] for s in policy["Statement"] if s["Sid"] == "KeyAdministration")
 
 

@@ -349,3 +349,33 @@ def test_the_income_file_carries_assessments_income_records(api: TestClient, aut
     assert result["result"] == "sent" and result["rows"] == 1, result
     line = stored(runtime, result["key"])["Body"].read().decode("cp932").splitlines()[1]
     assert line.startswith(f"2{TARO} {TARO_NUMBER}2025非課税  000000000000000000800000")
+
+
+def test_the_ledger_and_the_approvals_come_in_pages(api: TestClient, auth, runtime) -> None:
+    """Like every list (shared/api/pages.py): pages that add up to the whole, a cursor bound to its period."""
+    for day in (27, 28, 29, 30):
+        _queue_day(runtime, day)
+    approve(api, auth)
+    approve(api, auth, **_shiminzei())
+    for day in (27, 28, 29, 30):
+        run(api, auth, "kouiki-daily", f"2026-03-{day}")
+    period = {"from": "2026-04-01", "to": "2026-04-01"}
+    whole = api.get("/transfer/ledger", params=period, headers=auth(AUDITOR)).json()["entries"]
+    seen, cursor = [], None
+    while True:
+        r = api.get("/transfer/ledger", params={**period, "limit": 3, **({"cursor": cursor} if cursor else {})},
+                    headers=auth(AUDITOR))
+        assert r.status_code == 200, r.text
+        seen += [e["entry_id"] for e in r.json()["entries"]]
+        cursor = r.json()["next_cursor"]
+        if cursor is None:
+            break
+    assert len(whole) == 4 and seen == [e["entry_id"] for e in whole]
+    first = api.get("/transfer/ledger", params={**period, "limit": 1}, headers=auth(AUDITOR)).json()["next_cursor"]
+    other = api.get("/transfer/ledger", params={"from": "2026-03-01", "to": "2026-04-01", "cursor": first},
+                    headers=auth(AUDITOR))
+    assert other.status_code == 422 and other.json()["code"] == "invalid-cursor"
+    page = api.get("/transfer/approvals", params={"limit": 1}, headers=auth(STEWARD)).json()
+    rest = api.get("/transfer/approvals", params={"cursor": page["next_cursor"]}, headers=auth(STEWARD)).json()
+    assert len(page["approvals"]) == 1 and len(rest["approvals"]) == 1 and rest["next_cursor"] is None
+    assert page["approvals"][0]["approval_id"] < rest["approvals"][0]["approval_id"]

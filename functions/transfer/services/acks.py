@@ -24,7 +24,7 @@ from shared.adapters.transfer_queue import TransferQueue
 from shared.domain.errors import Invalid, NotFound
 from shared.runtime import Runtime
 
-__all__ = ["AckReport", "correction_kind", "import_ack", "send_corrections"]
+__all__ = ["AckReport", "correction_kind", "correction_run", "import_ack", "send_corrections"]
 
 HEADER = ["行番号", "宛名番号", "結果", "理由"]
 ACCEPTED, REJECTED = "0", "9"
@@ -85,19 +85,23 @@ def import_ack(rt: Runtime, job: TransferJob, period: str, body: bytes, staff: s
     return report
 
 
-def send_corrections(rt: Runtime, job: TransferJob, today: date, staff: str, request_id: str) -> RunResult | None:
-    """The rows queued for correction, with the people's records as they are now, in a file of their own
-    (`<period>-C<n>`: one more each time), under the same approval rules; the entries are then settled."""
-    queue = rt.repository(TransferQueue)
-    pending = [e for e in queue.ready(job.recipient) if e["kind"] == correction_kind(job)]
+def correction_run(rt: Runtime, job: TransferJob, today: date) -> tuple[Period, str, list[dict[str, Any]]] | None:
+    """The rows queued for correction, to be sent with the people's records as they are now in a file of their
+    own (`<today>-C<n>`: one more each time), under the same approval rules; the entries are settled when it
+    goes (services/runs.py). None when nothing waits."""
+    pending = [e for e in rt.repository(TransferQueue).ready(job.recipient) if e["kind"] == correction_kind(job)]
     if not pending:
         return None
     sent = [e for e in rt.repository(TransferLedger).of_job(job.name) if e.get("correction")
             and e.get("result") == "sent"]
     label = f"{today.isoformat()}-C{len(sent) + 1}"
-    period = Period(today, today, "daily")
-    spec = {"part": 1, "queue_ids": sorted(e["queue_id"] for e in pending)}
-    result = run_period(rt, job, period, today, staff, request_id, label=label, specs=[spec])
-    for entry in pending:
-        queue.settle(entry["queue_id"], job.recipient, label)
-    return result
+    return Period(today, today, "daily"), label, [{"part": 1, "queue_ids": sorted(e["queue_id"] for e in pending)}]
+
+
+def send_corrections(rt: Runtime, job: TransferJob, today: date, staff: str, request_id: str) -> RunResult | None:
+    """The correction file, sent now in this process (services/runs.py `run_period`)."""
+    found = correction_run(rt, job, today)
+    if found is None:
+        return None
+    period, label, specs = found
+    return run_period(rt, job, period, today, staff, request_id, label=label, specs=specs)
