@@ -554,5 +554,7 @@ STORAGE = StorageDeclaration(
                   "batch-job", visibility_timeout_seconds=1800),
         QueueSpec("reaching-75-chunks", "chunks of the daily reaching-75 run", DataClass.OPERATIONAL, "batch-job",
                   visibility_timeout_seconds=1800),
+        QueueSpec("decision-notice-chunks", "chunks of the 本算定's print run of 決定通知書", DataClass.OPERATIONAL,
+                  "batch-job", visibility_timeout_seconds=1800),
     ),
 )
