@@ -38,6 +38,8 @@ WORKFLOW = Workflow(
         BatchJob("decision-notices", "functions.assessment.batch:yearly_decision_notices",
                  Schedule("cron(0 20 14 7 ? *)", "every 7/15 at 05:00 JST"),
                  "the 本算定's 決定通知書 into the documents bucket, one file per chunk",
+                 # reserved 5 each: the trigger runs once a year, the worker never more than its 5 at once
+                 concurrency=5,
                  chunks=Chunks("decision-notice-chunks", "functions.assessment.batch:decision_notice_chunks",
                                concurrency=5)),
     ),
