@@ -560,5 +560,7 @@ STORAGE = StorageDeclaration(
                     visibility_timeout_seconds=5400)
           for job in ("kouiki-daily", "kouiki-collection-daily", "kouiki-income-monthly", "kouiki-ryoyohi-monthly",
                       "shiminzei-annual")),
+        QueueSpec("decision-notice-chunks", "chunks of the 本算定's print run of 決定通知書", DataClass.OPERATIONAL,
+                  "batch-job", visibility_timeout_seconds=1800),
     ),
 )

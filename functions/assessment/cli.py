@@ -1,5 +1,6 @@
 """Operator commands of the assessment workflow: `choju premium` (a 試算 from a household file), `choju
-import-income`, `choju import-assessments` and `choju instalments`."""
+import-income`, `choju import-assessments`, `choju instalments` and `choju decision-notices` (the 本算定's print
+run of 決定通知書)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 from shared.runtime import Runtime
 from shared.workflow import Command
 
-__all__ = ["IMPORT_ASSESSMENTS", "IMPORT_INCOME", "INSTALMENTS", "PREMIUM"]
+__all__ = ["DECISION_NOTICES", "IMPORT_ASSESSMENTS", "IMPORT_INCOME", "INSTALMENTS", "PREMIUM"]
 
 
 def _fail(message: str) -> int:
@@ -104,7 +105,31 @@ def _run_instalments(args: argparse.Namespace, runtime: Callable[[], Runtime]) -
     return 0
 
 
+def _configure_decision_notices(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--fiscal-year", required=True, type=int, help="賦課年度 of the 本算定, e.g. 2025")
+
+
+def _run_decision_notices(args: argparse.Namespace, runtime: Callable[[], Runtime]) -> int:
+    """Run the print job here (local mode, or a deployed stack's job from an operator's shell): one line, then each
+    file written. Running it again with the same results resumes the same job; a finished job prints nothing."""
+    from functions.assessment.services.decision_run import run_decision_notices
+    from shared.batch.progress import ProgressBar
+
+    if not 2000 <= args.fiscal_year <= 2100:
+        return _fail(f"{args.fiscal_year} is not a 賦課年度")
+    rt = runtime()
+    bar = ProgressBar()
+    result = run_decision_notices(rt, args.fiscal_year, started_by="operator-cli", progress=bar)
+    bar.close()
+    print(f"{result.get('printed', 0)} notices for {result.get('persons', 0)} persons, "
+          f"{result.get('skipped', 0)} without 期割 (job {result['job_id']}: {result['state']})")
+    for key in result["files"]:
+        print(f"printed: s3://{rt.bucket_name('documents')}/{key}")
+    return 0 if result["state"] == "succeeded" else 1
+
+
 PREMIUM = Command(_configure_premium, _run_premium)
 IMPORT_INCOME = Command(_configure_import, _importer("income"))
 IMPORT_ASSESSMENTS = Command(_configure_import, _importer("results"))
 INSTALMENTS = Command(_configure_instalments, _run_instalments)
+DECISION_NOTICES = Command(_configure_decision_notices, _run_decision_notices)

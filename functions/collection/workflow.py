@@ -69,5 +69,6 @@ WORKFLOW = Workflow(
                    "write-off-candidates, extracts, pension-request", "functions.collection.cli:RUN"),
     ),
     notices=(NoticeSource("payment-slip", "functions.collection.services.notices:slips_preview"),
-             NoticeSource("dunning", "functions.collection.services.notices:dunning_preview")),
+             NoticeSource("dunning", "functions.collection.services.notices:dunning_preview"),
+             NoticeSource("refund", "functions.collection.services.refund_notices:refund_preview")),
 )

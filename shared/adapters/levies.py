@@ -4,6 +4,7 @@ each with the city's 突合 of it. Items are never rewritten with other figures:
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from shared.adapters.dynamo import from_item, query_all, to_item
@@ -40,6 +41,16 @@ class LevyStore:
                                    ExpressionAttributeValues=to_item({":p": person_id, ":y": f"{fiscal_year}#"}))
         items = response.get("Items", [])
         return from_item(items[0]) if items else None
+
+    def persons_of_year(self, fiscal_year: int) -> Iterator[str]:
+        """The person of every result of record of the 年度 (a full read, keys only: for the yearly print run's
+        planning). A person with a 更正 appears once per stored 更正回数; the caller removes duplicates."""
+        paginator = self._db.get_paginator("scan")
+        for page in paginator.paginate(TableName=self.table, ProjectionExpression="person_id",
+                                       FilterExpression="begins_with(levy_key, :y)",
+                                       ExpressionAttributeValues=to_item({":y": f"{fiscal_year}#"})):
+            for item in page.get("Items", []):
+                yield str(from_item(item)["person_id"])
 
     def add_item(self, item: dict[str, Any]) -> dict[str, Any]:
         """A transaction item storing a new result; refused if that 更正回数 is stored already."""

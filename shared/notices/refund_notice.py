@@ -46,8 +46,14 @@ class RefundNotice:
             raise ValueError(f"充当 {applied} and 還付 {self.refund} do not make the over-payment {self.overpaid}")
 
     @property
+    def paid_out(self) -> bool:
+        """Something is paid to the resident: the refund, or only the 還付加算金 when the whole over-payment was
+        applied (地方税法第17条の4第1項 adds the 加算金 to what is 充当 too; the settle step pays it out)."""
+        return bool(self.refund or self.interest)
+
+    @property
     def title(self) -> str:
-        if self.offsets and self.refund:
+        if self.offsets and self.paid_out:
             return "後期高齢者医療保険料 還付・充当通知書"
         return "後期高齢者医療保険料 充当通知書" if self.offsets else "後期高齢者医療保険料 還付通知書"
 
@@ -56,7 +62,7 @@ def _draw(sheet: Sheet, data: RefundNotice, context: Context) -> None:
     y = letter_head(sheet, data.recipient, context, data.title)
     y = sheet.paragraph(20, y, 170, (
         "あなたが納めた保険料に過誤納金が生じましたので、次のとおり"
-        + ("未納の保険料等に充当し、残額を還付します。" if data.offsets and data.refund else
+        + ("未納の保険料等に充当し、残額を還付します。" if data.offsets and data.paid_out else
            "未納の保険料等に充当します。" if data.offsets else "還付します。")), 9.5) + 2
     rows = [("被保険者番号", data.insured_number), ("過誤納金額", yen(data.overpaid)), ("発生の理由", data.cause),
             ("決定年月日", wareki(data.decided_on))]
@@ -70,7 +76,7 @@ def _draw(sheet: Sheet, data: RefundNotice, context: Context) -> None:
         y = sheet.table(20, y + 3, (40, 30, 50, 50), lines, ("年度", "期別", "保険料への充当（円）",
                                                                "延滞金への充当（円）"),
                         row_height=7, size=9, aligns=("left", "center", "right", "right")) + 6
-    if data.refund:
+    if data.paid_out:
         rows = [("還付額", yen(data.refund)), ("還付加算金", yen(data.interest)),
                 ("お支払いする額", yen(data.refund + data.interest)),
                 ("振込先", data.account_summary or "未登録（同封の還付請求書を提出してください）")]
@@ -81,7 +87,7 @@ def _draw(sheet: Sheet, data: RefundNotice, context: Context) -> None:
         "還付金を受け取る権利は、2年を経過すると時効により消滅します（高齢者の医療の確保に関する法律第160条）。",
         contact_line(context),
     ]
-    for note in notes if data.refund else notes[2:]:
+    for note in notes if data.paid_out else notes[2:]:
         y = sheet.paragraph(20, y, 170, note, 9) + 1.5
 
 
