@@ -59,7 +59,9 @@ WORKFLOW = Workflow(
         # above; its handler leaves these files to this one): validated whole, applied in chunks.
         BatchJob("kouiki-results-inbound", "functions.intake.batch:kouiki_results_files",
                  Schedule("rate(15 minutes)", "every 15 minutes"), "広域連合 被保険者情報 files as they arrive",
-                 chunks=Chunks("kouiki-results-chunks", "functions.intake.batch:kouiki_results_chunks")),
+                 concurrency=2,  # a daily file of a few thousand records: two chunks at a time at most
+                 chunks=Chunks("kouiki-results-chunks", "functions.intake.batch:kouiki_results_chunks",
+                               concurrency=2)),
         # 05:00 JST daily: people reaching 75 next month (資格確認書 mailed the month before) and their events.
         BatchJob("reaching-75-daily", "functions.intake.batch:daily_reaching_75",
                  Schedule("cron(0 20 * * ? *)", "daily at 05:00 JST"), "people reaching 75 next month",
