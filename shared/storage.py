@@ -322,6 +322,17 @@ STORAGE = StorageDeclaration(
             "exchange",
         ),
         TableSpec(
+            "eligibility-discrepancies",
+            "突合: where the 広域連合's 被保険者情報 and the city's own 資格 (住基, 住登外, 届書) disagree, "
+            "for a clerk to work through (PIA-II-3-b)",
+            ("discrepancy_id", "S"),
+            None,
+            DataClass.PERSONAL,
+            "insurance-record",
+            indexes=(Index("by-status", ("status", "S"), ("created_at", "S")),
+                     Index("by-person", ("person_id", "S"), ("created_at", "S"))),  # a person's entries, to erase
+        ),
+        TableSpec(
             "subject-requests",
             "disclosure requests and inquiries with receipts and responses (PIA-IV-1, IV-2)",
             ("request_id", "S"),
@@ -550,6 +561,8 @@ STORAGE = StorageDeclaration(
     queues=(
         QueueSpec("resident-import-chunks", "chunks of 住基異動 file imports", DataClass.OPERATIONAL, "batch-job",
                   visibility_timeout_seconds=1800),
+        QueueSpec("kouiki-results-chunks", "chunks of 広域連合 被保険者情報 imports", DataClass.OPERATIONAL,
+                  "batch-job", visibility_timeout_seconds=1800),
         QueueSpec("certificate-renewal-chunks", "chunks of the yearly 資格確認書 renewal", DataClass.OPERATIONAL,
                   "batch-job", visibility_timeout_seconds=1800),
         QueueSpec("reaching-75-chunks", "chunks of the daily reaching-75 run", DataClass.OPERATIONAL, "batch-job",

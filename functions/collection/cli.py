@@ -82,9 +82,9 @@ def _configure_import(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_import(args: argparse.Namespace, runtime: Callable[[], Runtime]) -> int:
-    from functions.collection.rules.fixed_width import FileRejected
     from functions.collection.services.imports import apply_file
     from shared.domain.errors import DomainError
+    from shared.domain.fixed_width import FileRejected
 
     if not args.file.is_file():
         print(f"choju collection-import: no such file: {args.file}", file=sys.stderr)

@@ -30,7 +30,8 @@ DELETION_RUN = EntityKind(name="deletion-run", table="deletion-runs", validate=_
 
 # Tables the run finds and erases a person's data in (functions/deletion/rules/locators.py, the declared ones).
 ERASED_TABLES = ("persons", "change-requests", "notifications", "certificates", "ryoyohi-applications",
-                 "subject-requests", "transfer-queue", "idempotency", "legal-holds", "sessions",
+                 "subject-requests", "transfer-queue", "eligibility-discrepancies", "idempotency", "legal-holds",
+                 "sessions",
                  # assessment (issue 13) and collection (issue 14)
                  "income-records", "levies", "instalments", "overpayments", "pension-deductions",
                  "collection-elections", "payment-slips", "collection-ledger", "suspense-receipts", "bank-accounts",

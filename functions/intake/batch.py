@@ -13,22 +13,27 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 from functions.intake.services.certificates import RENEWAL, plan_renewal, run_annual_renewal
+from functions.intake.services.kouiki_import import KOUIKI_IMPORT, import_kouiki_file, is_results_key
+from functions.intake.services.kouiki_import import report_of as _kouiki_report
 from functions.intake.services.reaching_75 import REACHING_75, plan_reaching_75, run_reaching_75
 from functions.intake.services.resident_import import IMPORT, import_resident_file, run_import_here
 from shared.batch import Job, start
+from shared.batch.local import run_job_here
 from shared.batch.worker import chunk_worker
 from shared.domain.calendar import date_in_japan
-from shared.domain.counterparties import COUNTERPARTIES, UnknownCounterparty
+from shared.domain.counterparties import COUNTERPARTIES, KOUIKI_RENGO, UnknownCounterparty
 from shared.domain.errors import DomainError
 from shared.observability import get_logger, instrumented
 from shared.runtime import Runtime, default_runtime
 
 __all__ = ["annual_certificate_renewal", "certificate_renewal_chunks", "counterparty_of", "daily_reaching_75",
-           "on_inbound_file", "reaching_75_chunks", "resident_import_chunks"]
+           "kouiki_results_chunks", "kouiki_results_files", "on_inbound_file", "reaching_75_chunks",
+           "resident_import_chunks"]
 
 resident_import_chunks = instrumented(chunk_worker(IMPORT))
 certificate_renewal_chunks = instrumented(chunk_worker(RENEWAL))
 reaching_75_chunks = instrumented(chunk_worker(REACHING_75))
+kouiki_results_chunks = instrumented(chunk_worker(KOUIKI_IMPORT))
 
 
 def counterparty_of(key: str) -> str:
@@ -55,6 +60,8 @@ def on_inbound_file(event: dict[str, Any], context: Any, runtime: Runtime | None
     results = []
     for record in event.get("Records", []):
         key = unquote_plus(record["s3"]["object"]["key"])
+        if is_results_key(key):  # the 広域連合's 被保険者情報: kouiki_results_files takes it
+            continue
         try:
             report = import_resident_file(rt, counterparty_of(key), key)
             if runtime is not None and report.status == "running":
@@ -64,6 +71,28 @@ def on_inbound_file(event: dict[str, Any], context: Any, runtime: Runtime | None
             get_logger().warning("inbound file refused", extra={"key": key, "reason": refused.detail})
             results.append({"key": key, "status": "refused", "reason": refused.detail})
     get_logger().info("inbound files processed", extra={"results": results})
+    return {"files": results}
+
+
+@instrumented
+def kouiki_results_files(event: dict[str, Any], context: Any, runtime: Runtime | None = None) -> dict[str, Any]:
+    """Every 被保険者情報 file under inbound/kouiki-rengo/: validated whole and its job started (a file applied
+    before answers `already-applied`; a refused one is refused again, recorded and audited)."""
+    rt = runtime or default_runtime()
+    results = []
+    for stored in rt.objects("exchange").list(f"inbound/{KOUIKI_RENGO}/"):
+        if not is_results_key(stored.key):
+            continue
+        try:
+            report = import_kouiki_file(rt, stored.key)
+            if runtime is not None and report.status == "running" and report.job_id:
+                report = _kouiki_report(run_job_here(rt, KOUIKI_IMPORT, report.job_id))
+            if report.status != "already-applied":
+                results.append({"key": stored.key, "status": report.status, "job_id": report.job_id})
+        except DomainError as refused:
+            get_logger().warning("kouiki file refused", extra={"key": stored.key, "reason": refused.detail})
+            results.append({"key": stored.key, "status": "refused", "reason": refused.detail})
+    get_logger().info("kouiki files processed", extra={"results": results})
     return {"files": results}
 
 

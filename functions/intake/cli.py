@@ -14,7 +14,7 @@ from shared.domain.errors import Invalid
 from shared.runtime import Runtime
 from shared.workflow import Command
 
-__all__ = ["DEMO_DATA", "IMPORT_RESIDENT_CHANGES", "REACHING_75"]
+__all__ = ["DEMO_DATA", "IMPORT_KOUIKI_RESULTS", "IMPORT_RESIDENT_CHANGES", "KOUIKI_DISCREPANCIES", "REACHING_75"]
 
 
 def _configure_import(parser: argparse.ArgumentParser) -> None:
@@ -107,6 +107,45 @@ def _run_demo(args: argparse.Namespace, runtime: Callable[[], Runtime]) -> int:
     return 0
 
 
+def _configure_kouiki(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", type=Path, help="a 被保険者情報 file of the 広域連合 (docs/intake.md)")
+
+
+def _run_kouiki(args: argparse.Namespace, runtime: Callable[[], Runtime]) -> int:
+    from functions.intake.services.kouiki_import import import_kouiki_results
+    from shared.domain.fixed_width import FileRejected
+
+    if not args.file.is_file():
+        raise Invalid(f"no such file: {args.file}", code="validation-failed")
+    try:
+        report = import_kouiki_results(runtime(), args.file.read_bytes(), staff_id="operator-cli")
+    except FileRejected as refused:
+        print(f"refused: {refused.detail}", file=sys.stderr)
+        for error in refused.record_errors:
+            print(f"  {error}", file=sys.stderr)
+        return 1
+    print(" ".join(f"{k}={v}" for k, v in asdict(report).items() if k != "errors"))
+    return 0 if report.status in ("applied", "already-applied") else 1
+
+
+def _configure_discrepancies(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--status", choices=("open", "resolved"), default="open")
+    parser.add_argument("--limit", type=int, default=100)
+
+
+def _run_discrepancies(args: argparse.Namespace, runtime: Callable[[], Runtime]) -> int:
+    from functions.intake.services.discrepancies import discrepancy_page
+
+    found, _ = discrepancy_page(runtime(), args.status, max(1, min(args.limit, 500)), None)
+    for d in found:
+        print(f"{d['discrepancy_id']}  {d['person_id']}  {d['label']}  city={d['city_value'] or '-'}  "
+              f"広域連合={d['kouiki_value'] or '-'}  ({d['basis']})")
+    print(f"{len(found)} {args.status} discrepancies", file=sys.stderr)
+    return 0
+
+
+IMPORT_KOUIKI_RESULTS = Command(_configure_kouiki, _run_kouiki)
+KOUIKI_DISCREPANCIES = Command(_configure_discrepancies, _run_discrepancies)
 IMPORT_RESIDENT_CHANGES = Command(_configure_import, _run_import)
 REACHING_75 = Command(_configure_reaching_75, _run_reaching_75)
 DEMO_DATA = Command(_configure_demo, _run_demo)

@@ -41,7 +41,8 @@ WORKFLOW = Workflow(
     needs=Needs(
         tables_read=("audit-log",),  # a person's access history for disclosure requests (PIA-IV-1)
         tables_write=("persons", "subject-requests", "transfer-queue", "notifications", "certificates",
-                      "ryoyohi-applications", "inbound-files", "idempotency", "batch-jobs"),
+                      "ryoyohi-applications", "inbound-files", "idempotency", "batch-jobs",
+                      "eligibility-discrepancies"),
         buckets_read=("exchange/inbound/",),
         buckets_write=("documents/ryoyohi/", "documents/disclosures/", "documents/notices/certificate/",
                        "exchange/reports/"),
@@ -54,6 +55,13 @@ WORKFLOW = Workflow(
                  BucketEvent("exchange", "inbound/"), "住基異動 files as they arrive",
                  chunks=Chunks("resident-import-chunks", "functions.intake.batch:resident_import_chunks",
                                concurrency=10)),
+        # 被保険者情報 from the 広域連合, every 15 minutes (the exchange bucket's one S3 notification serves the job
+        # above; its handler leaves these files to this one): validated whole, applied in chunks.
+        BatchJob("kouiki-results-inbound", "functions.intake.batch:kouiki_results_files",
+                 Schedule("rate(15 minutes)", "every 15 minutes"), "広域連合 被保険者情報 files as they arrive",
+                 concurrency=2,  # a daily file of a few thousand records: two chunks at a time at most
+                 chunks=Chunks("kouiki-results-chunks", "functions.intake.batch:kouiki_results_chunks",
+                               concurrency=2)),
         # 05:00 JST daily: people reaching 75 next month (資格確認書 mailed the month before) and their events.
         BatchJob("reaching-75-daily", "functions.intake.batch:daily_reaching_75",
                  Schedule("cron(0 20 * * ? *)", "daily at 05:00 JST"), "people reaching 75 next month",
@@ -69,6 +77,10 @@ WORKFLOW = Workflow(
     cli=(
         CliCommand("import-resident-changes", "validate and apply a 住基異動 file from a registered counterparty",
                    "functions.intake.cli:IMPORT_RESIDENT_CHANGES"),
+        CliCommand("import-kouiki-results", "validate and apply a 広域連合 被保険者情報 file (fixed layout)",
+                   "functions.intake.cli:IMPORT_KOUIKI_RESULTS"),
+        CliCommand("kouiki-discrepancies", "the open 突合 discrepancies between the 広域連合 and the city",
+                   "functions.intake.cli:KOUIKI_DISCREPANCIES"),
         CliCommand("reaching-75", "people reaching 75 in a period; --apply queues events",
                    "functions.intake.cli:REACHING_75"),
         CliCommand("demo-data", "local mode: a synthetic city of N insured persons and a 住基異動 file for them",

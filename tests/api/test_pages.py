@@ -15,7 +15,8 @@ from shared.domain.counterparties import KOUIKI_RENGO
 CLERK, OPERATOR = "S1001", "S1008"
 # The list routes of the API and who may read them; the sweep below fails when a GET route that takes
 # `limit` is missing here, and when a route here lost its pages.
-LISTS = {"/intake/kouiki-queue": CLERK, "/intake/changes": CLERK, "/intake/reaching-75": CLERK,
+LISTS = {"/intake/kouiki-queue": CLERK, "/intake/discrepancies": CLERK, "/intake/changes": CLERK,
+         "/intake/reaching-75": CLERK,
          "/intake/persons/P0000000001/certificates": CLERK, "/intake/households/H0000000001": CLERK,
          "/platform/changes": OPERATOR,
          "/assessment/changes": "S1004", "/collection/changes": "S1005", "/transfer/changes": "S1003",

@@ -8,9 +8,9 @@ from datetime import date
 
 import pytest
 
-from functions.assessment.rules.fixed_records import FileRefused
 from functions.assessment.rules.income_file import parse_income_file
 from functions.assessment.rules.results_file import parse_results_file
+from shared.domain.fixed_width import FileRefused
 from tests.assessment.files import income_file, income_record, result_record, results_file
 
 # 公的年金 180万 → 所得 70万; 給与 100万 → 45万; 所得金額調整控除 10万 → 総所得 105万

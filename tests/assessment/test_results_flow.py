@@ -9,11 +9,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from functions.assessment.rules.fixed_records import FileRefused
 from functions.assessment.services.income_import import import_income
 from functions.assessment.services.results_import import import_results
 from functions.assessment.services.views import levy_history, open_discrepancies, schedule_view
 from shared.domain.counterparties import UnknownCounterparty
+from shared.domain.fixed_width import FileRefused
 from tests.assessment.files import income_file, income_record, result_record, results_file
 
 TARO, HANAKO, ICHIRO, MITSU = "0000000001", "0000000002", "0000000003", "0000000005"

@@ -6,11 +6,11 @@ from datetime import date
 
 import pytest
 
-from functions.collection.rules.fixed_width import FileRejected
 from functions.collection.rules.ledger import Ledger
 from functions.collection.rules.zengin import DebitItem, FileHeader, ResultCode, build_debit_file, parse_debit_file
 from functions.collection.services.debits import import_debit_results, write_debit_request
 from functions.collection.services.settle import settle
+from shared.domain.fixed_width import FileRejected
 from tests.collection.seed import HANAKO, TARO, fix_clock, seed_instalment
 
 OFFICER, CHECKER = "S1005", "S1003"

@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from functions.collection.rules.fixed_width import FileRejected
 from functions.collection.rules.payment_file import Channel, PaymentRecord, build_payment_file, parse_payment_file
 from functions.collection.rules.pension_files import Kind, PensionRecord, build_pension_file, parse_pension_file
+from shared.domain.fixed_width import FileRejected
 
 PAID = PaymentRecord(0, "CVS0000000000000001", "2025010000000101", date(2025, 7, 30), date(2025, 8, 8), 9_800,
                      outlet="LW001234")

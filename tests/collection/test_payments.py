@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from functions.collection.rules.fixed_width import FileRejected
 from functions.collection.rules.payment_file import Channel
 from functions.collection.services import postings
 from functions.collection.services.payments import import_payments
 from shared.domain.counterparties import UnknownCounterparty
+from shared.domain.fixed_width import FileRejected
 from tests.collection.seed import HANAKO, TARO, payment_file, seed_instalment
 
 UNKNOWN = "9999999999999999"

@@ -96,7 +96,7 @@ def test_deducted_posts_and_a_failure_moves_the_rest_of_the_year(runtime, specia
 
 
 def test_a_result_for_an_unknown_pension_is_rejected(runtime, specials) -> None:
-    from functions.collection.rules.fixed_width import FileRejected
+    from shared.domain.fixed_width import FileRejected
 
     with pytest.raises(FileRejected) as rejected:
         _result(runtime, "2025-10-15", "00", 10_000, "2025-11-10")  # no 対象者 notice was received

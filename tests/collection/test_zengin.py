@@ -9,7 +9,6 @@ from datetime import date
 
 import pytest
 
-from functions.collection.rules.fixed_width import FileRejected
 from functions.collection.rules.zengin import (
     DebitItem,
     FileHeader,
@@ -20,6 +19,7 @@ from functions.collection.rules.zengin import (
     parse_debit_file,
     transfer_date_year,
 )
+from shared.domain.fixed_width import FileRejected
 
 HEADER = FileHeader(consignor_code="0000012345", consignor_name="ｸﾏﾓﾄｼ", on=date(2025, 7, 31), bank_code="0182",
                     bank_name="ﾋｺﾞｷﾞﾝｺｳ", branch_code="001", branch_name="ﾎﾝﾃﾝ", account_type="1",

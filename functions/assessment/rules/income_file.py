@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from functions.assessment.rules.fixed_records import (
+from shared.domain.fixed_width import (
     Field,
     FileRefused,
-    Layout,
+    Frame,
     Parsed,
     RowError,
     count_trailer,
@@ -30,7 +30,7 @@ AMOUNTS = ("total_income", "pension_receipts", "pension_income", "salary_receipt
            "other_income", "dedicated_worker_deduction", "transfer_special_deduction", "taxable_base")
 MAX_ADJUSTMENT = 250_000  # 所得金額調整控除: at most 10万 (給与と年金) + 15万 (子育て・介護) = 25万
 
-LAYOUT = Layout(
+LAYOUT = Frame(
     record_length=120,
     header=(Field("kind", 1, 1), Field("fiscal_year", 2, 4), Field("income_year", 6, 4), Field("created_on", 10, 8)),
     data=(Field("kind", 1, 1), Field("record_no", 2, 6), Field("atena_code", 8, 10), Field("undeclared", 18, 1),

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from functions.assessment.rules.fixed_records import (
+from shared.domain.fixed_width import (
     Field,
     FileRefused,
-    Layout,
+    Frame,
     Parsed,
     RowError,
     count_trailer,
@@ -29,7 +29,7 @@ from functions.assessment.rules.fixed_records import (
 
 __all__ = ["CORRECTION_REASONS", "LAYOUT", "REDUCTIONS", "ResultRow", "parse_results_file"]
 
-LAYOUT = Layout(
+LAYOUT = Frame(
     record_length=120,
     header=(Field("kind", 1, 1), Field("fiscal_year", 2, 4), Field("created_on", 6, 8)),
     data=(Field("kind", 1, 1), Field("record_no", 2, 6), Field("atena_code", 8, 10), Field("insured_number", 18, 8),

@@ -13,10 +13,10 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from functions.assessment.rules.fixed_records import Reject
 from shared.adapters.audit_log import AuditEvent
 from shared.adapters.objects import put_reject_report
 from shared.domain.counterparties import Counterparty, registered
+from shared.domain.fixed_width import Reject
 from shared.runtime import Runtime
 
 __all__ = ["ImportReport", "Validated", "run_import"]

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from functions.assessment.rules.fixed_records import Reject
 from functions.assessment.rules.income_file import IncomeRow, parse_income_file
 from functions.assessment.services.inbound import ImportReport, Validated, run_import
 from shared.adapters.persons import PersonRepository
 from shared.domain.counterparties import Counterparty
+from shared.domain.fixed_width import Reject
 from shared.observability import count
 from shared.runtime import Runtime
 

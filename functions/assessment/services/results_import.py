@@ -16,7 +16,6 @@ import json
 from typing import Any
 
 from functions.assessment.rules.dates import fiscal_year_start
-from functions.assessment.rules.fixed_records import Reject
 from functions.assessment.rules.results_file import ResultRow, parse_results_file
 from functions.assessment.services.inbound import ImportReport, Validated, run_import
 from functions.assessment.services.reconciliation import check_levy
@@ -33,6 +32,7 @@ from shared.adapters.persons import PersonRepository
 from shared.domain.calendar import date_in_japan
 from shared.domain.counterparties import Counterparty
 from shared.domain.errors import Conflict
+from shared.domain.fixed_width import Reject
 from shared.observability import count
 from shared.runtime import Runtime
 

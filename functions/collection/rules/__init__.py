@@ -2,6 +2,6 @@
 layouts of the banks, the convenience-store agent and the pension insurers. Each cites its source; parameters
 that change by year or are not yet confirmed are data in `data/` with their source."""
 
-__all__ = ["bank_account", "days", "dunning", "fixed_width", "ids", "interest", "late_fee", "ledger", "limitation",
+__all__ = ["bank_account", "days", "dunning", "ids", "interest", "late_fee", "ledger", "limitation",
            "matching", "offsets", "payment_file", "pension", "pension_files", "periods", "policy", "rates",
            "refund_interest", "zengin", "zengin_text"]

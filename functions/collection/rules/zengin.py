@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 
-from functions.collection.rules.fixed_width import (
+from shared.domain.fixed_width import (
     Field,
     FileRejected,
     Layout,

@@ -21,7 +21,6 @@ from datetime import date
 from typing import Any
 
 from functions.collection.rules.bank_account import parse_bank_account
-from functions.collection.rules.fixed_width import FileRejected, RecordError
 from functions.collection.rules.ids import derived_id
 from functions.collection.rules.ledger import Instalment, Ledger, Method
 from functions.collection.rules.matching import Receipt
@@ -45,6 +44,7 @@ from shared.adapters.persons import PersonRepository
 from shared.domain.calendar import date_in_japan
 from shared.domain.changes import ChangeRequest, Operation
 from shared.domain.errors import Conflict, NotFound
+from shared.domain.fixed_width import FileRejected, RecordError
 from shared.protection.changes import ChangeService
 from shared.runtime import Runtime
 

@@ -19,9 +19,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from functions.collection.rules.fixed_width import FileRejected
 from shared.adapters.audit_log import AuditEvent
 from shared.domain.counterparties import registered
+from shared.domain.fixed_width import FileRejected
 from shared.runtime import Runtime
 
 __all__ = ["DONE", "FileRun", "Plan", "receive"]

@@ -21,7 +21,6 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from functions.collection.rules.fixed_width import FileRejected, RecordError
 from functions.collection.rules.ids import derived_id
 from functions.collection.rules.ledger import CANCELLED, OPEN, Instalment, Method
 from functions.collection.rules.matching import Receipt
@@ -34,6 +33,7 @@ from functions.collection.services.store import INSTALMENTS, SLIPS, instalments_
 from shared.adapters.audit_log import AuditEvent
 from shared.adapters.persons import PersonRepository
 from shared.domain.calendar import date_in_japan
+from shared.domain.fixed_width import FileRejected, RecordError
 from shared.domain.kana import kana_key
 from shared.runtime import Runtime
 

@@ -38,6 +38,7 @@ LOCATORS: tuple[TableLocator, ...] = (
     TableLocator("subject-requests", "index", "person_id", "by-person",
                  (ObjectsOf("documents", "disclosures/{request_id}.json", ("kind", "disclosure")),)),
     TableLocator("transfer-queue", "index", "entity_id", "by-entity"),
+    TableLocator("eligibility-discrepancies", "index", "person_id", "by-person"),
     TableLocator("idempotency", "contains", "data"),  # a stored first result names the person it answered about
     TableLocator("legal-holds", "key", "person_id"),  # released holds (a held person is in no plan)
     # Assessment (issue 13; docs/assessment.md "Contract with collection").
