@@ -554,5 +554,7 @@ STORAGE = StorageDeclaration(
                   "batch-job", visibility_timeout_seconds=1800),
         QueueSpec("reaching-75-chunks", "chunks of the daily reaching-75 run", DataClass.OPERATIONAL, "batch-job",
                   visibility_timeout_seconds=1800),
+        QueueSpec("deletion-sweep-chunks", "chunks of approved deletion runs (issue 16)", DataClass.OPERATIONAL,
+                  "batch-job", visibility_timeout_seconds=5400),
     ),
 )

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import json
 
-from functions.registry import batch_jobs
+from functions.registry import WORKFLOWS, batch_jobs
 from infra.workloads import deployed_functions, queue_statements
 from shared.storage import STORAGE
 from tests.infra.conftest import Declared
 
 CHUNKED = [job for job in batch_jobs() if job.chunks is not None]
+OWNER = {job.name: workflow.name for workflow in WORKFLOWS for job in workflow.batches}  # label: <workflow>-<job>
 
 
 def _account(stack: Declared) -> str:
@@ -68,7 +69,7 @@ def test_each_chunked_job_has_a_worker_fed_by_its_queue(stack: Declared) -> None
     assert len(mappings) == len(CHUNKED)
     for job in CHUNKED:
         assert job.chunks is not None
-        label = f"workloads-intake-{job.name}-worker"
+        label = f"workloads-{OWNER[job.name]}-{job.name}-worker"
         mapping, worker = mappings[label], functions[label]
         assert mapping["eventSourceArn"].endswith(f":queues-{job.chunks.queue}")
         assert mapping["functionName"].endswith(f":{label}")
@@ -84,17 +85,17 @@ def test_workers_and_triggers_reach_only_their_own_queue(stack: Declared) -> Non
     for job in CHUNKED:
         assert job.chunks is not None
         queue = f"queues-{job.chunks.queue}"
-        trigger = {a: n for a, n in _sqs_resources(_statements(stack, f"intake-{job.name}")).items() if n}
+        trigger = {a: n for a, n in _sqs_resources(_statements(stack, f"{OWNER[job.name]}-{job.name}")).items() if n}
         assert trigger and all(names == {queue} for names in trigger.values())
         assert "sqs:ReceiveMessage" not in trigger and "sqs:DeleteMessage" not in trigger
-        worker = _sqs_resources(_statements(stack, f"intake-{job.name}-worker"))
+        worker = _sqs_resources(_statements(stack, f"{OWNER[job.name]}-{job.name}-worker"))
         assert worker["sqs:ReceiveMessage"] == worker["sqs:DeleteMessage"] == {queue}
         assert worker["sqs:SendMessage"] == {queue, f"{queue}-dlq"}
 
 
 def test_api_functions_cannot_touch_chunk_queues(stack: Declared) -> None:
     chunk_queues = {n for q in STORAGE.queues for n in (f"queues-{q.name}", f"queues-{q.name}-dlq")}
-    for workflow in ("intake", "transfer", "jobs", "platform"):
+    for workflow in ("intake", "transfer", "jobs", "platform", "deletion"):
         reached = set().union(*_sqs_resources(_statements(stack, workflow)).values())
         assert not reached & chunk_queues, workflow
 
