@@ -180,6 +180,38 @@ def test_a_legal_hold_keeps_a_person_out_of_every_plan(api: TestClient, runtime:
     assert WHOLE in {t.person_id for t in plan_deletion(runtime, AS_OF, runs.current_rules()).targets}
 
 
+def test_the_daily_trigger_sweeps_approved_runs_only(api: TestClient, runtime: Runtime,
+                                                    auth: Callable[[str], dict[str, str]]) -> None:
+    from functions.deletion.batch import start_approved_runs
+
+    plant(runtime)
+    pending = api.post("/deletion/runs", headers=auth(STEWARD), json={"as_of": AS_OF.isoformat(), "reason": "廃棄"})
+    assert pending.status_code == 202
+    assert start_approved_runs({}, None, runtime=runtime) == {"runs": []}  # not approved: nothing is swept
+    approved = propose_and_approve(api, auth)
+    swept = start_approved_runs({}, None, runtime=runtime)["runs"]
+    assert [(r["run_id"], r["status"], r["state"]) for r in swept] == [(approved["run_id"], "completed", "succeeded")]
+    assert swept[0]["chunks"]["done"] == swept[0]["chunks"]["total"] >= 1
+    assert start_approved_runs({}, None, runtime=runtime) == {"runs": []}  # completed: never swept again
+
+
+def test_a_hold_placed_after_the_approval_keeps_the_person_out_of_the_run(
+        api: TestClient, runtime: Runtime, auth: Callable[[str], dict[str, str]]) -> None:
+    plant(runtime)
+    proposed = propose_and_approve(api, auth)
+    planned = chunk_targets(runtime, proposed["run_id"])
+    placed = api.post("/deletion/holds", headers=auth(STEWARD),
+                      json={"person_id": WHOLE, "kind": "litigation", "reason": "訴訟"})
+    assert placed.status_code == 201, placed.text
+    status = runs.continue_run(runtime, proposed["run_id"])
+    held = [t for t in planned if t.person_id == WHOLE]
+    assert status["status"] == "completed" and status["held"] == len(held) >= 1
+    assert status["erased"] == len(planned) - len(held)
+    assert runtime.records("persons").get(WHOLE) is not None  # her records stay while the hold lasts
+    certificate = Certificate.from_json(runtime.erasure_certificates.read(status["certificate_key"]))
+    assert not {runs.hashed_id(runtime, t) for t in held} & set(certificate.hashed_ids)
+
+
 def test_a_run_erases_everywhere_matches_its_plan_and_leaves_no_trace(
         api: TestClient, runtime: Runtime, auth: Callable[[str], dict[str, str]],
         log_output: Callable[[], str]) -> None:
