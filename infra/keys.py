@@ -43,11 +43,11 @@ CRYPTO_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateD
 
 
 def mynumber_roles(settings: StackSettings) -> list[str]:
-    """The roles (API and batch) of the workflows that declare the My Number key."""
+    """The roles (API, batch trigger, chunk worker) whose own needs declare the My Number key (a job's trigger that
+    only plans, e.g. the deletion sweep's, is not among them)."""
     from infra.workloads import deployed_functions
 
-    return [f"{settings.name_prefix}-{fn.label}" for fn in deployed_functions()
-            if "mynumber" in fn.workflow.role_needs.keys]
+    return [f"{settings.name_prefix}-{fn.label}" for fn in deployed_functions() if "mynumber" in fn.needs.keys]
 
 
 def key_policy(name: str, settings: StackSettings, account_id: Any, key_admin: Any = None) -> dict[str, Any]:

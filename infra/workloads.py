@@ -52,7 +52,10 @@ class DeployedFunction:
 
     @property
     def needs(self) -> Needs:
-        """What its role is granted: the job's own needs if it declares them, else its workflow's."""
+        """What its role is granted: a worker's own needs if its chunks declare them, else the job's own needs if it
+        declares them, else its workflow's."""
+        if self.worker and self.job is not None and self.job.chunks is not None and self.job.chunks.needs is not None:
+            return self.job.chunks.needs
         return self.job.needs if self.job is not None and self.job.needs is not None else self.workflow.role_needs
 
 

@@ -575,5 +575,7 @@ STORAGE = StorageDeclaration(
                       "shiminzei-annual")),
         QueueSpec("decision-notice-chunks", "chunks of the 本算定's print run of 決定通知書", DataClass.OPERATIONAL,
                   "batch-job", visibility_timeout_seconds=1800),
+        QueueSpec("deletion-sweep-chunks", "chunks of approved deletion runs (issue 16)", DataClass.OPERATIONAL,
+                  "batch-job", visibility_timeout_seconds=5400),
     ),
 )

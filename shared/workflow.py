@@ -86,6 +86,9 @@ class Chunks(NamedTuple):
     batch_size: int = 1
     concurrency: int = 5  # the event source mapping's maximum concurrency (2 to 1000)
     timeout_seconds: int = 300  # each chunk is planned to finish well inside this
+    # The worker's role when it needs other rights than its trigger (default: the job's); e.g. a trigger that only
+    # plans and a worker that erases (functions/deletion/workflow.py).
+    needs: Needs | None = None
 
 
 class BatchJob(NamedTuple):

@@ -12,9 +12,9 @@ from typing import Any
 
 from shared.domain.person import InvalidChange
 from shared.protection.entities import EntityKind
-from shared.workflow import BatchJob, CliCommand, Needs, Schedule, Workflow
+from shared.workflow import BatchJob, Chunks, CliCommand, Needs, Schedule, Workflow
 
-__all__ = ["DELETION_RUN", "ERASED_TABLES", "WORKFLOW"]
+__all__ = ["DELETION_RUN", "ERASED_TABLES", "SWEEP_TRIGGER_NEEDS", "SWEEP_WORKER_NEEDS", "WORKFLOW"]
 
 RUN_FIELDS = frozenset({"as_of", "plan_digest", "targets", "counts", "proposed_by", "status"})
 
@@ -37,10 +37,25 @@ ERASED_TABLES = ("persons", "change-requests", "notifications", "certificates", 
                  "collection-elections", "payment-slips", "collection-ledger", "suspense-receipts", "bank-accounts",
                  "debit-registrations", "collection-decisions", "pension-notices")
 
+# The worker of the sweep (a chunk of an approved run's targets): erase them in every table, every version in Tokyo
+# and Osaka, write the ledger, and on the last chunk store the certificate. It serves no request (no sign-in).
+SWEEP_WORKER_NEEDS = Needs(
+    tables_write=(*ERASED_TABLES, "deletion-runs", "deletion-ledger", "batch-jobs"),
+    buckets_erase=("documents/ryoyohi/", "documents/disclosures/", "documents/notices/", "exchange/"),
+    buckets_append=("audit/certificates/",),
+    keys=("data", "mynumber"),  # the keyed digest of erased ids unwraps the index secret (never decrypts a number)
+    parameters=("mynumber-index-key",),
+    sign_in=False,
+)
+# Its trigger only plans: it reads the approved runs and their chunk numbers and starts a job; it erases nothing.
+SWEEP_TRIGGER_NEEDS = Needs(tables_read=("deletion-runs", "deletion-ledger"), tables_write=("batch-jobs",),
+                            keys=("data",), sign_in=False)
+
 WORKFLOW = Workflow(
     name="deletion",
     summary="retention rules, erasure everywhere the data lives, 廃棄証明書 (PIA-III-7-e)",
     needs=Needs(
+        tables_read=("batch-jobs",),  # a run's sweep job: chunks done of total
         tables_write=(*ERASED_TABLES, "deletion-runs", "deletion-ledger"),
         buckets_erase=("documents/ryoyohi/", "documents/disclosures/", "exchange/"),
         buckets_append=("audit/certificates/",),
@@ -49,10 +64,13 @@ WORKFLOW = Workflow(
     ),
     api_prefixes=("deletion",),
     batches=(
-        # 03:00 JST daily: carry every approved run on from where it stopped (a run resumes after any crash).
-        BatchJob("deletion-sweep", "functions.deletion.batch:continue_approved_runs",
+        # 03:00 JST daily: start the sweep job of every approved run not completed yet (or send again the chunks of
+        # one that failed); the worker erases chunk by chunk, and the last chunk stores the certificate.
+        BatchJob("deletion-sweep", "functions.deletion.batch:start_approved_runs",
                  Schedule("cron(0 18 * * ? *)", "daily at 03:00 JST"), "carry approved deletion runs on",
-                 concurrency=1),
+                 needs=SWEEP_TRIGGER_NEEDS, concurrency=1,
+                 chunks=Chunks("deletion-sweep-chunks", "functions.deletion.batch:deletion_sweep_chunks",
+                               concurrency=2, timeout_seconds=900, needs=SWEEP_WORKER_NEEDS)),
     ),
     entity_kinds=(DELETION_RUN,),
     cli=(CliCommand("deletion", "deletion plan --as-of DATE | run RUN_ID | certificates [--print RUN_ID --output F]",

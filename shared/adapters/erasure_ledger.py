@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from shared.adapters.dynamo import if_condition_holds, query_all, to_item
+from shared.adapters.batch_io import batch_get
+from shared.adapters.dynamo import from_item, if_condition_holds, query_all, to_item
 
 __all__ = ["ErasureLedger"]
 
@@ -39,6 +40,29 @@ class ErasureLedger:
         """Every chunk in order, with its targets decoded."""
         return [{**c, "number": int(c["entry"][len(CHUNK):]), "targets": json.loads(c["targets"])}
                 for c in self._entries(run_id, CHUNK)]
+
+    def chunk(self, run_id: str, number: int) -> dict[str, Any] | None:
+        """One chunk with its targets decoded; None when it is gone (the run's certificate is stored)."""
+        found = self._db.get_item(TableName=self.table, ConsistentRead=True,
+                                  Key=to_item({"run_id": run_id, "entry": f"{CHUNK}{number:06d}"})).get("Item")
+        if not found:
+            return None
+        item = from_item(found)
+        return {**item, "number": number, "targets": json.loads(item["targets"])}
+
+    def chunk_numbers(self, run_id: str) -> list[tuple[int, str]]:
+        """(number, status) of every chunk in order; the targets' ids are not read."""
+        items = query_all(self._db, TableName=self.table, ConsistentRead=True,
+                          KeyConditionExpression="run_id = :r AND begins_with(#e, :p)",
+                          ProjectionExpression="#e, #s", ExpressionAttributeNames={"#e": "entry", "#s": "status"},
+                          ExpressionAttributeValues=to_item({":r": run_id, ":p": CHUNK}))
+        return [(int(c["entry"][len(CHUNK):]), c["status"]) for c in items]
+
+    def erased_among(self, run_id: str, hashed_ids: list[str]) -> set[str]:
+        """Which of these targets have their entry already (consistent reads, 100 keys a request)."""
+        keys = [{"run_id": run_id, "entry": f"{ERASED}{h}"} for h in hashed_ids]
+        found = batch_get(self._db, self.table, keys, projection=("entry",))
+        return {item["entry"][len(ERASED):] for item in found}
 
     def chunk_done(self, run_id: str, number: int) -> None:
         self._db.update_item(TableName=self.table, Key=to_item({"run_id": run_id, "entry": f"{CHUNK}{number:06d}"}),

@@ -8,20 +8,23 @@ import json
 import time
 from collections import Counter
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from functions.deletion.rules.certificate import Certificate
+from functions.deletion.rules.retention import RETENTION_RULES, rule
 from functions.deletion.services import runs
+from functions.deletion.services.erase import erase_target
 from functions.deletion.services.plan import Target, plan_deletion
-from shared.adapters.dynamo import to_item
+from shared.adapters.dynamo import from_item, to_item
 from shared.adapters.erasure_ledger import ErasureLedger
 from shared.local.demo_data import demo_my_number
 from shared.runtime import Runtime
 from tests.deletion_scan import traces
+from tests.moto_world import WORLD
 from tests.notices.pdf import no_my_number, text
 
 STEWARD, CHECKER = "S1006", "S1003"
@@ -88,7 +91,19 @@ def plant(rt: Runtime) -> dict[str, str]:
         rt.clients.client("s3", region).delete_object(Bucket=bucket, Key="ryoyohi/RY1/D1")  # a delete marker
         _put_object(rt, bucket, "disclosures/DS1.json", json.dumps(note, ensure_ascii=False).encode(), region)
     _put_object(rt, rt.bucket_name("exchange"), "outbound/kouiki-rengo/20260101/f.csv", "熊本 花子".encode("cp932"))
+    plant_print_run(rt)
     return stored
+
+
+SPOOL = "notices/certificate/renewal-2093/0001-0000.pdf"  # a batch print file: many persons, 花子 among them
+
+
+def plant_print_run(rt: Runtime) -> None:
+    """A 資格確認書 run's file, printed twice (a re-run), in Tokyo and its Osaka replica."""
+    documents = rt.bucket_name("documents")
+    for bucket, region in ((documents, "ap-northeast-1"), (f"{documents}-osaka", "ap-northeast-3")):
+        for _ in range(2):
+            _put_object(rt, bucket, SPOOL, "資格確認書 熊本 花子 1950-11-03 / 熊本 太郎 / 熊本 次郎".encode(), region)
 
 
 def chunk_targets(rt: Runtime, run_id: str) -> list[Target]:
@@ -165,6 +180,38 @@ def test_a_legal_hold_keeps_a_person_out_of_every_plan(api: TestClient, runtime:
     assert WHOLE in {t.person_id for t in plan_deletion(runtime, AS_OF, runs.current_rules()).targets}
 
 
+def test_the_daily_trigger_sweeps_approved_runs_only(api: TestClient, runtime: Runtime,
+                                                    auth: Callable[[str], dict[str, str]]) -> None:
+    from functions.deletion.batch import start_approved_runs
+
+    plant(runtime)
+    pending = api.post("/deletion/runs", headers=auth(STEWARD), json={"as_of": AS_OF.isoformat(), "reason": "廃棄"})
+    assert pending.status_code == 202
+    assert start_approved_runs({}, None, runtime=runtime) == {"runs": []}  # not approved: nothing is swept
+    approved = propose_and_approve(api, auth)
+    swept = start_approved_runs({}, None, runtime=runtime)["runs"]
+    assert [(r["run_id"], r["status"], r["state"]) for r in swept] == [(approved["run_id"], "completed", "succeeded")]
+    assert swept[0]["chunks"]["done"] == swept[0]["chunks"]["total"] >= 1
+    assert start_approved_runs({}, None, runtime=runtime) == {"runs": []}  # completed: never swept again
+
+
+def test_a_hold_placed_after_the_approval_keeps_the_person_out_of_the_run(
+        api: TestClient, runtime: Runtime, auth: Callable[[str], dict[str, str]]) -> None:
+    plant(runtime)
+    proposed = propose_and_approve(api, auth)
+    planned = chunk_targets(runtime, proposed["run_id"])
+    placed = api.post("/deletion/holds", headers=auth(STEWARD),
+                      json={"person_id": WHOLE, "kind": "litigation", "reason": "訴訟"})
+    assert placed.status_code == 201, placed.text
+    status = runs.continue_run(runtime, proposed["run_id"])
+    held = [t for t in planned if t.person_id == WHOLE]
+    assert status["status"] == "completed" and status["held"] == len(held) >= 1
+    assert status["erased"] == len(planned) - len(held)
+    assert runtime.records("persons").get(WHOLE) is not None  # her records stay while the hold lasts
+    certificate = Certificate.from_json(runtime.erasure_certificates.read(status["certificate_key"]))
+    assert not {runs.hashed_id(runtime, t) for t in held} & set(certificate.hashed_ids)
+
+
 def test_a_run_erases_everywhere_matches_its_plan_and_leaves_no_trace(
         api: TestClient, runtime: Runtime, auth: Callable[[str], dict[str, str]],
         log_output: Callable[[], str]) -> None:
@@ -226,34 +273,175 @@ def test_negative_twin_a_store_the_sweep_forgot_is_found(
     assert any("inbound-files" in f for f in found)
 
 
-def test_a_run_resumed_after_a_crash_erases_each_target_once(
-        api: TestClient, runtime: Runtime, auth: Callable[[str], dict[str, str]],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+# --- the run on the batch framework: killed anywhere and resumed, it ends as an uninterrupted run ------------------
+
+COMPARED = ("persons", "notifications", "certificates", "ryoyohi-applications", "subject-requests", "transfer-queue",
+            "levies", "instalments", "payment-slips", "collection-ledger", "overpayments", "pension-deductions",
+            "income-records", "bank-accounts", "legal-holds")
+
+
+def stores_after(rt: Runtime) -> dict[str, Any]:
+    """What the run leaves in the planted stores: every item of the compared tables and every object version's key
+    and body, in both regions (the run id, sessions and timestamps of the job differ from run to run)."""
+    db = rt.clients.client("dynamodb")
+    found: dict[str, Any] = {}
+    for table in COMPARED:
+        items = [from_item(i) for page in db.get_paginator("scan").paginate(TableName=rt.table_name(table))
+                 for i in page["Items"]]
+        found[table] = sorted(json.dumps(i, sort_keys=True, ensure_ascii=False, default=str) for i in items)
+    for bucket, region in ((rt.bucket_name("documents"), "ap-northeast-1"),
+                           (f"{rt.bucket_name('documents')}-osaka", "ap-northeast-3"),
+                           (rt.bucket_name("exchange"), "ap-northeast-1")):
+        s3 = rt.clients.client("s3", region)
+        versions = [(v["Key"], s3.get_object(Bucket=bucket, Key=v["Key"], VersionId=v["VersionId"])["Body"].read())
+                    for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket)
+                    for v in page.get("Versions", [])]
+        found[bucket] = sorted(versions)
+    return found
+
+
+def certified(rt: Runtime, status: dict[str, Any], planned: list[Target]) -> tuple[list[str], dict[str, int]]:
+    """The certificate's hashed ids (without the test's own sessions, which differ from run to run) and counts."""
+    certificate = Certificate.from_json(rt.erasure_certificates.read(status["certificate_key"]))
+    sessions = {runs.hashed_id(rt, t) for t in planned if t.rule == "sessions"}
+    return sorted(set(certificate.hashed_ids) - sessions), {c["rule"]: c["count"] for c in certificate.classes}
+
+
+@pytest.fixture
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two targets a chunk, so the planted run makes several chunks and a crash lands inside one."""
+    monkeypatch.setattr(runs, "CHUNK_SIZE", 2)
+
+
+@pytest.fixture
+def uninterrupted(api: TestClient, runtime: Runtime, auth: Callable[[str], dict[str, str]],
+                  small_chunks: None) -> dict[str, Any]:
+    """The reference: the same plant, run without a crash; then the world is set back for the test's own run."""
     plant(runtime)
     proposed = propose_and_approve(api, auth)
     planned = chunk_targets(runtime, proposed["run_id"])
-    assert len(planned) >= 3
+    status = runs.continue_run(runtime, proposed["run_id"])
+    assert status["status"] == "completed" and status["job"]["state"] == "succeeded"
+    assert status["job"]["chunks"]["total"] >= 3  # the crash lands inside a real job of several chunks
+    reference = {"stores": stores_after(runtime), "certified": certified(runtime, status, planned),
+                 "erased": status["erased"]}
+    WORLD.restore(runtime)
+    return reference
+
+
+class Killed(BaseException):
+    """The process died (a Lambda time-out, an out-of-memory kill): nothing below the worker catches it."""
+
+
+def _kill_at_call(runtime: Runtime, service: str, operation: str, nth: int) -> Callable[[], None]:
+    client, seen = runtime.clients.client(service), [0]
+
+    def die(**_: Any) -> None:
+        seen[0] += 1
+        if seen[0] == nth:
+            raise Killed(f"killed at {operation} #{nth}")
+
+    event = f"before-call.{service}.{operation}"
+    client.meta.events.register(event, die, unique_id="kill-deletion")
+    return lambda: client.meta.events.unregister(event, unique_id="kill-deletion")
+
+
+# Where the process dies: after erasing the second target everywhere but before its ledger entry (mid-chunk);
+# at the first chunk's checkpoint (its targets erased and recorded, the chunk not marked done); at the certificate
+# (every chunk done, the closing step killed).
+KILLS = [("erase", "", 2), ("dynamodb", "TransactWriteItems", 1), ("s3", "PutObject", 1)]
+
+
+@pytest.mark.parametrize(("service", "operation", "nth"), KILLS, ids=[f"{s}-{o}-{n}" for s, o, n in KILLS])
+def test_a_run_killed_and_resumed_ends_as_an_uninterrupted_one(
+        api: TestClient, runtime: Runtime, auth: Callable[[str], dict[str, str]], clock: Any,
+        monkeypatch: pytest.MonkeyPatch, uninterrupted: dict[str, Any], service: str, operation: str,
+        nth: int) -> None:
+    plant(runtime)
+    proposed = propose_and_approve(api, auth)
+    planned = chunk_targets(runtime, proposed["run_id"])
     real, calls = runs.erase_target, Counter()
 
-    def crashing(rt: Runtime, target: Any, rule: Any, now: Any) -> Any:
+    def counting(rt: Runtime, target: Any, rule: Any, now: Any) -> Any:
         calls[(target.rule, target.ref)] += 1
-        if sum(calls.values()) == 2:
-            real(rt, target, rule, now)  # erased, then the process dies before the ledger entry
-            raise RuntimeError("killed")
-        return real(rt, target, rule, now)
+        done = real(rt, target, rule, now)
+        if service == "erase" and sum(calls.values()) == nth:
+            raise Killed("erased, then the process dies before the ledger entry")
+        return done
 
-    monkeypatch.setattr(runs, "erase_target", crashing)
-    with pytest.raises(RuntimeError, match="killed"):
-        runs.continue_run(runtime, proposed["run_id"])
-    status = runs.continue_run(runtime, proposed["run_id"])
-    assert status["status"] == "completed" and status["erased"] == len(planned)
-    first, second = list(calls)[:2]
-    assert calls[first] == 1  # recorded before the crash: not erased again
-    assert calls[second] == 2  # in the middle of it: redone (erasing is idempotent), counted once
+    monkeypatch.setattr(runs, "erase_target", counting)
+    disarm = _kill_at_call(runtime, service, operation, nth) if service != "erase" else (lambda: None)
+    try:
+        with pytest.raises(Killed):
+            runs.continue_run(runtime, proposed["run_id"])
+    finally:
+        disarm()
+    stopped = runs.run_status(runtime, proposed["run_id"])
+    assert stopped["status"] == "running" and "certificate_key" not in stopped
+    assert stopped["job"]["chunks"]["total"] == uninterrupted_chunks(len(planned))
+    clock.advance(minutes=16)  # a closing step killed holds a 15-minute lease before another may take it over
+    status = runs.continue_run(runtime, proposed["run_id"])  # `choju deletion run RUN`: resumed where it stopped
+    assert status["status"] == "completed" and status["job"]["state"] == "succeeded"
+    assert status["job"]["chunks"]["done"] == status["job"]["chunks"]["total"]
+    assert status["erased"] == uninterrupted["erased"] == len(planned)
+    # each target once: none twice, none skipped
+    assert certified(runtime, status, planned) == uninterrupted["certified"]
+    assert stores_after(runtime) == uninterrupted["stores"]
     assert all(calls[(t.rule, t.ref)] >= 1 for t in planned)  # nothing skipped
+    redone = [key for key, n in calls.items() if n > 1]
+    assert len(redone) == (1 if service == "erase" else 0)  # only the target the process died in is redone
     again = runs.continue_run(runtime, proposed["run_id"])
     assert again["certificate_sha256"] == status["certificate_sha256"]
     assert len(runtime.erasure_certificates.listing()) == 1
+
+
+def uninterrupted_chunks(targets: int) -> int:
+    return -(-targets // runs.CHUNK_SIZE)
+
+
+def test_the_comparison_sees_a_target_left_unerased(
+        api: TestClient, runtime: Runtime, auth: Callable[[str], dict[str, str]],
+        uninterrupted: dict[str, Any]) -> None:
+    """Negative twin: a run that skipped a chunk does not compare equal."""
+    plant(runtime)
+    proposed = propose_and_approve(api, auth)
+    ledger = runtime.repository(ErasureLedger)
+    planned = chunk_targets(runtime, proposed["run_id"])
+    first = ledger.chunks(proposed["run_id"])[0]
+    ledger.add_chunk(proposed["run_id"], 1, first["targets"][1:])  # one target of chunk 1 lost: skipped
+    status = runs.continue_run(runtime, proposed["run_id"])
+    assert status["status"] == "completed"
+    assert certified(runtime, status, planned) != uninterrupted["certified"]
+    assert stores_after(runtime) != uninterrupted["stores"]
+
+
+def test_a_batch_print_file_goes_whole_after_its_own_period_in_both_regions(runtime: Runtime) -> None:
+    """Batch print files are print spool (rule `print-runs`): erased whole, every version in Tokyo and Osaka, 91
+    days after their last writing, whoever is in them; not a day before (the twin)."""
+    plant_print_run(runtime)
+    written = datetime.now(UTC).date()  # the local AWS stamps versions with the real time
+    rules = runs.current_rules()
+    spool = [t for t in plan_deletion(runtime, written + timedelta(days=91), rules).targets if t.rule == "print-runs"]
+    assert [(t.kind, t.store, t.ref, t.person_id) for t in spool] == [("object", "documents/notices/", SPOOL, "")]
+    early = plan_deletion(runtime, written + timedelta(days=90), rules).targets
+    assert not [t for t in early if t.rule == "print-runs"]  # the twin: kept on its 90th day
+    erased = erase_target(runtime, spool[0], rule("print-runs", rules), runtime.clock())
+    assert sum(erased.stores.values()) == 4 and {s.split("@")[1] for s in erased.stores} == {
+        "ap-northeast-1", "ap-northeast-3"}
+    assert traces(runtime, ["熊本 次郎"]) == []
+
+
+def test_negative_twin_a_sweep_without_the_print_rule_leaves_the_spool(
+        api: TestClient, runtime: Runtime, auth: Callable[[str], dict[str, str]], monkeypatch: pytest.MonkeyPatch,
+        log_output: Callable[[], str]) -> None:
+    """Without `print-runs`, erasing 花子's records leaves her name in the batch print file, in both regions."""
+    plant(runtime)
+    monkeypatch.setattr(runs, "current_rules", lambda: tuple(r for r in RETENTION_RULES if r.name != "print-runs"))
+    proposed = propose_and_approve(api, auth)
+    assert runs.continue_run(runtime, proposed["run_id"])["status"] == "completed"
+    found = traces(runtime, HANAKO[:1], log_output())
+    assert sorted(f.split("@")[1].split("/")[0] for f in found if SPOOL in f) == ["ap-northeast-1"] * 2 + [
+        "ap-northeast-3"] * 2
 
 
 def test_object_lock_keeps_a_version_and_says_until_when(runtime: Runtime) -> None:

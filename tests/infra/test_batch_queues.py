@@ -98,7 +98,7 @@ def test_api_functions_cannot_touch_chunk_queues(stack: Declared) -> None:
     """Only the transfer API function starts jobs by hand (POST /transfer/runs): it may send to its own jobs'
     queues and nothing else — never receive, delete or reach a dead-letter queue."""
     chunk_queues = {n for q in STORAGE.queues for n in (f"queues-{q.name}", f"queues-{q.name}-dlq")}
-    for workflow in ("intake", "assessment", "collection", "jobs", "platform"):
+    for workflow in ("intake", "assessment", "collection", "jobs", "platform", "deletion"):
         reached = set().union(*_sqs_resources(_statements(stack, workflow)).values())
         assert not reached & chunk_queues, workflow
     transfer = {a: n & chunk_queues for a, n in _sqs_resources(_statements(stack, "transfer")).items()}

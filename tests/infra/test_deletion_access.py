@@ -19,7 +19,7 @@ def actions(stack: Declared, label: str) -> set[str]:
 
 
 def test_the_deletion_role_erases_versions_in_both_regions_but_never_bypasses_object_lock(stack: Declared) -> None:
-    for label in ("deletion", "deletion-deletion-sweep"):
+    for label in ("deletion", "deletion-deletion-sweep-worker"):
         erase = next(s for s in statements(stack, label) if s["Sid"] == "EraseObjectVersions")
         resources = erase["Resource"]
         assert any(r.startswith("arn:aws:s3:::") and "-documents-osaka/ryoyohi/" in r for r in resources), resources
@@ -50,4 +50,20 @@ def test_the_replica_lets_only_replication_and_the_erasers_delete(stack: Declare
     allowed = deny["Condition"]["ArnNotEquals"]["aws:PrincipalArn"]
     prefix = stack.stack.workloads.settings.name_prefix
     assert {a.rsplit("/", 1)[1] for a in allowed} == {f"{prefix}-s3-replication", f"{prefix}-deletion",
-                                                       f"{prefix}-deletion-deletion-sweep"}
+                                                       f"{prefix}-deletion-deletion-sweep-worker"}
+
+
+def test_the_sweep_trigger_only_plans_and_its_worker_erases(stack: Declared) -> None:
+    """Least privilege on the batch framework: the daily trigger reads the approved runs and starts their jobs (it
+    erases nothing, reads no My Number key); the worker erases, and serves no sign-in (no staff registry)."""
+    trigger = statements(stack, "deletion-deletion-sweep")
+    assert not any(a.startswith("s3:Delete") for a in actions(stack, "deletion-deletion-sweep"))
+    written = [str(r) for r in next(s for s in trigger if s["Sid"] == "WriteTables")["Resource"]]
+    assert written and all(r.split("/")[1].endswith("-batch-jobs") for r in written), written
+    assert not any("mynumber" in str(r) for s in trigger for r in s["Resource"])
+    worker = statements(stack, "deletion-deletion-sweep-worker")
+    erase = next(s for s in worker if s["Sid"] == "EraseObjectVersions")["Resource"]
+    assert any("-documents-osaka/notices/" in r for r in erase)  # batch print files (their own retention)
+    tables = {str(r).split("/")[1] for s in worker if s["Sid"] in ("ReadTables", "WriteTables") for r in s["Resource"]}
+    assert not any(t.endswith("-staff") for t in tables)
+    assert {"persons", "deletion-ledger", "batch-jobs"} <= {t.split("-", 2)[2] for t in tables}

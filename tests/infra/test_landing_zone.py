@@ -139,7 +139,7 @@ def test_only_my_number_workflows_may_use_the_my_number_key(stack: Declared) -> 
     roles = sorted(arn.rsplit("/", 1)[1].split("-", 2)[2] for arn in use["Condition"]["ArnLike"]["aws:PrincipalArn"])
     # Each batch job and each chunk worker has a role of its own (IAM role names are unique per account).
     # deletion: the keyed digests of erased ids unwrap the index secret under this key (it never decrypts a number)
-    assert roles == ["deletion", "deletion-deletion-sweep", "intake", "intake-certificate-renewal",
+    assert roles == ["deletion", "deletion-deletion-sweep-worker", "intake", "intake-certificate-renewal",
                      "intake-certificate-renewal-worker", "intake-reaching-75-daily", "intake-reaching-75-daily-worker",
                      "intake-resident-changes-inbound", "intake-resident-changes-inbound-worker", "transfer",
                      "transfer-kouiki-collection-daily", "transfer-kouiki-collection-daily-worker",

@@ -52,6 +52,33 @@ def test_exchange_files_go_31_days_after_writing() -> None:
     assert erasable_from(date(2026, 1, 1), rule("exchange-files")) == date(2026, 2, 1)
 
 
+def test_batch_print_files_go_91_days_after_writing() -> None:
+    # written 2027-07-10 (the renewal): 90 days counted from 07-11 end 10-08; erasable 10-09.
+    assert erasable_from(date(2027, 7, 10), rule("print-runs")) == date(2027, 10, 9)
+    assert rule("print-runs").stores == ("documents/notices/",) and rule("print-runs").method is Method.RECORD
+
+
+def test_a_print_file_never_outlives_a_record_it_was_printed_from() -> None:
+    """Files hold many persons and cannot be erased per person, so they must go before any erasure of a person's
+    name: the spool's period is shorter than that of every rule that erases a person's records."""
+    day = date(2027, 7, 10)
+    spool = erasable_from(day, rule("print-runs"))
+    personal = [r for r in configured_rules({"CHOJU_RETENTION_YEARS": ",".join(
+        f"{r.name}=1" for r in RETENTION_RULES if r.configurable)}) if r.method is Method.RECORD
+        and r.data_class in ("personal", "specific-personal") and r.name not in ("print-runs", "exchange-files")]
+    assert personal and all(spool < erasable_from(day, r) for r in personal)  # the city's shortest settings too
+    # twin: a spool kept a year would outlive a 1-year setting
+    longer = replace(rule("print-runs"), years=1, days=1)
+    assert not all(erasable_from(day, longer) < erasable_from(day, r) for r in personal)
+
+
+def test_the_sweep_worker_may_erase_every_object_store_of_every_rule() -> None:
+    from functions.deletion.workflow import SWEEP_WORKER_NEEDS
+
+    objects = {s for r in RETENTION_RULES if r.method is not Method.KEEP for s in r.stores if "/" in s}
+    assert objects <= set(SWEEP_WORKER_NEEDS.buckets_erase), objects - set(SWEEP_WORKER_NEEDS.buckets_erase)
+
+
 def test_the_audit_trail_is_kept() -> None:
     audit = rule("audit")
     assert (audit.method, audit.years) == (Method.KEEP, 7)

@@ -161,6 +161,17 @@ RETENTION_RULES: tuple[RetentionRule, ...] = (
     _r("exchange-files", "files exchanged with counterparties", "specific-personal", ("exchange/",),
        Trigger.OBJECT_WRITTEN, "", 0, Method.RECORD, "exchanged files expire after use (PIA-III-2-h): 30 days",
        days=30),
+    # Batch-printed notices hold many persons a file (a 資格確認書 or 督促状 run: 500 a PDF), so no person's share
+    # can be erased from one. They are print spool, not the record: what was issued to whom is in the records
+    # (certificates, collection-ledger …), which keep their own periods and print any notice again through the
+    # one renderer (design rule 11). A file is kept while printing, mailing and returned mail (返戻) need it, then
+    # erased whole (every version, Tokyo and Osaka): long before any person in it reaches an erasure of theirs.
+    _r("print-runs", "batch-printed notice files (資格確認書, 督促状 … runs under documents/notices/)", "personal",
+       ("documents/notices/",), Trigger.OBJECT_WRITTEN, "", 0, Method.RECORD,
+       "個人情報の保護に関する法律第61条第2項 (行政機関等, 地方公共団体の機関を含む: no personal information is held "
+       "beyond what its purpose needs): a print file's purpose ends once the notices are printed, mailed and "
+       "returned mail is handled, 90 days; the record of what was issued is kept by its own rule",
+       days=90),
     _r("idempotency", "first results of retried counter submissions", "operational", ("idempotency",),
        Trigger.EXPIRY, "expiration", 0, Method.RECORD,
        "a retry is answered for one day; DynamoDB TTL deletes expired items only eventually, so a run erases them"),

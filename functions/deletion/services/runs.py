@@ -2,8 +2,10 @@
 one maker-checker mechanism (design rule 6), and the approved run erases its plan chunk by chunk, resumably, then
 stores its 廃棄証明書 under Object Lock.
 
-Chunks are the batch framework's unit (issue 11): `plan_chunks` is its plan, `apply_chunk` its `apply` and
-`finish_run` its `finish`, each safe to run again after a crash at any point.
+The run is a job of the batch framework (docs/batch.md): `plan_sweep` makes one batch chunk per ledger chunk of
+100 targets, `Sweep.apply` (through `apply_chunk`) erases one, and `Sweep.finish` (`finish_run`) stores the
+certificate when the last is done; each is safe to run again after a crash at any point. The job's id is derived
+from the run, so a run is swept by one job however often it is started.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date
 from typing import Any
@@ -18,10 +21,13 @@ from typing import Any
 from functions.deletion.rules.certificate import NIST_CATEGORY, Certificate, backups_clear_on
 from functions.deletion.rules.retention import RetentionRule, configured_rules, rule
 from functions.deletion.services.erase import erase_target
-from functions.deletion.services.plan import Target, plan_deletion
+from functions.deletion.services.plan import Target, active_holds, plan_deletion
 from functions.deletion.workflow import DELETION_RUN, WORKFLOW
 from shared.adapters.audit_log import AuditEvent
 from shared.adapters.erasure_ledger import ErasureLedger
+from shared.batch import Chunk, Job, JobState, Plan, get_job, resume, start
+from shared.batch.local import run_job_here
+from shared.batch.status import job_view
 from shared.domain.changes import Operation, Status
 from shared.domain.errors import Conflict, NotFound
 from shared.domain.ids import new_id
@@ -30,8 +36,8 @@ from shared.protection.changes import ChangeService
 from shared.runtime import Runtime
 from shared.storage import BACKUP_RETENTION_DAYS, PITR_RECOVERY_DAYS
 
-__all__ = ["CHUNK_SIZE", "apply_chunk", "continue_run", "current_rules", "finish_run", "hashed_id", "propose_run",
-           "run_status"]
+__all__ = ["CHUNK_SIZE", "SWEEP", "Sweep", "apply_chunk", "continue_run", "current_rules", "finish_run", "hashed_id",
+           "plan_sweep", "propose_run", "run_status", "start_sweep", "sweep_job_id"]
 
 CHUNK_SIZE = 100
 
@@ -53,8 +59,8 @@ def propose_run(rt: Runtime, as_of: date, maker: str, reason: str, request_id: s
     run_id = new_id("DR")
     ledger = rt.repository(ErasureLedger)
     targets = [asdict(t) for t in plan.targets]
-    for number, start in enumerate(range(0, len(targets), CHUNK_SIZE), start=1):
-        ledger.add_chunk(run_id, number, targets[start:start + CHUNK_SIZE])
+    for number, first in enumerate(range(0, len(targets), CHUNK_SIZE), start=1):
+        ledger.add_chunk(run_id, number, targets[first:first + CHUNK_SIZE])
     values = {"as_of": as_of.isoformat(), "plan_digest": plan.digest(), "targets": len(targets),
               "counts": json.dumps(plan.counts(), sort_keys=True), "proposed_by": maker, "status": "approved"}
     change = ChangeService(rt, WORKFLOW).propose(maker=maker, operation=Operation.CREATE, person_id=run_id,
@@ -70,39 +76,102 @@ def _run(rt: Runtime, run_id: str) -> dict[str, Any]:
     return run
 
 
-def apply_chunk(rt: Runtime, run_id: str, chunk: dict[str, Any], done: set[str]) -> int:
-    """Erase the chunk's targets not erased before; returns how many were erased now."""
-    ledger, erased_now = rt.repository(ErasureLedger), 0
-    for spec in chunk["targets"]:
-        target = Target(**spec)
-        hashed = hashed_id(rt, target)
-        if hashed in done:
+SWEEP_KIND, SWEEP_QUEUE = "deletion-sweep", "deletion-sweep-chunks"
+
+
+def sweep_job_id(run_id: str) -> str:
+    """The run's sweep job: derived from the run, so a run is swept by one job however often it is started."""
+    return f"{SWEEP_KIND}-{run_id}"
+
+
+def plan_sweep(rt: Runtime, run_id: str, started_by: str = "system") -> Plan:
+    """One batch chunk per ledger chunk of the approved run (its spec names the run and the chunk: no ids of
+    persons); the targets stay in the ledger, written when the run was proposed."""
+    run = _run(rt, run_id)
+    numbers = [number for number, _status in rt.repository(ErasureLedger).chunk_numbers(run_id)]
+    return Plan(sweep_job_id(run_id), SWEEP_KIND, SWEEP_QUEUE, [[{"number": n} for n in numbers]],
+                params={"run_id": run_id}, rows=int(run.get("targets", 0)), started_by=started_by)
+
+
+def apply_chunk(rt: Runtime, run_id: str, chunk: dict[str, Any], held: set[str] | None = None) -> dict[str, int]:
+    """Erase the chunk's targets not erased before. Returns the chunk's counts, the same on a re-run after a crash
+    at any point: `applied` counts the targets erased (now or by an attempt before), `held` those a legal hold
+    placed after the proposal keeps (they are not erased and not on the certificate)."""
+    ledger = rt.repository(ErasureLedger)
+    targets = [Target(**spec) for spec in chunk["targets"]]
+    hashed = {t: hashed_id(rt, t) for t in targets}
+    done = ledger.erased_among(run_id, list(hashed.values()))
+    held = active_holds(rt) if held is None else held
+    applied = kept = 0
+    for target in targets:
+        if hashed[target] in done:
+            applied += 1
             continue  # finished before a crash: not erased twice
+        if target.person_id and target.person_id in held:
+            kept += 1
+            continue
         the_rule = rule(target.rule, current_rules())
         result = erase_target(rt, target, the_rule, rt.clock())
-        if ledger.record_erased(run_id, hashed, {"rule": target.rule, "kind": target.kind,
-                                                 "at": rt.clock().isoformat(), **result.as_dict()}):
-            erased_now += 1
-        done.add(hashed)
+        ledger.record_erased(run_id, hashed[target], {"rule": target.rule, "kind": target.kind,
+                                                      "at": rt.clock().isoformat(), **result.as_dict()})
+        applied += 1
     ledger.chunk_done(run_id, chunk["number"])
-    return erased_now
+    return {"applied": applied, "held": kept}
 
 
-def continue_run(rt: Runtime, run_id: str, max_chunks: int | None = None) -> dict[str, Any]:
-    """Carry an approved run on from where it stopped; finish it when no chunk is left."""
+class Sweep:
+    """The chunks of an approved deletion run on the batch framework (docs/batch.md): `apply` erases one ledger
+    chunk, `finish` stores the 廃棄証明書 once every chunk is done."""
+
+    name, queue = SWEEP_KIND, SWEEP_QUEUE
+
+    def apply(self, rt: Runtime, job: Job, chunk: Chunk) -> dict[str, int]:
+        run_id = job.params["run_id"]
+        run = _run(rt, run_id)  # only an approved run exists; a completed one has no chunks left
+        if run.get("status") not in ("running", "completed"):
+            rt.records("deletion-runs").put({**run, "status": "running", "started_at": rt.clock().isoformat()})
+        stored = rt.repository(ErasureLedger).chunk(run_id, int(chunk.spec["number"]))
+        if stored is None:
+            return {"applied": 0, "held": 0}  # the run finished before (its chunks are removed then)
+        counts = apply_chunk(rt, run_id, stored)
+        get_logger().info("deletion chunk done", extra={"run_id": run_id, "chunk": stored["number"], **counts})
+        return counts
+
+    def finish(self, rt: Runtime, job: Job, succeeded: bool) -> dict[str, Any]:
+        run_id = job.params["run_id"]
+        if not succeeded:
+            rt.audit.append(AuditEvent("system", "deletion.run.chunks", "failure", target=run_id,
+                                       detail={"job": job.job_id, "reason": str(job.reason or "")}))
+            return {"run_id": run_id, "certificate": None, "reason": "a chunk was set aside: resume the job"}
+        record = finish_run(rt, run_id, held=job.counts.get("held", 0))
+        return {"run_id": run_id, "erased": record.get("erased", 0), "held": record.get("held", 0),
+                "certificate_sha256": record.get("certificate_sha256")}
+
+
+SWEEP = Sweep()
+
+
+def start_sweep(rt: Runtime, run_id: str, started_by: str = "system", *, resume_running: bool = False) -> Job | None:
+    """Start the sweep job of an approved run, or carry an existing one on: a failed job (a chunk set aside) has
+    its unfinished chunks sent again, and so has a running one when `resume_running` (the operator says no worker
+    is still at it: after a crash). None when the run is completed."""
     run = _run(rt, run_id)
     if run.get("status") == "completed":
-        return run_status(rt, run_id)
-    if run.get("status") != "running":
-        rt.records("deletion-runs").put({**run, "status": "running", "started_at": rt.clock().isoformat()})
-    ledger = rt.repository(ErasureLedger)
-    done = ledger.erased_ids(run_id)
-    pending = [c for c in ledger.chunks(run_id) if c["status"] != "done"]
-    for chunk in pending[:max_chunks]:
-        apply_chunk(rt, run_id, chunk, done)
-        get_logger().info("deletion chunk done", extra={"run_id": run_id, "chunk": chunk["number"]})
-    if max_chunks is None or len(pending) <= max_chunks:
-        finish_run(rt, run_id)
+        return None
+    existing = get_job(rt, sweep_job_id(run_id))
+    if existing is None:
+        return start(rt, SWEEP, plan_sweep(rt, run_id, started_by))
+    if existing.state is JobState.FAILED or (resume_running and not existing.finished):
+        resume(rt, existing.job_id)
+    return get_job(rt, existing.job_id)
+
+
+def continue_run(rt: Runtime, run_id: str, progress: Callable[[Job], None] | None = None) -> dict[str, Any]:
+    """Carry an approved run on from where it stopped, in this process, through the same worker Lambda runs
+    (`choju deletion run`, local mode, tests); finished when its certificate is stored."""
+    job = start_sweep(rt, run_id, resume_running=True)
+    if job is not None and not job.finished:
+        run_job_here(rt, SWEEP, job.job_id, progress)
     return run_status(rt, run_id)
 
 
@@ -113,7 +182,7 @@ def _approval(rt: Runtime, run_id: str) -> tuple[str, str]:
     raise Conflict(f"{run_id} has no confirmed approval", code="deletion-run-not-approved")
 
 
-def finish_run(rt: Runtime, run_id: str) -> dict[str, Any]:
+def finish_run(rt: Runtime, run_id: str, held: int = 0) -> dict[str, Any]:
     """Build and store the certificate (once), then remove the chunks and their record ids."""
     run = _run(rt, run_id)
     if run.get("certificate_key"):
@@ -144,7 +213,7 @@ def finish_run(rt: Runtime, run_id: str) -> dict[str, Any]:
     stored = rt.erasure_certificates.store(run_id, certificate.to_json(), now)
     ledger.drop_chunks(run_id)
     record = {**run, "status": "completed", "finished_at": now.isoformat(), "certificate_key": stored.key,
-              "certificate_sha256": stored.sha256, "erased": len(entries)}
+              "certificate_sha256": stored.sha256, "erased": len(entries), "held": held}
     rt.records("deletion-runs").put(record)
     rt.audit.append(AuditEvent("system", "deletion.run.complete", "success", target=run_id,
                                detail={"erased": str(len(entries)), "certificate": stored.sha256}))
@@ -152,8 +221,12 @@ def finish_run(rt: Runtime, run_id: str) -> dict[str, Any]:
 
 
 def run_status(rt: Runtime, run_id: str) -> dict[str, Any]:
+    """The run, and its sweep job's chunks done of total (no ids)."""
     run = _run(rt, run_id)
-    return {k: run[k] for k in ("run_id", "as_of", "status", "targets", "plan_digest", "proposed_by", "started_at",
-                                "finished_at", "certificate_key", "certificate_sha256", "erased") if k in run} | {
-        "counts": json.loads(run.get("counts", "{}"))}
-
+    status = {k: run[k] for k in ("run_id", "as_of", "status", "targets", "plan_digest", "proposed_by", "started_at",
+                                  "finished_at", "certificate_key", "certificate_sha256", "erased", "held")
+              if k in run} | {"counts": json.loads(run.get("counts", "{}"))}
+    job = get_job(rt, sweep_job_id(run_id))
+    if job is not None:
+        status["job"] = {"job_id": job.job_id, "state": job.state.value, "chunks": job_view(job)["chunks"]}
+    return status
