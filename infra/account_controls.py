@@ -109,7 +109,9 @@ def malware_scan_policy(settings: StackSettings, account_id: Any) -> dict[str, A
          "Resource": [f"{b}/*" for b in buckets]},
         {"Sid": "DataKeyThroughS3", "Effect": "Allow", "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
          "Resource": regional_key_arns(settings, account_id),
-         "Condition": {"StringLike": {"kms:ViaService": f"s3.{region}.amazonaws.com"}}},
+         "Condition": {"StringLike": {"kms:ViaService": f"s3.{region}.amazonaws.com"},
+                       "ForAnyValue:StringEquals": {"kms:ResourceAliases": [
+                           STORAGE.key("data").alias(settings.name_prefix)]}}},
     ]}
 
 

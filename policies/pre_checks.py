@@ -10,7 +10,7 @@ from typing import Any
 
 from pulumi_policy.proxy import UnknownValueError
 
-from policies.model import UNKNOWN_SENTINELS, Res, as_list, policy_document, statements
+from policies.model import UNKNOWN_SENTINELS, Res, as_list, known, policy_document, statements
 from shared.domain.networks import is_closed_network
 from shared.domain.regions import ALLOWED_REGIONS
 from shared.storage import STORAGE, DataClass
@@ -191,9 +191,13 @@ def api_private(res: Res) -> Violations:
     types = as_list(res.get("endpointConfiguration", "types"))
     if types != ["PRIVATE"]:
         out.append(f"endpoint type {types or 'EDGE (default)'} is not PRIVATE")
-    endpoints = as_list(res.get("endpointConfiguration", "vpcEndpointIds"))
-    if not endpoints:
-        out.append("not bound to a VPC endpoint (vpcEndpointIds)")
+    try:
+        endpoints = [known(e) for e in as_list(res.get("endpointConfiguration", "vpcEndpointIds"))]
+    except UnknownValueError:
+        out.append(f"the endpoint it is bound to (vpcEndpointIds) is not known at this preview: {UNKNOWN_DOCUMENT}")
+    else:
+        if not endpoints:
+            out.append("not bound to a VPC endpoint (vpcEndpointIds)")
     read = read_statements(res)
     if read is None:
         return [*out, f"the resource policy cannot be read: {UNKNOWN_DOCUMENT}"]
