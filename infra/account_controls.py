@@ -16,7 +16,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from infra.arns import bucket_arn, log_group_arn, role_arn
+from infra.arns import bucket_arn, key_use_statement, log_group_arn, role_arn
 from infra.documents import assume_role, json_output
 from infra.log_groups import encrypted_log_group
 from infra.settings import StackSettings
@@ -109,7 +109,9 @@ def malware_scan_policy(settings: StackSettings, account_id: Any) -> dict[str, A
          "Resource": [f"{b}/*" for b in buckets]},
         {"Sid": "DataKeyThroughS3", "Effect": "Allow", "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
          "Resource": regional_key_arns(settings, account_id),
-         "Condition": {"StringLike": {"kms:ViaService": f"s3.{region}.amazonaws.com"}}},
+         "Condition": {"StringLike": {"kms:ViaService": f"s3.{region}.amazonaws.com"},
+                       "ForAnyValue:StringEquals": {"kms:ResourceAliases": [
+                           STORAGE.key("data").alias(settings.name_prefix)]}}},
     ]}
 
 
@@ -196,8 +198,9 @@ class AccountControls(pulumi.ComponentResource):
                 access_logs: aws.s3.Bucket, child: pulumi.ResourceOptions) -> None:
         bucket = log_bucket(f"{name}-config", f"{settings.name_prefix}-config", logs_key_arn, access_logs, settings,
                             self)
+        config_bucket = bucket_arn(f"{settings.name_prefix}-config")  # known at preview
         aws.s3.BucketPolicy(f"{name}-config-policy", bucket=bucket.id, policy=json_output({
-            "Version": "2012-10-17", "Statement": [tls_only_statement(bucket.arn)]}), opts=child)
+            "Version": "2012-10-17", "Statement": [tls_only_statement(config_bucket)]}), opts=child)
         role = aws.iam.Role(f"{name}-config", name=f"{settings.name_prefix}-config",
                             assume_role_policy=json_output(assume_role("config.amazonaws.com", account_id)),
                             tags=settings.tags, opts=child)
@@ -206,9 +209,10 @@ class AccountControls(pulumi.ComponentResource):
         delivery = aws.iam.RolePolicy(f"{name}-config-delivery", role=role.id, policy=json_output({
             "Version": "2012-10-17", "Statement": [
                 {"Effect": "Allow", "Action": ["s3:PutObject"],
-                 "Resource": pulumi.Output.concat(bucket.arn, "/AWSLogs/", account_id, "/Config/*")},
-                {"Effect": "Allow", "Action": ["s3:GetBucketAcl"], "Resource": bucket.arn},
-                {"Effect": "Allow", "Action": ["kms:GenerateDataKey", "kms:Decrypt"], "Resource": logs_key_arn}]}),
+                 "Resource": pulumi.Output.concat(config_bucket, "/AWSLogs/", account_id, "/Config/*")},
+                {"Effect": "Allow", "Action": ["s3:GetBucketAcl"], "Resource": config_bucket},
+                key_use_statement("UseTheLogsKey", ["kms:GenerateDataKey", "kms:Decrypt"], settings.region, account_id,
+                                  [STORAGE.key("logs").alias(settings.name_prefix)])]}),
             opts=child)
         recorder = aws.cfg.Recorder(f"{name}-config", name="default", role_arn=role.arn, recording_group={
             "all_supported": True, "include_global_resource_types": True},

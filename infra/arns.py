@@ -11,8 +11,8 @@ from typing import Any
 
 import pulumi
 
-__all__ = ["bucket_arn", "log_group_arn", "parameter_arn", "queue_arn", "regional_arn", "role_arn", "table_arn",
-           "topic_arn", "trail_arn"]
+__all__ = ["bucket_arn", "key_use_statement", "log_group_arn", "parameter_arn", "queue_arn", "regional_arn",
+           "role_arn", "table_arn", "topic_arn", "trail_arn"]
 
 
 def regional_arn(service: str, region: str, account_id: Any, resource: str) -> pulumi.Output[str]:
@@ -50,3 +50,15 @@ def trail_arn(region: str, account_id: Any, name: str) -> pulumi.Output[str]:
 def parameter_arn(region: str, account_id: Any, name: str) -> pulumi.Output[str]:
     """`name` starts with "/" (hierarchical parameters); the ARN has no second slash."""
     return regional_arn("ssm", region, account_id, f"parameter{name}")
+
+
+def key_use_statement(sid: str, actions: list[str], region: str, account_id: Any, aliases: list[str]) -> dict[str, Any]:
+    """Use of customer keys granted by alias, not by key ARN: a key ARN carries the id AWS generates on creation,
+    so a policy naming it is unknown at the first preview. `kms:ResourceAliases` (AWS KMS Developer Guide,
+    "ABAC for AWS KMS": a multivalued key, so `ForAnyValue:`) holds the aliases of the key a request uses; aliases
+    live in the key's own account and region, so the statement covers exactly this account's keys in `region`
+    that carry one of `aliases`. Each key's policy still decides who may use it (the My Number key's names its
+    workflow roles)."""
+    return {"Sid": sid, "Effect": "Allow", "Action": actions,
+            "Resource": regional_arn("kms", region, account_id, "key/*"),
+            "Condition": {"ForAnyValue:StringEquals": {"kms:ResourceAliases": sorted(aliases)}}}

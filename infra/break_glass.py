@@ -86,9 +86,12 @@ def break_glass_role(settings: StackSettings, account_id: Any) -> pulumi.Output[
         statements.append({"Sid": "NamedOperators", "Effect": "Allow",
                            "Principal": {"AWS": pulumi.Output.concat("arn:aws:iam::", account_id, ":root")},
                            "Action": "sts:AssumeRole", "Condition": {"ArnLike": {"aws:PrincipalArn": trusted}}})
-    role = aws.iam.Role("break-glass", name=break_glass_role_name(settings), max_session_duration=3600,
+    role_name = break_glass_role_name(settings)
+    role = aws.iam.Role("break-glass", name=role_name, max_session_duration=3600,
                         assume_role_policy=json_output({"Version": "2012-10-17", "Statement": statements}),
                         tags={**settings.tags, "choju:role": "break-glass"})
     aws.iam.RolePolicy("break-glass", role=role.id, policy=json_output(break_glass_policy(settings, account_id)),
                        opts=pulumi.ResourceOptions(parent=role))
-    return role.arn
+    # By name, not role.arn: the bucket and table policies that exempt it stay known at preview (a condition
+    # value need not name an existing role).
+    return role_arn(account_id, role_name)

@@ -26,5 +26,7 @@ def role_writing_to(resource: str, service: str, group: aws.cloudwatch.LogGroup,
     aws.iam.RolePolicy(resource, role=role.id, policy=json_output({
         "Version": "2012-10-17", "Statement": [{
             "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-            "Resource": pulumi.Output.concat(group.arn, ":*")}]}), opts=opts)
+            # From the group's name, not its ARN: the ARN is computed on creation, the name is known at preview.
+            "Resource": pulumi.Output.concat("arn:aws:logs:", settings.region, ":", account_id, ":log-group:",
+                                             group.name, ":*")}]}), opts=opts)
     return role

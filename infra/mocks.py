@@ -94,8 +94,12 @@ def _arn(typ: str, name: str, inputs: dict[str, Any], account: str) -> str:
 
 
 class RecordingMocks(pulumi.runtime.Mocks):
-    def __init__(self, preview: bool = False, account: str = ACCOUNT, deployer: str | None = None) -> None:
+    def __init__(self, preview: bool = False, account: str = ACCOUNT, deployer: str | None = None,
+                 existing: frozenset[tuple[str, str]] = frozenset()) -> None:
         self.resources: list[Recorded] = []
+        # (type, name) of resources an earlier `pulumi up` created: at preview their outputs are known (the
+        # foundation stage's keys and network, docs/operators.md).
+        self.existing = existing
         self.stack: Any = None  # the infra.program.Stack the program built
         self.preview = preview
         self.account = account
@@ -106,7 +110,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         self.resources.append(Recorded(args.typ, args.name, dict(args.inputs), args.provider, args.name))
-        if self.preview:
+        if self.preview and (args.typ, args.name) not in self.existing:
             # A first deployment: only the inputs are known; the id and every computed output are unknown.
             return "", dict(args.inputs)
         state = dict(args.inputs)
@@ -156,16 +160,18 @@ def account_of(values: dict[str, Any]) -> str:
 
 
 def run_program_with_stack(stack: str, config: dict[str, Any] | None = None,
-                           after: Any = None, preview: bool = False, deployer: str | None = None) -> RecordingMocks:
+                           after: Any = None, preview: bool = False, deployer: str | None = None,
+                           existing: frozenset[tuple[str, str]] = frozenset()) -> RecordingMocks:
     """As run_program, keeping the built Stack; `after(stack)` may declare more resources (test variants).
-    With `preview`, emulate the preview of a first deployment (unknown outputs). The mocks deploy as
+    With `preview`, emulate the preview of a deployment in which only the `existing` resources (type, name)
+    were created before (none: a first deployment; every other output unknown). The mocks deploy as
     `deployer` (default: the stack's key administrator, as docs/operators.md asks)."""
     from infra.program import build
     from infra.settings import load
 
     values = stack_config(stack) if config is None else config
     mocks = RecordingMocks(preview=preview, account=account_of(values),
-                           deployer=deployer or values.get("choju:keyAdminRoleArn"))
+                           deployer=deployer or values.get("choju:keyAdminRoleArn"), existing=existing)
     monitor = RecordingMonitor(mocks)
     pulumi.runtime.set_mocks(mocks, project="choju", stack=stack, preview=preview, monitor=monitor)
     pulumi.runtime.set_all_config({k: v if isinstance(v, str) else json.dumps(v) for k, v in values.items()})
@@ -190,3 +196,9 @@ def _with_registration(recorded: Recorded, registration: _Registration | None) -
                    dependencies=registration.dependencies, property_dependencies=registration.property_dependencies,
                    retain_on_delete=registration.retain_on_delete, ignore_changes=registration.ignore_changes,
                    import_id=registration.import_id, raw=registration.raw)
+
+
+def foundation_resources(stack: str, config: dict[str, Any] | None = None) -> frozenset[tuple[str, str]]:
+    """(type, name) of what `pulumi up` creates with `choju:stage: foundation` (the first of a new stack's two)."""
+    values = {**(stack_config(stack) if config is None else config), "choju:stage": "foundation"}
+    return frozenset((r.type, r.name) for r in run_program_with_stack(stack, values).resources)

@@ -10,7 +10,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from infra.arns import table_arn, trail_arn
+from infra.arns import bucket_arn, table_arn, trail_arn
 from infra.break_glass import break_glass_role_name
 from infra.documents import json_output
 from infra.log_groups import encrypted_log_group, role_writing_to
@@ -86,19 +86,20 @@ class Monitoring(pulumi.ComponentResource):
         bucket = log_bucket(f"{name}-trail", f"{settings.name_prefix}-cloudtrail", logs_key, access_logs, settings,
                             self)
         trail = trail_arn(settings.region, account_id, settings.name_prefix)
+        trail_bucket = bucket_arn(f"{settings.name_prefix}-cloudtrail")  # known at preview
         policy = aws.s3.BucketPolicy(f"{name}-trail-policy", bucket=bucket.id, policy=json_output({
             "Version": "2012-10-17", "Statement": [
-                tls_only_statement(bucket.arn),
+                tls_only_statement(trail_bucket),
                 {"Sid": "CloudTrailAclCheck", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
-                 "Action": "s3:GetBucketAcl", "Resource": bucket.arn,
+                 "Action": "s3:GetBucketAcl", "Resource": trail_bucket,
                  "Condition": {"StringEquals": {"aws:SourceArn": trail}}},
                 {"Sid": "CloudTrailWrite", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
                  "Action": "s3:PutObject",
-                 "Resource": pulumi.Output.concat(bucket.arn, "/AWSLogs/", account_id, "/*"),
+                 "Resource": pulumi.Output.concat(trail_bucket, "/AWSLogs/", account_id, "/*"),
                  "Condition": {"StringEquals": {"aws:SourceArn": trail,
                                                 "s3:x-amz-acl": "bucket-owner-full-control"}}},
                 {"Sid": "DenyDeletion", "Effect": "Deny", "Principal": "*", "Action": ["s3:DeleteObject*"],
-                 "Resource": pulumi.Output.concat(bucket.arn, "/*")},
+                 "Resource": pulumi.Output.concat(trail_bucket, "/*")},
             ]}), opts=child)
         self.trail_log_group = encrypted_log_group(f"{name}-trail", f"/choju/{settings.name_prefix}/cloudtrail",
                                                    settings, logs_key, child)

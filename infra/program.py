@@ -38,12 +38,40 @@ class Stack:
     settings: StackSettings | None = None
 
 
-def build(settings: StackSettings) -> Stack:
+@dataclass
+class Foundation:
+    """What the foundation stage creates (`choju:stage: foundation`): the keys and the network, whose ids (the
+    VPC endpoints' above all) every later preview then knows."""
+
+    keys: Keys
+    network: Network
+    settings: StackSettings
+
+
+FOUNDATION_STAGE_TYPE = "choju:stage:Foundation"
+
+
+class FoundationStage(pulumi.ComponentResource):
+    """A marker the policy pack reads: this update is the foundation stage. The pack accepts the missing trail and
+    detector only while the stack holds nothing but foundation resources (policies/pre_checks.py)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(FOUNDATION_STAGE_TYPE, name, {"stage": "foundation"}, None)
+        self.register_outputs({})
+
+
+def build(settings: StackSettings) -> Stack | Foundation:
     caller = aws.get_caller_identity_output()
     account_id = caller.account_id
     keys = Keys("keys", settings, account_id, key_administrator(settings, caller.arn))
     key_arns = {name: key.arn for name, key in keys.keys.items()}
     network = Network("network", settings, account_id, key_arns["logs"])
+    if settings.stage == "foundation":
+        FoundationStage("stage")
+        pulumi.export("stage", "foundation")
+        pulumi.export("vpc_id", network.vpc.id)
+        pulumi.export("endpoint_ids", {service: e.id for service, e in network.endpoints.items()})
+        return Foundation(keys, network, settings)
     replication_role_arn = pulumi.Output.concat("arn:aws:iam::", account_id, ":role/", settings.name_prefix,
                                                 "-s3-replication")
     storage = Storage("storage", settings, key_arns["data"], [network.endpoints["s3"].id],

@@ -8,6 +8,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from infra.arns import bucket_arn, key_use_statement, role_arn
 from infra.documents import assume_role, json_output
 from infra.providers import regional_provider
 from infra.settings import StackSettings
@@ -24,6 +25,10 @@ BACKUP_POLICIES = {
 }
 
 
+def osaka_alias(settings: StackSettings) -> str:
+    return f"alias/{settings.name_prefix}-osaka-replica"
+
+
 class Replication(pulumi.ComponentResource):
     def __init__(self, name: str, settings: StackSettings, account_id: Any, buckets: dict[str, aws.s3.Bucket],
                  tables: dict[str, aws.dynamodb.Table], data_key_arn: pulumi.Input[str],
@@ -32,6 +37,7 @@ class Replication(pulumi.ComponentResource):
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("choju:storage:Replication", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
+        self.account_id = account_id
         self.erasers = list(eraser_role_arns or [])  # delete versions here too: replication never carries that
         self.osaka = regional_provider(f"{name}-osaka", settings, settings.replica_region, opts=child)
         in_osaka = pulumi.ResourceOptions(parent=self, provider=self.osaka)
@@ -41,7 +47,7 @@ class Replication(pulumi.ComponentResource):
             deletion_window_in_days=30, policy=json_output({"Version": "2012-10-17", "Statement": [
                 {"Sid": "ThisAccountThroughIam", "Effect": "Allow", "Principal": {"AWS": root}, "Action": "kms:*",
                  "Resource": "*"}]}), tags={**settings.tags, "choju:key": "osaka-replica"}, opts=in_osaka)
-        aws.kms.Alias(f"{name}-osaka-key-alias", name=f"alias/{settings.name_prefix}-osaka-replica",
+        aws.kms.Alias(f"{name}-osaka-key-alias", name=osaka_alias(settings),
                       target_key_id=self.osaka_key.key_id, opts=in_osaka)
         self.role = aws.iam.Role(f"{name}-s3-replication", name=f"{settings.name_prefix}-s3-replication",
                                  assume_role_policy=json_output(assume_role("s3.amazonaws.com", account_id)),
@@ -64,30 +70,37 @@ class Replication(pulumi.ComponentResource):
                                 tags={**settings.tags, "data-classification": "replica", "choju:replica-of": logical},
                                 opts=pulumi.ResourceOptions(parent=self, provider=self.osaka, **KEEP))
         replica_versioning = harden_bucket(resource, replica, self.osaka_key.arn, in_osaka)
+        # Documents built from names (infra/arns.py) and key aliases: known at the first preview.
+        spec = STORAGE.bucket(logical)
+        source_arn = bucket_arn(spec.physical_name(settings.name_prefix))
+        replica_arn = bucket_arn(spec.replica_name(settings.name_prefix))
+        role = role_arn(self.account_id, f"{settings.name_prefix}-s3-replication")
         aws.s3.BucketPolicy(f"{resource}-policy", bucket=replica.id, policy=json_output({
             "Version": "2012-10-17", "Statement": [
-                tls_only_statement(replica.arn),
+                tls_only_statement(replica_arn),
                 {"Sid": "DenyAllButReplication", "Effect": "Deny", "Principal": "*", "Action": ["s3:PutObject"],
-                 "Resource": pulumi.Output.concat(replica.arn, "/*"),
-                 "Condition": {"ArnNotEquals": {"aws:PrincipalArn": self.role.arn}}},
+                 "Resource": pulumi.Output.concat(replica_arn, "/*"),
+                 "Condition": {"ArnNotEquals": {"aws:PrincipalArn": role}}},
                 {"Sid": "DeleteOnlyByReplicationAndErasure", "Effect": "Deny", "Principal": "*",
-                 "Action": ["s3:DeleteObject*"], "Resource": pulumi.Output.concat(replica.arn, "/*"),
-                 "Condition": {"ArnNotEquals": {"aws:PrincipalArn": [self.role.arn, *self.erasers]}}}]}),
+                 "Action": ["s3:DeleteObject*"], "Resource": pulumi.Output.concat(replica_arn, "/*"),
+                 "Condition": {"ArnNotEquals": {"aws:PrincipalArn": [role, *self.erasers]}}}]}),
             opts=in_osaka)
         self.replicas[logical] = replica
         permissions = aws.iam.RolePolicy(f"{resource}-replication", role=self.role.id, policy=json_output({
             "Version": "2012-10-17", "Statement": [
                 {"Effect": "Allow", "Action": ["s3:GetReplicationConfiguration", "s3:ListBucket"],
-                 "Resource": source.arn},
+                 "Resource": source_arn},
                 {"Effect": "Allow", "Action": ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl",
                                                "s3:GetObjectVersionTagging", "s3:GetObjectRetention",
                                                "s3:GetObjectLegalHold"],
-                 "Resource": pulumi.Output.concat(source.arn, "/*")},
+                 "Resource": pulumi.Output.concat(source_arn, "/*")},
                 {"Effect": "Allow", "Action": ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags",
                                                "s3:ObjectOwnerOverrideToBucketOwner"],
-                 "Resource": pulumi.Output.concat(replica.arn, "/*")},
-                {"Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": data_key_arn},
-                {"Effect": "Allow", "Action": ["kms:Encrypt", "kms:GenerateDataKey"], "Resource": self.osaka_key.arn},
+                 "Resource": pulumi.Output.concat(replica_arn, "/*")},
+                key_use_statement("DecryptSources", ["kms:Decrypt"], settings.region, self.account_id,
+                                  [STORAGE.key("data").alias(settings.name_prefix)]),
+                key_use_statement("EncryptReplicas", ["kms:Encrypt", "kms:GenerateDataKey"], settings.replica_region,
+                                  self.account_id, [osaka_alias(settings)]),
             ]}), opts=child)
         aws.s3.BucketReplicationConfig(f"{resource}-config", bucket=source.id, role=self.role.arn, rules=[{
             "id": f"{logical}-to-osaka", "status": "Enabled", "filter": {},

@@ -44,6 +44,9 @@ class CityNetwork:
     resolver: bool = False  # a Route 53 Resolver inbound endpoint for the city's DNS servers
 
 
+STAGES = ("foundation", "full")
+
+
 @dataclass(frozen=True)
 class StackSettings:
     stack: str
@@ -77,6 +80,9 @@ class StackSettings:
     function_concurrency: dict[str, int] = field(default_factory=dict)  # function label -> reserved concurrency
     lambda_concurrency_quota: int | None = None  # the account's concurrent-executions quota, when known
     aws_provider: dict[str, Any] = field(default_factory=dict)  # the stack's aws: settings for explicit providers
+    # "foundation": the first of two `pulumi up`s of a new stack (keys and network only), so that every document
+    # naming an endpoint id is known when the second preview checks it (docs/operators.md); "full": everything.
+    stage: str = "full"
 
     def creates(self, capability: str) -> bool:
         """Whether the stack creates `capability` (else the organisation provides it)."""
@@ -209,6 +215,10 @@ def load(stack: str | None = None) -> StackSettings:
         raise StackConfigError("choju:cityNetwork.cidrs and resolverInbound need a link (kind transit-gateway or "
                                "vpn-gateway): without one no terminal can reach the API")
     provided = _organisation_provides(config)
+    stage = config.get("stage") or "full"
+    if stage not in STAGES:
+        raise StackConfigError(f"choju:stage is {stage!r}; it is foundation (the first `pulumi up` of a new stack: "
+                               "keys and network) or full (the default)")
     architecture = config.get("lambdaArchitecture") or "x86_64"
     if architecture not in ("x86_64", "arm64"):
         raise StackConfigError("choju:lambdaArchitecture is x86_64 or arm64")
@@ -245,4 +255,5 @@ def load(stack: str | None = None) -> StackSettings:
         function_concurrency={str(k): int(v) for k, v in (config.get_object("functionConcurrency") or {}).items()},
         lambda_concurrency_quota=config.get_int("lambdaConcurrencyQuota"),
         aws_provider=_aws_provider(aws),
+        stage=stage,
     )

@@ -9,6 +9,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from infra.arns import bucket_arn, table_arn
 from infra.documents import json_output
 from infra.settings import StackSettings
 from shared.storage import PITR_RECOVERY_DAYS, RETENTION_CLASSES, STORAGE, BucketSpec, DataClass, TableSpec
@@ -110,11 +111,15 @@ class Storage(pulumi.ComponentResource):
         # A table has one resource policy: a table whose policy another component writes (the audit log's, by
         # infra/workloads.py) gets the guard from `table_guards` and adds it there.
         self.table_guards: dict[str, dict[str, Any]] = {}
+        # Documents name tables and buckets by the ARNs their physical names give (infra/arns.py), so the only
+        # values unknown before anything exists are the endpoint ids: known from the second preview on, once the
+        # foundation stage is deployed (docs/operators.md).
+        account_id = aws.get_caller_identity_output().account_id
         for spec in STORAGE.tables:
             if table_endpoint_ids and spec.data_class in PERSONAL_DATA:
                 table = self.tables[spec.name]
-                self.table_guards[spec.name] = table_endpoint_statement(table.arn, table_endpoint_ids,
-                                                                        exempt_role_arns)
+                arn = table_arn(settings.region, account_id, spec.physical_name(settings.name_prefix))
+                self.table_guards[spec.name] = table_endpoint_statement(arn, table_endpoint_ids, exempt_role_arns)
                 if spec.name not in tables_with_own_policy:
                     aws.dynamodb.ResourcePolicy(f"{name}-{spec.name}-policy", resource_arn=table.arn,
                                                 policy=json_output({"Version": "2012-10-17",
@@ -127,12 +132,13 @@ class Storage(pulumi.ComponentResource):
         # S3 server access logs can only be delivered to SSE-S3 buckets (AWS documentation); this bucket holds
         # request metadata, never personal data.
         harden_bucket(f"{name}-access-logs", self.access_logs, None, child, sse_algorithm="AES256")
+        access_logs_arn = bucket_arn(f"{settings.name_prefix}-access-logs")
         aws.s3.BucketPolicy(f"{name}-access-logs-policy", bucket=self.access_logs.id, policy=json_output({
             "Version": "2012-10-17", "Statement": [
-                tls_only_statement(self.access_logs.arn),
+                tls_only_statement(access_logs_arn),
                 {"Sid": "S3ServerAccessLogs", "Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"},
-                 "Action": "s3:PutObject", "Resource": pulumi.Output.concat(self.access_logs.arn, "/*"),
-                 "Condition": {"StringEquals": {"aws:SourceAccount": aws.get_caller_identity_output().account_id}}},
+                 "Action": "s3:PutObject", "Resource": f"{access_logs_arn}/*",
+                 "Condition": {"StringEquals": {"aws:SourceAccount": account_id}}},
             ]}), opts=child)
         aws.s3.BucketLifecycleConfiguration(f"{name}-access-logs-lifecycle", bucket=self.access_logs.id, rules=[
             {"id": "expire-access-logs", "status": "Enabled", "filter": {},
@@ -173,7 +179,8 @@ class Storage(pulumi.ComponentResource):
                                opts=pulumi.ResourceOptions(parent=self, **KEEP))
         self.versioning[spec.name] = harden_bucket(resource, bucket, key_arn, child)
         aws.s3.BucketPolicy(f"{resource}-policy", bucket=bucket.id, policy=json_output(
-            tls_and_endpoint_policy(bucket.arn, endpoint_ids, exempt_role_arns)), opts=child)
+            tls_and_endpoint_policy(bucket_arn(spec.physical_name(self.settings.name_prefix)), endpoint_ids,
+                                    exempt_role_arns)), opts=child)
         aws.s3.BucketLogging(f"{resource}-logging", bucket=bucket.id, target_bucket=self.access_logs.id,
                              target_prefix=f"{spec.name}/", opts=child)
         days = RETENTION_CLASSES[spec.retention].days

@@ -15,7 +15,15 @@ import pulumi_aws as aws
 
 from functions.registry import WORKFLOWS
 from infra import audit_log
-from infra.arns import parameter_arn
+from infra.arns import (
+    bucket_arn,
+    key_use_statement,
+    log_group_arn,
+    parameter_arn,
+    queue_arn,
+    role_arn,
+    table_arn,
+)
 from infra.documents import assume_role, json_output, region_boundary
 from infra.identity_keys import parameter_name
 from infra.log_groups import encrypted_log_group
@@ -109,8 +117,11 @@ def queue_statements(deployed: DeployedFunction, queues: dict[str, Any], dead_le
 
 
 def role_policy(needs: Needs, settings: StackSettings, account_id: Any, tables: dict[str, Any],
-                buckets: dict[str, Any], keys: dict[str, Any], dlq_arn: Any, log_group_arn: Any,
+                buckets: dict[str, Any], dlq_arn: Any, log_group_arn: Any,
                 extra: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """A function's role policy, built only from names the program chooses and the account id, so that it is
+    known at the first `pulumi preview` and every IAM control decides on it then: tables, buckets, queues and log
+    groups by the ARN their physical name gives (infra/arns.py), keys by alias (`kms:ResourceAliases`)."""
     def table_resources(names: tuple[str, ...]) -> list[Any]:
         return [r for n in names for r in (tables[n], pulumi.Output.concat(tables[n], "/index/*"))]
 
@@ -137,7 +148,8 @@ def role_policy(needs: Needs, settings: StackSettings, account_id: Any, tables: 
         *([{"Sid": "AppendTables", "Effect": "Allow", "Action": TABLE_APPEND,
             "Resource": [tables[n] for n in needs.tables_append]}] if needs.tables_append else []),
         *audit_statements(needs, tables[AUDIT_TABLE], buckets[AUDIT_BUCKET]),
-        {"Sid": "UseKeys", "Effect": "Allow", "Action": KEY_USE, "Resource": [keys[k] for k in needs.keys]},
+        key_use_statement("UseKeys", KEY_USE, settings.region, account_id,
+                          [STORAGE.key(k).alias(settings.name_prefix) for k in needs.keys]),
         {"Sid": "DeadLetters", "Effect": "Allow", "Action": ["sqs:SendMessage"], "Resource": dlq_arn},
         {"Sid": "Logs", "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
          "Resource": pulumi.Output.concat(log_group_arn, ":*")},
@@ -235,8 +247,8 @@ class Workloads(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         self.settings = settings
         self.alerts_topic_arn = alerts_topic_arn
-        self.queue_arns = {n: q.arn for n, q in queues.queues.items()}
-        self.dead_letter_arns = {n: q.arn for n, q in queues.dead_letters.items()}
+        self.account_id = account_id
+        self.queues = queues
         self.boundary = aws.iam.Policy(f"{name}-region-boundary", name=f"{settings.name_prefix}-region-boundary",
                                        description="Deny any action outside ap-northeast-1/3 (PIA-II-6-a)",
                                        policy=json_output(region_boundary()),
@@ -244,8 +256,16 @@ class Workloads(pulumi.ComponentResource):
         self.layer = aws.lambda_.LayerVersion(
             f"{name}-dependencies", layer_name=f"{settings.name_prefix}-dependencies", code=layer,
             compatible_runtimes=["python3.11"], compatible_architectures=[settings.lambda_architecture], opts=child)
-        table_arns = {n: t.arn for n, t in tables.items()}
-        bucket_arns = {n: b.arn for n, b in buckets.items()}
+        # ARNs from physical names, not from the created resources: the role policies stay known at preview.
+        table_arns = {spec.name: table_arn(settings.region, account_id, spec.physical_name(settings.name_prefix))
+                      for spec in STORAGE.tables if spec.name in tables}
+        bucket_arns = {spec.name: bucket_arn(spec.physical_name(settings.name_prefix))
+                       for spec in STORAGE.buckets if spec.name in buckets}
+        self.queue_arns = {spec.name: queue_arn(settings.region, account_id, spec.physical_name(settings.name_prefix))
+                           for spec in STORAGE.queues if spec.name in queues.queues}
+        self.dead_letter_arns = {spec.name: queue_arn(settings.region, account_id,
+                                                      spec.dead_letter_name(settings.name_prefix))
+                                 for spec in STORAGE.queues if spec.name in queues.dead_letters}
         archives = {workflow.name: code(workflow) for workflow in WORKFLOWS}
         self.functions: dict[str, aws.lambda_.Function] = {}
         self.batch_functions: dict[str, aws.lambda_.Function] = {}
@@ -272,11 +292,16 @@ class Workloads(pulumi.ComponentResource):
         sealers = [d.label for d in deployed_functions() if d.needs.audit == "seal"]
         if len(sealers) != 1:
             raise ValueError(f"exactly one function seals the audit log; the declarations name {sealers}")
+        # The document names the table and the sealer's role by the ARNs their names give, so that only the
+        # endpoint guard (the DynamoDB endpoint's id, known once the foundation stage is deployed) can be unknown.
+        settings = self.settings
+        arn = table_arn(settings.region, self.account_id, STORAGE.table(AUDIT_TABLE).physical_name(
+            settings.name_prefix))
         return aws.dynamodb.ResourcePolicy(
             f"{name}-audit-log-policy", resource_arn=table.arn,
-            policy=json_output(_with_statements(audit_log.resource_policy(table.arn, self.roles[sealers[0]].arn),
-                                                guards)),
-            opts=pulumi.ResourceOptions(parent=self))
+            policy=json_output(_with_statements(audit_log.resource_policy(
+                arn, role_arn(self.account_id, f"{settings.name_prefix}-{sealers[0]}")), guards)),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.roles[sealers[0]]]))
 
     def _function(self, name: str, deployed: DeployedFunction, account_id: Any, subnet_ids: list[Any],
                   security_group_id: Any, tables: dict[str, Any], buckets: dict[str, Any],
@@ -295,7 +320,9 @@ class Workloads(pulumi.ComponentResource):
         self.roles[label] = role
         dead_letter_alarm(f"{name}-{label}-dlq", f"{function_name}-dead-letters", dlq.name, self.alerts_topic_arn,
                           settings, child)
-        document = role_policy(deployed.needs, settings, account_id, tables, buckets, keys, dlq.arn, log_group.arn,
+        document = role_policy(deployed.needs, settings, account_id, tables, buckets,
+                               queue_arn(settings.region, account_id, f"{function_name}-dlq"),
+                               log_group_arn(settings.region, account_id, f"/aws/lambda/{function_name}"),
                                queue_statements(deployed, self.queue_arns, self.dead_letter_arns))
         if deployed.job is None:
             document["Statement"].append(identity_keys_statement(settings, account_id))
@@ -325,7 +352,7 @@ class Workloads(pulumi.ComponentResource):
         assert deployed.job is not None and deployed.job.chunks is not None
         chunks = deployed.job.chunks
         aws.lambda_.EventSourceMapping(
-            f"{name}-{deployed.label}", event_source_arn=self.queue_arns[chunks.queue], function_name=fn.arn,
+            f"{name}-{deployed.label}", event_source_arn=self.queues.queues[chunks.queue].arn, function_name=fn.arn,
             batch_size=chunks.batch_size, function_response_types=["ReportBatchItemFailures"],
             scaling_config={"maximum_concurrency": chunks.concurrency},
             opts=pulumi.ResourceOptions(parent=self, depends_on=[fn]))

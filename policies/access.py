@@ -16,6 +16,10 @@ operators"):
 - a principal `arn:aws:iam::<account>:root` (or the bare account id) delegates to the account: every
   principal of that account whose IAM policies allow the call. Where a question is "could anyone in the
   account do this", that delegation counts as granted (the worst case, an IAM administrator).
+- a request on a KMS key (`key_request`) carries `kms:ResourceAliases`, the aliases of that key, as AWS KMS sets it
+  for operations on a key (AWS KMS Developer Guide, "kms:ResourceAliases"): a multivalued key, so a policy tests
+  it with `ForAnyValue:`/`ForAllValues:`; aliases belong to the key's account and region, so an alias condition
+  never matches a key elsewhere; operations that name no key (CreateKey, ListAliases, GenerateRandom) have none.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["ALLOW", "DENY", "IMPLICIT", "Request", "decide", "grants", "statement_applies"]
+__all__ = ["ALLOW", "DENY", "IMPLICIT", "Request", "decide", "grants", "key_request", "statement_applies"]
 
 ALLOW, DENY, IMPLICIT = "allow", "deny", "implicit-deny"
 NEGATED = ("StringNotEquals", "StringNotEqualsIgnoreCase", "StringNotLike", "ArnNotEquals", "ArnNotLike",
@@ -215,3 +219,21 @@ def decide(documents: Iterable[Mapping[str, Any] | None], request: Request, *, r
 
 def grants(documents: Iterable[Mapping[str, Any] | None], request: Request, **options: Any) -> bool:
     return decide(documents, request, **options) == ALLOW
+
+
+# KMS operations that act on no key, so their requests carry no kms:ResourceAliases.
+KEYLESS_KMS_ACTIONS = frozenset(a.lower() for a in (
+    "kms:CreateKey", "kms:ListAliases", "kms:ListKeys", "kms:GenerateRandom", "kms:CreateCustomKeyStore",
+    "kms:DescribeCustomKeyStores", "kms:ListRetirableGrants", "kms:ConnectCustomKeyStore",
+    "kms:DisconnectCustomKeyStore", "kms:DeleteCustomKeyStore", "kms:UpdateCustomKeyStore"))
+
+
+def key_request(action: str, key_arn: str, principal: str, aliases: Iterable[str] = (),
+                context: Mapping[str, Any] | None = None) -> Request:
+    """A call on the KMS key `key_arn` whose aliases are `aliases` (names such as "alias/choju-dev-mynumber"), as
+    AWS KMS evaluates it: the request context holds kms:ResourceAliases, the key's aliases (none: the key has no
+    alias, and every positive `ForAnyValue:` condition on it fails)."""
+    keys: dict[str, Any] = dict(context or {})
+    if action.lower() not in KEYLESS_KMS_ACTIONS:
+        keys["kms:ResourceAliases"] = [str(a) for a in aliases] or None
+    return Request(action, key_arn, principal, keys)

@@ -10,7 +10,7 @@ from typing import Any
 
 from pulumi_policy.proxy import UnknownValueError
 
-from policies.model import Res, as_list, policy_document, statements
+from policies.model import UNKNOWN_SENTINELS, Res, as_list, known, policy_document, statements
 from shared.domain.networks import is_closed_network
 from shared.domain.regions import ALLOWED_REGIONS
 from shared.storage import STORAGE, DataClass
@@ -35,6 +35,37 @@ NON_DATA_ACTION_PREFIXES = ("ec2:CreateNetworkInterface", "ec2:DescribeNetworkIn
                             "cloudwatch:PutMetricData", "cloudtrail:LookupEvents")  # no resource-level permissions
 Violations = list[str]
 StackViolations = list[tuple[str, str]]
+
+# What a control says of a document it cannot read at preview. Every document the program writes is built from
+# names, the account id and key aliases (infra/arns.py), or from endpoint ids that the foundation stage creates
+# before (docs/operators.md), so an unknown one is a program error or a first deployment that skipped the
+# foundation stage: never compliant, and blocking (not the SDK's advisory "cannot decide").
+UNKNOWN_DOCUMENT = ("its policy document is computed from resources not created yet, so this preview cannot read "
+                    "it; build it from names (infra/arns.py), or deploy `choju:stage: foundation` first "
+                    "(docs/operators.md)")
+
+
+def read_statements(res: Res, key: str = "policy") -> list[dict[str, Any]] | None:
+    """The statements of a resource's policy document as plain data, or None when any of it is unknown at preview
+    (the whole document, or a value inside one given as an object)."""
+    try:
+        return [_plain(s) for s in statements(policy_document(res, key))]
+    except UnknownValueError:
+        return None
+
+
+def _plain(value: Any) -> Any:
+    """A document as plain dicts, lists and scalars, refusing any value unknown at preview (the SDK's proxy raises
+    on its own; a sentinel in the raw properties raises here)."""
+    if isinstance(value, str):
+        if value in UNKNOWN_SENTINELS:
+            raise UnknownValueError(value, [])
+        return value
+    if hasattr(value, "items"):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)) or (hasattr(value, "__iter__") and not isinstance(value, bytes)):
+        return [_plain(v) for v in value]
+    return value
 
 
 # --- region ----------------------------------------------------------------------------------------------
@@ -160,10 +191,17 @@ def api_private(res: Res) -> Violations:
     types = as_list(res.get("endpointConfiguration", "types"))
     if types != ["PRIVATE"]:
         out.append(f"endpoint type {types or 'EDGE (default)'} is not PRIVATE")
-    endpoints = as_list(res.get("endpointConfiguration", "vpcEndpointIds"))
-    if not endpoints:
-        out.append("not bound to a VPC endpoint (vpcEndpointIds)")
-    policy = statements(policy_document(res))
+    try:
+        endpoints = [known(e) for e in as_list(res.get("endpointConfiguration", "vpcEndpointIds"))]
+    except UnknownValueError:
+        out.append(f"the endpoint it is bound to (vpcEndpointIds) is not known at this preview: {UNKNOWN_DOCUMENT}")
+    else:
+        if not endpoints:
+            out.append("not bound to a VPC endpoint (vpcEndpointIds)")
+    read = read_statements(res)
+    if read is None:
+        return [*out, f"the resource policy cannot be read: {UNKNOWN_DOCUMENT}"]
+    policy = read
     allow_via_vpce = any(s.get("Effect") == "Allow" and "aws:SourceVpce" in s.get("Condition", {}).get(
         "StringEquals", {}) for s in policy)
     deny_others = any(s.get("Effect") == "Deny" and "aws:SourceVpce" in s.get("Condition", {}).get(
@@ -301,28 +339,84 @@ def _customer_key(resources: list[Res], config: Res, default: Any) -> bool:
         raise
 
 
-def _bucket_policy(resources: list[Res], bucket: Res) -> list[dict[str, Any]]:
-    return [s for p in _attached(resources, "aws:s3/bucketPolicy:BucketPolicy", bucket)
-            for s in statements(policy_document(p))]
+def _bucket_policy(resources: list[Res], bucket: Res) -> list[dict[str, Any]] | None:
+    """The statements of the bucket's policies; None when one cannot be read at preview."""
+    found: list[dict[str, Any]] = []
+    for policy in _attached(resources, "aws:s3/bucketPolicy:BucketPolicy", bucket):
+        read = read_statements(policy)
+        if read is None:
+            return None
+        found += read
+    return found
 
 
 def s3_tls_only(resources: list[Res]) -> StackViolations:
     out = []
     for bucket in _buckets(resources):
-        if not any(s.get("Effect") == "Deny" and s.get("Condition", {}).get("Bool", {}).get(
-                "aws:SecureTransport") in ("false", False) for s in _bucket_policy(resources, bucket)):
+        policy = _bucket_policy(resources, bucket)
+        if policy is None:
+            out.append((bucket.name, f"the bucket policy cannot be read: {UNKNOWN_DOCUMENT}"))
+        elif not any(s.get("Effect") == "Deny" and s.get("Condition", {}).get("Bool", {}).get(
+                "aws:SecureTransport") in ("false", False) for s in policy):
             out.append((bucket.name, "the bucket policy does not deny non-TLS requests"))
     return out
 
 
+# Where AWS services deliver into a bucket: (type, property naming the destination bucket). Such a bucket is written
+# from outside the VPC by the service itself, so it cannot deny requests that do not come through the endpoint.
+LOG_DESTINATIONS = (
+    ("aws:cloudtrail/trail:Trail", "s3BucketName"),
+    ("aws:s3/bucketLogging:BucketLogging", "targetBucket"),
+    ("aws:ec2/flowLog:FlowLog", "logDestination"),
+    ("aws:cfg/deliveryChannel:DeliveryChannel", "s3BucketName"),
+    ("aws:s3/bucketReplicationConfig:BucketReplicationConfig", "rules"),
+)
+
+
+def _delivered_into(resources: list[Res], bucket: Res) -> list[str]:
+    """The resources of this stack that deliver into `bucket` (a trail, server access logging, flow logs, AWS
+    Config, replication): by property dependency, which the engine records at preview too, else by the bucket's
+    id, name or ARN appearing in the property (the mocks' recorded inputs)."""
+    import json
+
+    names = {_id(bucket), str(bucket.get("bucket") or ""), f"arn:aws:s3:::{bucket.get('bucket')}"} - {"",
+                                                                                                    "arn:aws:s3:::"}
+    found = []
+    for r in resources:
+        for kind, prop in LOG_DESTINATIONS:
+            if r.type != kind:
+                continue
+            sources = r.deps.get(prop, ())
+            if sources:
+                if bucket.name in sources or bucket.urn in sources:
+                    found.append(r.name)
+                continue
+            try:
+                text = json.dumps(r.props.get(prop) if hasattr(r.props, "get") else None, default=str)
+            except UnknownValueError:
+                continue
+            if any(f'"{n}"' in text or n + "/" in text for n in names):
+                found.append(r.name)
+    return found
+
+
 def s3_vpce_only(resources: list[Res]) -> StackViolations:
+    """Every bucket denies requests from outside this VPC's endpoint, but a bucket an AWS service of this stack
+    delivers into (trail, access logs, flow logs, Config, replication) and that is tagged for it (`logs`,
+    `replica`) and not a declared store: exempt by what it is for, never by its tag alone."""
     out = []
     for bucket in _buckets(resources):
-        if bucket.tag("data-classification") in ENDPOINT_EXEMPT_CLASSES and not _declared_class(bucket):
+        if bucket.tag("data-classification") in ENDPOINT_EXEMPT_CLASSES and not _declared_class(bucket) and \
+                _delivered_into(resources, bucket):
             continue
-        if not any(s.get("Effect") == "Deny" and "aws:SourceVpce" in s.get("Condition", {}).get("StringNotEquals", {})
-                   for s in _bucket_policy(resources, bucket)):
-            out.append((bucket.name, "the bucket policy does not deny requests from outside the VPC endpoint"))
+        policy = _bucket_policy(resources, bucket)
+        if policy is None:
+            out.append((bucket.name, f"the bucket policy cannot be read: {UNKNOWN_DOCUMENT}"))
+        elif not any(s.get("Effect") == "Deny" and "aws:SourceVpce" in s.get("Condition", {}).get(
+                "StringNotEquals", {}) for s in policy):
+            reason = " (no AWS service of this stack delivers into it, so its tag does not exempt it)" if \
+                bucket.tag("data-classification") in ENDPOINT_EXEMPT_CLASSES else ""
+            out.append((bucket.name, f"the bucket policy does not deny requests from outside the VPC endpoint{reason}"))
     return out
 
 
@@ -481,18 +575,26 @@ def _declared_class(res: Res) -> str | None:
 
 # --- IAM -------------------------------------------------------------------------------------------------
 
-def _iam_policies(res: Res) -> list[dict[str, Any]]:
-    if res.type in ("aws:iam/rolePolicy:RolePolicy", "aws:iam/policy:Policy"):
-        if res.tag("choju:policy-kind") == "permission-boundary" or res.get("name", default="").endswith(
+IAM_POLICY_TYPES = ("aws:iam/rolePolicy:RolePolicy", "aws:iam/policy:Policy", "aws:iam/userPolicy:UserPolicy",
+                    "aws:iam/groupPolicy:GroupPolicy")
+
+
+def _iam_policies(res: Res) -> list[dict[str, Any]] | None:
+    """The statements of an identity policy; None when the document cannot be read at preview."""
+    if res.type in IAM_POLICY_TYPES:
+        if res.tag("choju:policy-kind") == "permission-boundary" or str(res.get("name", default="") or "").endswith(
                 "-region-boundary"):
             return []  # a boundary caps permissions; its Allow * grants nothing by itself
-        return statements(policy_document(res))
+        return read_statements(res)
     return []
 
 
 def iam_no_wildcard_action(res: Res) -> Violations:
     out = iam_no_broad_managed_policy(res)
-    for s in _iam_policies(res):
+    policy = _iam_policies(res)
+    if policy is None:
+        return [*out, UNKNOWN_DOCUMENT]
+    for s in policy:
         if s.get("Effect") != "Allow":
             continue
         if any(a == "*" or str(a).endswith(":*") for a in as_list(s.get("Action"))):
@@ -534,14 +636,56 @@ def iam_no_broad_managed_policy(res: Res) -> Violations:
 
 
 def iam_no_wildcard_resource_on_data(res: Res) -> Violations:
+    policy = _iam_policies(res)
+    if policy is None:
+        return [UNKNOWN_DOCUMENT]
     out = []
-    for s in _iam_policies(res):
-        if s.get("Effect") != "Allow" or "*" not in as_list(s.get("Resource")):
+    for s in policy:
+        if s.get("Effect") != "Allow":
             continue
-        data_actions = [a for a in as_list(s.get("Action")) if not str(a).startswith(NON_DATA_ACTION_PREFIXES)]
-        if data_actions:
-            out.append(f"statement {s.get('Sid', '?')} grants {', '.join(map(str, data_actions))} on every resource")
+        sid = s.get("Sid", "?")
+        if "*" in as_list(s.get("Resource")):
+            data_actions = [a for a in as_list(s.get("Action")) if not str(a).startswith(NON_DATA_ACTION_PREFIXES)]
+            if data_actions:
+                out.append(f"statement {sid} grants {', '.join(map(str, data_actions))} on every resource")
+            continue
+        wildcard_keys = [str(r) for r in as_list(s.get("Resource")) if _any_key(str(r))]
+        key_actions = [str(a) for a in as_list(s.get("Action")) if str(a).lower().startswith("kms:") or a == "*"]
+        if wildcard_keys and key_actions and not _alias_scoped(s, wildcard_keys):
+            out.append(f"statement {sid} grants {', '.join(key_actions)} on every key of "
+                       f"{', '.join(wildcard_keys)}: name the keys' aliases (ForAnyValue:StringEquals "
+                       "kms:ResourceAliases) with the key ARN's region and account")
     return out
+
+
+def _any_key(arn: str) -> bool:
+    """A KMS key ARN whose key id is a wildcard (`arn:aws:kms:ap-northeast-1:111122223333:key/*`)."""
+    parts = arn.split(":", 5)
+    return len(parts) == 6 and parts[2] == "kms" and parts[5].startswith("key/") and (
+        "*" in parts[5] or "?" in parts[5])
+
+
+def _alias_scoped(statement: dict[str, Any], resources: list[str]) -> bool:
+    """Whether key use granted on `key/*` is limited to keys by alias, as AWS evaluates it (AWS KMS Developer
+    Guide, "kms:ResourceAliases"): `ForAnyValue:StringEquals` (a key with none of the aliases, or with no alias at
+    all, does not match; `ForAllValues:` would match a key with no alias) on concrete alias names (no `*` or `?`:
+    `alias/*` is every key), and a key ARN with a concrete region and account, since an alias names a key only
+    in its own account and region."""
+    for arn in resources:
+        region, account = arn.split(":")[3:5]
+        if not region or not account.isdigit() or any(c in region for c in "*?"):
+            return False
+    condition = statement.get("Condition") or {}
+    for operator, pairs in (condition.items() if hasattr(condition, "items") else ()):
+        if operator != "ForAnyValue:StringEquals" or not hasattr(pairs, "items"):
+            continue
+        for key, values in pairs.items():
+            names = [str(v) for v in as_list(values)]
+            if key.lower() == "kms:resourcealiases" and names and all(
+                    n.startswith("alias/") and len(n) > len("alias/") and not any(c in n for c in "*?")
+                    for n in names):
+                return True
+    return False
 
 
 def audit_log_append_only(resources: list[Res]) -> StackViolations:
@@ -550,11 +694,15 @@ def audit_log_append_only(resources: list[Res]) -> StackViolations:
     from policies.audit_log_rules import judge_statements, judge_table_policy, table_arn_from
 
     table_policies = [r for r in resources if r.type == "aws:dynamodb/resourcePolicy:ResourcePolicy"]
-    documents = [(r, _iam_policies(r)) for r in resources if _iam_policies(r)]
-    named = [str(x) for _, stmts in documents for st in stmts for x in as_list(st.get("Resource"))]
-    named += [str(p.get("resourceArn")) for p in table_policies]
+    audit_tables = [r for r in resources if _table(r) and r.tag("data-classification") == "audit"]
+    read = [(r, _iam_policies(r)) for r in resources if r.type in IAM_POLICY_TYPES]
     out: StackViolations = []
-    for table in (r for r in resources if _table(r) and r.tag("data-classification") == "audit"):
+    if audit_tables:  # a policy no one can read may grant anything on the audit log
+        out += [(r.name, UNKNOWN_DOCUMENT) for r, stmts in read if stmts is None]
+    documents = [(r, stmts) for r, stmts in read if stmts]
+    named = [str(x) for _, stmts in documents for st in stmts for x in as_list(st.get("Resource"))]
+    named += [arn for p in table_policies if (arn := _known_string(p, "resourceArn"))]
+    for table in audit_tables:
         arn = table_arn_from(named, str(table.get("name")))
         sealers = []
         for res, stmts in documents:
@@ -565,10 +713,23 @@ def audit_log_append_only(resources: list[Res]) -> StackViolations:
         if len(sealers) > 1:
             message = f"{len(sealers)} policies may update the audit log ({', '.join(sealers)}): only the sealer's may"
             out.append((table.name, message))
-        own = [p for p in table_policies if p.get("resourceArn") == arn or table.name in p.deps.get("resourceArn", ())]
-        verdicts = [judge_table_policy(statements(policy_document(p))) for p in own] or [judge_table_policy(None)]
+        own = [p for p in table_policies if table.name in p.deps.get("resourceArn", ())
+               or _known_string(p, "resourceArn") == arn]
+        policies = [read_statements(p) for p in own]
+        if any(stmts is None for stmts in policies):
+            out.append((table.name, f"the audit table's policy cannot be read: {UNKNOWN_DOCUMENT}"))
+            continue
+        verdicts = [judge_table_policy(stmts) for stmts in policies] or [judge_table_policy(None)]
         out += [(table.name, m) for m in min(verdicts, key=len)]
     return out
+
+
+def _known_string(res: Res, prop: str) -> str | None:
+    try:
+        value = res.get(prop)
+    except UnknownValueError:
+        return None
+    return str(value) if value is not None else None
 
 
 def _region_boundaries(resources: list[Res]) -> list[Res]:
@@ -605,10 +766,32 @@ def _organisation_provides(resources: list[Res], service: str) -> bool:
                for r in resources)
 
 
+FOUNDATION_STAGE = "choju:stage:Foundation"
+# What the foundation stage (`choju:stage: foundation`, infra/program.py) may create: keys and the closed network.
+FOUNDATION_TYPES = frozenset({
+    FOUNDATION_STAGE, "choju:security:Keys", "choju:network:Network", "pulumi:pulumi:Stack", "pulumi:providers:aws",
+    "aws:kms/key:Key", "aws:kms/alias:Alias", "aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet",
+    "aws:ec2/routeTable:RouteTable", "aws:ec2/routeTableAssociation:RouteTableAssociation", "aws:ec2/route:Route",
+    "aws:ec2/securityGroup:SecurityGroup", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "aws:ec2/vpcEndpoint:VpcEndpoint",
+    "aws:ec2/flowLog:FlowLog", "aws:cloudwatch/logGroup:LogGroup", "aws:iam/role:Role",
+    "aws:iam/rolePolicy:RolePolicy", "aws:ec2transitgateway/vpcAttachment:VpcAttachment",
+    "aws:ec2/vpnGateway:VpnGateway", "aws:ec2/vpnGatewayRoutePropagation:VpnGatewayRoutePropagation",
+    "aws:route53/resolverEndpoint:ResolverEndpoint"})
+
+
+def foundation_only(resources: list[Res]) -> bool:
+    """Whether this is the foundation stage of a new stack: the program says so (its marker) and the stack holds
+    nothing but keys and network — no store, function, API or data. Only then may the trail and the detector,
+    which the next stage creates, be missing; a marker beside anything else changes nothing."""
+    return any(r.type == FOUNDATION_STAGE for r in resources) and all(r.type in FOUNDATION_TYPES for r in resources)
+
+
 def cloudtrail_configured(resources: list[Res]) -> StackViolations:
     trails = [r for r in resources if r.type == "aws:cloudtrail/trail:Trail"]
     if not trails:
-        return [] if _organisation_provides(resources, "cloudtrail") else [
+        return [] if _organisation_provides(resources, "cloudtrail") or foundation_only(resources) else [
             ("stack", "no trail, and the stack does not declare that the organisation provides one")]
     out = []
     for t in trails:
@@ -635,7 +818,7 @@ GUARDDUTY_FEATURES = ("S3_DATA_EVENTS", "LAMBDA_NETWORK_LOGS", "RUNTIME_MONITORI
 def guardduty_configured(resources: list[Res]) -> StackViolations:
     detectors = [r for r in resources if r.type == "aws:guardduty/detector:Detector"]
     if not detectors:
-        return [] if _organisation_provides(resources, "guardduty") else [
+        return [] if _organisation_provides(resources, "guardduty") or foundation_only(resources) else [
             ("stack", "no GuardDuty detector, and the stack does not declare that the organisation provides one")]
     enabled = {r.get("name") for r in resources
                if r.type == "aws:guardduty/detectorFeature:DetectorFeature" and r.get("status") == "ENABLED"}

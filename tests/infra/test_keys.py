@@ -132,3 +132,54 @@ def test_every_key_change_of_the_my_number_key_reaches_the_security_topic(stack:
              if "eventPattern" in r.inputs}
     events = set(rules["monitoring-tampering-kms"]["detail"]["eventName"])
     assert {"PutKeyPolicy", "DisableKey", "ScheduleKeyDeletion"} <= events
+
+
+def test_no_role_but_the_workflow_roles_can_decrypt_with_the_my_number_key(stack: Declared) -> None:
+    """Every role policy of the stack, and the key policy, asked together as IAM evaluates them: a role may
+    decrypt with the My Number key only if its own policy allows it (by alias) and the key policy allows it; that
+    holds for the My Number workflow roles and for no other role the stack creates."""
+    from policies.access import key_request
+
+    account, prefix = _account(stack), stack.stack.settings.name_prefix
+    key_policy = _policy(stack, "mynumber")
+    key = f"arn:aws:kms:ap-northeast-1:{account}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    users = {f"{prefix}-{r.removeprefix(prefix + '-')}" for r in mynumber_roles(stack.stack.settings)}
+    may = set()
+    role_policies = stack.of("iam/rolePolicy:RolePolicy")
+    assert len(role_policies) > 20
+    for resource in role_policies:
+        document = stack.policy(resource)
+        for role_name in _role_names(stack, resource):
+            role = f"arn:aws:iam::{account}:role/{role_name}"
+            request = key_request("kms:Decrypt", key, role, [f"alias/{prefix}-mynumber"])
+            if decide([document], request, resource_policy=False) == ALLOW and decide([key_policy], request) == ALLOW:
+                may.add(role_name)
+    assert may == users
+
+
+def test_a_grant_on_every_key_without_the_alias_condition_would_reach_the_my_number_key(dev: Declared) -> None:
+    """Negative twin: the same role policy granting kms:Decrypt on key/* without the alias condition (or with a
+    wildcard alias) covers the My Number key; the policy pack refuses both
+    (tests/policies/test_evasions.py)."""
+    from policies.access import key_request
+
+    key = "arn:aws:kms:ap-northeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    role = "arn:aws:iam::123456789012:role/choju-dev-assessment"
+    request = key_request("kms:Decrypt", key, role, ["alias/choju-dev-mynumber"])
+    bare = {"Statement": [{"Effect": "Allow", "Action": "kms:Decrypt",
+                           "Resource": "arn:aws:kms:ap-northeast-1:123456789012:key/*"}]}
+    wildcard = {"Statement": [{**bare["Statement"][0], "Condition": {
+        "ForAnyValue:StringLike": {"kms:ResourceAliases": ["alias/*"]}}}]}
+    named = {"Statement": [{**bare["Statement"][0], "Condition": {
+        "ForAnyValue:StringEquals": {"kms:ResourceAliases": ["alias/choju-dev-data"]}}}]}
+    assert decide([bare], request, resource_policy=False) == ALLOW
+    assert decide([wildcard], request, resource_policy=False) == ALLOW
+    assert decide([named], request, resource_policy=False) != ALLOW
+
+
+def _role_names(stack: Declared, role_policy) -> list[str]:
+    """The physical names of the role a role policy is attached to (its `role` input is the role's id, which the
+    mocks name `<resource>-id`; a role without a name gets its resource name)."""
+    role_id = str(role_policy.inputs.get("role", ""))
+    roles = [r for r in stack.of("iam/role:Role") if f"{r.name}-id" == role_id or r.inputs.get("name") == role_id]
+    return [str(r.inputs.get("name") or r.name) for r in roles] or [role_id]

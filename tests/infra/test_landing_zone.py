@@ -344,10 +344,27 @@ def test_roles_are_least_privilege(stack: Declared) -> None:
 
 
 def test_only_my_number_workflows_get_the_my_number_key(stack: Declared) -> None:
+    """Asked as IAM would answer it (policies/access.py): a role's policy grants use of a key by its alias
+    (kms:ResourceAliases), so a workflow's role may decrypt with the My Number key exactly when it declares it."""
+    from policies.access import ALLOW, decide, key_request
+
+    prefix = stack.stack.settings.name_prefix
+    key = "arn:aws:kms:ap-northeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
     for workflow in WORKFLOWS:
-        keys = next(s for s in _role_statements(stack, workflow) if s["Sid"] == "UseKeys")["Resource"]
-        holds = any(k.endswith("keys-mynumber") for k in keys)
-        assert holds == ("mynumber" in _needs(workflow).keys), workflow
+        document = stack.policy(stack.one("iam/rolePolicy:RolePolicy", f"workloads-{workflow}"))
+        account = document["Statement"][0]["Resource"][0].split(":")[4] if isinstance(
+            document["Statement"][0]["Resource"], list) else "123456789012"
+        on = key.replace("123456789012", account)
+        role = f"arn:aws:iam::{account}:role/{prefix}-{workflow}"
+        for name in ("mynumber", "data"):
+            request = key_request("kms:Decrypt", on, role, [f"alias/{prefix}-{name}"])
+            allowed = decide([document], request, resource_policy=False) == ALLOW
+            assert allowed == (name in _needs(workflow).keys), (workflow, name)
+        # A key without the alias (or another account's key under the same alias name) is never covered.
+        assert decide([document], key_request("kms:Decrypt", on, role, []), resource_policy=False) != ALLOW
+        elsewhere = on.replace(account, "999999999999")
+        assert decide([document], key_request("kms:Decrypt", elsewhere, role, [f"alias/{prefix}-data"]),
+                      resource_policy=False) != ALLOW
     assert sorted(w for w in WORKFLOWS if "mynumber" in _needs(w).keys) == ["deletion", "intake", "transfer"]
 
 

@@ -67,3 +67,19 @@ def test_every_capability_is_created_or_declared(dev: Declared, prod: Declared) 
 def test_adopted_detectors_are_named_properly(detectors: dict, message: str) -> None:
     with pytest.raises(StackConfigError, match=message):
         run_with("dev", **{"choju:guardDutyDetectorIds": detectors})
+
+
+def test_an_unknown_stage_is_refused() -> None:
+    with pytest.raises(StackConfigError, match="choju:stage"):
+        run_with("dev", **{"choju:stage": "partial"})
+
+
+def test_the_foundation_stage_creates_keys_and_network_only() -> None:
+    """The first `pulumi up` of a new stack (docs/operators.md): what the policy pack accepts as the foundation
+    (policies/pre_checks.py FOUNDATION_TYPES), and nothing that holds data or runs code."""
+    from policies.pre_checks import FOUNDATION_TYPES
+
+    declared = run_with("dev", **{"choju:stage": "foundation"})
+    types = {r.type for r in declared.resources}
+    assert types <= FOUNDATION_TYPES and "choju:stage:Foundation" in types
+    assert {"aws:kms/key:Key", "aws:ec2/vpcEndpoint:VpcEndpoint"} <= types

@@ -13,7 +13,7 @@ from pulumi_policy import PolicyProviderResource, PolicyResource, ResourceValida
 from pulumi_policy.deserialize import deserialize_properties
 from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 
-from infra.mocks import Recorded, run_program_with_stack
+from infra.mocks import Recorded, foundation_resources, run_program_with_stack, stack_config
 from policies.catalog import CONTROLS, Control
 from policies.pack import resource_policy, stack_policy
 from tests.policies.engine_args import OPTIONS
@@ -71,7 +71,20 @@ def verdict(control: Control, recorded: list[Recorded]) -> tuple[str, list[str]]
     return ("fail" if found else "undecidable" if undecidable else "pass"), found
 
 
-def first_preview(stack: str = "dev", after: Any = None) -> dict[str, tuple[str, list[str]]]:
-    """Every control's verdict at the first preview of `stack` (with `after` declaring extra resources)."""
-    recorded = run_program_with_stack(stack, preview=True, after=after).resources
+def first_preview(stack: str = "dev", after: Any = None, config: dict[str, Any] | None = None,
+                  existing: frozenset[tuple[str, str]] = frozenset()) -> dict[str, tuple[str, list[str]]]:
+    """Every control's verdict at the preview of `stack` (with `after` declaring extra resources) when only the
+    `existing` resources were created before (none: the very first preview)."""
+    recorded = run_program_with_stack(stack, config, preview=True, after=after, existing=existing).resources
     return {c.id: verdict(c, recorded) for c in CONTROLS}
+
+
+def foundation_preview(stack: str = "dev") -> dict[str, tuple[str, list[str]]]:
+    """Every control's verdict at the first preview of the foundation stage (`choju:stage: foundation`)."""
+    return first_preview(stack, config={**stack_config(stack), "choju:stage": "foundation"})
+
+
+def second_preview(stack: str = "dev", after: Any = None) -> dict[str, tuple[str, list[str]]]:
+    """Every control's verdict at the preview that follows the foundation stage's `pulumi up`: the keys and the
+    network exist (their ids known), everything else is still to be created (docs/operators.md)."""
+    return first_preview(stack, after=after, existing=foundation_resources(stack))

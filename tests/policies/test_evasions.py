@@ -7,7 +7,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
+from policies.pre_checks import LOG_DESTINATIONS
 from tests.policies.engine_args import policy_resource, resource_args, stack_args, violations_of
 
 J = json.dumps
@@ -158,13 +160,19 @@ def test_the_declared_classification_stays_allowed() -> None:
     assert violations_of("aws-storage-data-classification-tag", resource_args(BUCKET, props)) == []
 
 
-def _bucket_with_policy(classification: str, name: str, endpoint_only: bool):
+def _bucket_with_policy(classification: str, name: str, endpoint_only: bool, delivered_by: str | None = None):
+    """A bucket with its policy; `delivered_by` a (type, property) of LOG_DESTINATIONS delivering into it, joined
+    by property dependency with the bucket's id unknown (as at preview)."""
     bucket = policy_resource(BUCKET, "b", {"bucket": name, "tags": {"data-classification": classification}})
     deny = [{"Effect": "Deny", "Principal": "*", "Action": "s3:*",
              "Condition": {"StringNotEquals": {"aws:SourceVpce": ["vpce-1"]}}}] if endpoint_only else []
     policy = policy_resource("aws:s3/bucketPolicy:BucketPolicy", "p", {"bucket": "x", "policy": J({"Statement": deny})},
                              {"bucket": [bucket]})
-    return stack_args(bucket, policy)
+    others = []
+    if delivered_by:
+        kind, prop = next((k, p) for k, p in LOG_DESTINATIONS if k == delivered_by)
+        others.append(policy_resource(kind, "delivery", {prop: UNKNOWN_STRING_VALUE}, {prop: [bucket]}))
+    return stack_args(bucket, policy, *others)
 
 
 @pytest.mark.parametrize("classification, name", [
@@ -174,9 +182,76 @@ def test_a_relabelled_bucket_is_still_held_to_the_endpoint(classification: str, 
     assert violations_of("aws-s3-bucket-vpce-only", _bucket_with_policy(classification, name, False))
 
 
-def test_a_log_bucket_needs_no_endpoint_rule() -> None:
-    """The twin: a service log bucket (S3 log delivery, CloudTrail, Config write from outside the VPC)."""
-    assert violations_of("aws-s3-bucket-vpce-only", _bucket_with_policy("logs", "choju-dev-trail-logs", False)) == []
+@pytest.mark.parametrize("classification", ["logs", "replica"])
+def test_a_bucket_tagged_logs_that_nothing_logs_into_is_caught(classification: str) -> None:
+    """Residual evasion closed: the tag alone exempted an undeclared bucket from the endpoint rule; now only what
+    the bucket is for does (a service of this stack delivers into it)."""
+    found = violations_of("aws-s3-bucket-vpce-only", _bucket_with_policy(classification, "choju-dev-stash", False))
+    assert found and "no AWS service of this stack delivers into it" in found[0]
+
+
+@pytest.mark.parametrize("delivered_by", [kind for kind, _ in LOG_DESTINATIONS])
+def test_a_log_bucket_a_service_delivers_into_needs_no_endpoint_rule(delivered_by: str) -> None:
+    """The twin: the trail's, access logging's, flow logs', Config's bucket or a replica is written by the service
+    from outside the VPC; found by property dependency, so it decides at preview."""
+    args = _bucket_with_policy("logs", "choju-dev-trail-logs", False, delivered_by)
+    assert violations_of("aws-s3-bucket-vpce-only", args) == []
+
+
+def test_a_personal_bucket_made_a_log_destination_is_still_held_to_the_endpoint() -> None:
+    """Function alone does not exempt either: a store tagged with its (personal) class stays under the rule."""
+    args = _bucket_with_policy("personal", "choju-dev-stash", False, "aws:s3/bucketLogging:BucketLogging")
+    assert violations_of("aws-s3-bucket-vpce-only", args)
+
+
+# --- KMS use on every key -----------------------------------------------------------------------------------
+
+KEYS = "arn:aws:kms:ap-northeast-1:123456789012:key/*"
+
+
+def _key_use(condition: dict | None, resource: str = KEYS, action: object = "kms:Decrypt") -> dict:
+    statement = {"Sid": "UseKeys", "Effect": "Allow", "Action": action, "Resource": resource}
+    return _policy({**statement, **({"Condition": condition} if condition else {})})
+
+
+@pytest.mark.parametrize("condition, resource", [
+    (None, KEYS),
+    ({"ForAnyValue:StringLike": {"kms:ResourceAliases": ["alias/*"]}}, KEYS),
+    ({"ForAnyValue:StringEquals": {"kms:ResourceAliases": ["alias/choju-dev-*"]}}, KEYS),
+    ({"ForAllValues:StringEquals": {"kms:ResourceAliases": ["alias/choju-dev-data"]}}, KEYS),
+    ({"StringEqualsIfExists": {"kms:ResourceAliases": ["alias/choju-dev-data"]}}, KEYS),
+    ({"ForAnyValue:StringEquals": {"kms:ResourceAliases": []}}, KEYS),
+    ({"ForAnyValue:StringEquals": {"kms:ResourceAliases": ["alias/choju-dev-data"]}},
+     "arn:aws:kms:*:123456789012:key/*"),
+    ({"ForAnyValue:StringEquals": {"kms:ResourceAliases": ["alias/choju-dev-data"]}},
+     "arn:aws:kms:ap-northeast-1:*:key/*"),
+], ids=["no alias condition", "wildcard alias", "alias prefix", "ForAllValues (a key without alias matches)",
+        "IfExists", "no alias named", "any region", "any account"])
+def test_key_use_on_every_key_without_a_named_alias_is_caught(condition: dict | None, resource: str) -> None:
+    found = violations_of("aws-iam-policy-no-wildcard-resource-on-data",
+                          resource_args(ROLE_POLICY, _key_use(condition, resource)))
+    assert found and "kms:ResourceAliases" in found[0]
+
+
+def test_key_use_by_alias_stays_allowed() -> None:
+    """The twin: the stack's grant (infra/arns.py key_use_statement), the keys of this account and region that
+    carry a named alias."""
+    condition = {"ForAnyValue:StringEquals": {"kms:ResourceAliases": ["alias/choju-dev-data",
+                                                                       "alias/choju-dev-mynumber"]}}
+    assert violations_of("aws-iam-policy-no-wildcard-resource-on-data",
+                         resource_args(ROLE_POLICY, _key_use(condition, action=["kms:Decrypt", "kms:Encrypt"]))) == []
+    one_key = "arn:aws:kms:ap-northeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    assert violations_of("aws-iam-policy-no-wildcard-resource-on-data",
+                         resource_args(ROLE_POLICY, _key_use(None, one_key))) == []
+
+
+@pytest.mark.parametrize("control", ["aws-iam-policy-no-wildcard-action",
+                                     "aws-iam-policy-no-wildcard-resource-on-data"])
+def test_an_identity_policy_unknown_at_preview_blocks(control: str) -> None:
+    """A document computed from a resource not created yet could grant anything: a violation, not the SDK's
+    advisory 'cannot decide'."""
+    found = violations_of(control, resource_args(ROLE_POLICY, {"role": "r", "policy": UNKNOWN_STRING_VALUE}))
+    assert found and "cannot read" in found[0]
 
 
 # --- AWS-managed admin policies attached --------------------------------------------------------------------
