@@ -29,15 +29,20 @@ def _statements(stack: Declared, label: str) -> list[dict]:
     return stack.policy(stack.one("iam/rolePolicy:RolePolicy", f"workloads-{label}"))["Statement"]
 
 
-def _sqs_resources(statements: list[dict]) -> dict[str, set[str]]:
-    """Every SQS action a role may take on chunk queues, with the queue names (not the function's own DLQ)."""
+def _sqs_resources(stack: Declared, statements: list[dict]) -> dict[str, set[str]]:
+    """Every SQS action a role may take on chunk queues, with the queues named as their resources are
+    (`queues-<name>`, `queues-<name>-dlq`); role policies name queues by the ARN of their physical name
+    (`<prefix>-<name>`), so that the documents are known at the first preview (issue 17). A function's own DLQ is
+    not a chunk queue."""
+    prefix = f"{stack.stack.settings.name_prefix}-"
+    chunk_queues = {n for q in STORAGE.queues for n in (q.name, f"{q.name}-dlq")}
     found: dict[str, set[str]] = {}
     for statement in statements:
         actions, resources = (v if isinstance(v, list) else [v] for v in (statement["Action"], statement["Resource"]))
         for action in actions:
             if action.startswith("sqs:"):
-                names = {r.rsplit(":", 1)[1] for r in resources}
-                found.setdefault(action, set()).update(n for n in names if n.startswith("queues-"))
+                names = {r.rsplit(":", 1)[1].removeprefix(prefix) for r in resources}
+                found.setdefault(action, set()).update(f"queues-{n}" for n in names if n in chunk_queues)
     return found
 
 
@@ -86,10 +91,11 @@ def test_workers_and_triggers_reach_only_their_own_queue(stack: Declared) -> Non
     for job in CHUNKED:
         assert job.chunks is not None
         queue = f"queues-{job.chunks.queue}"
-        trigger = {a: n for a, n in _sqs_resources(_statements(stack, f"{OWNER[job.name]}-{job.name}")).items() if n}
+        statements = _statements(stack, f"{OWNER[job.name]}-{job.name}")
+        trigger = {a: n for a, n in _sqs_resources(stack, statements).items() if n}
         assert trigger and all(names == {queue} for names in trigger.values())
         assert "sqs:ReceiveMessage" not in trigger and "sqs:DeleteMessage" not in trigger
-        worker = _sqs_resources(_statements(stack, f"{OWNER[job.name]}-{job.name}-worker"))
+        worker = _sqs_resources(stack, _statements(stack, f"{OWNER[job.name]}-{job.name}-worker"))
         assert worker["sqs:ReceiveMessage"] == worker["sqs:DeleteMessage"] == {queue}
         assert worker["sqs:SendMessage"] == {queue, f"{queue}-dlq"}
 
@@ -99,9 +105,9 @@ def test_api_functions_cannot_touch_chunk_queues(stack: Declared) -> None:
     queues and nothing else — never receive, delete or reach a dead-letter queue."""
     chunk_queues = {n for q in STORAGE.queues for n in (f"queues-{q.name}", f"queues-{q.name}-dlq")}
     for workflow in ("intake", "assessment", "collection", "jobs", "platform", "deletion"):
-        reached = set().union(*_sqs_resources(_statements(stack, workflow)).values())
+        reached = set().union(*_sqs_resources(stack, _statements(stack, workflow)).values())
         assert not reached & chunk_queues, workflow
-    transfer = {a: n & chunk_queues for a, n in _sqs_resources(_statements(stack, "transfer")).items()}
+    transfer = {a: n & chunk_queues for a, n in _sqs_resources(stack, _statements(stack, "transfer")).items()}
     own = {f"queues-{job.chunks.queue}" for job in CHUNKED if OWNER[job.name] == "transfer" and job.chunks}
     assert own and transfer["sqs:SendMessage"] == own
     assert not {a for a, n in transfer.items() if n and a not in ("sqs:SendMessage", "sqs:GetQueueUrl",

@@ -140,7 +140,9 @@ def test_only_my_number_workflows_may_use_the_my_number_key(stack: Declared) -> 
     # Each batch job and each chunk worker has a role of its own (IAM role names are unique per account).
     # deletion: the keyed digests of erased ids unwrap the index secret under this key (it never decrypts a number)
     assert roles == ["deletion", "deletion-deletion-sweep-worker", "intake", "intake-certificate-renewal",
-                     "intake-certificate-renewal-worker", "intake-reaching-75-daily", "intake-reaching-75-daily-worker",
+                     "intake-certificate-renewal-worker", "intake-kouiki-results-inbound",
+                     "intake-kouiki-results-inbound-worker", "intake-reaching-75-daily",
+                     "intake-reaching-75-daily-worker",
                      "intake-resident-changes-inbound", "intake-resident-changes-inbound-worker", "transfer",
                      "transfer-kouiki-collection-daily", "transfer-kouiki-collection-daily-worker",
                      "transfer-kouiki-daily", "transfer-kouiki-daily-worker", "transfer-kouiki-income-monthly",
