@@ -37,6 +37,8 @@ COUNTERPARTIES: dict[str, Counterparty] = {
         Counterparty("shiminzei-renkei", "市民税課 所得・課税情報 (庁内連携システム)", "cp932", ("income-records",)),
         Counterparty("shiminzei-renkei-utf8", "市民税課 所得・課税情報 (庁内連携システム, UTF-8 移行後)", "utf-8",
                      ("income-records",), allow_partial=True),
+        # 生活保護 開始・停止・停止解除・廃止 (適用除外, 法第51条第1号): digits only, so UTF-8 and CP932 read alike.
+        Counterparty("fukushi-hogo", "生活保護 (健康福祉局 保護課, 庁内連携システム)", "utf-8", ("public-assistance",)),
         Counterparty(KOUIKI_RENGO, "熊本県後期高齢者医療広域連合", "utf-8",
                      ("eligibility-results", "assessment-results")),
         # Collection (issue 14): fixed-length CP932 files (file-layouts.md §1, §3, §4).

@@ -8,6 +8,7 @@ from fastapi import Depends, Header, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from functions.intake.rules.eligibility import Acquisition, Loss
+from functions.intake.rules.special_address import BASES, FACILITY_KINDS
 from functions.intake.services.notifications import KINDS, notification_view, submit_notification
 from functions.intake.workflow import WORKFLOW
 from shared.adapters.idempotency import fingerprint, once
@@ -44,6 +45,19 @@ class Applicant(BaseModel):
                           "(PIA-III-2-k)")
 
 
+class SpecialAddressIn(BaseModel):
+    """住所地特例届 (法第55条, 第55条の2): `event_date` is the day of entering the facility (入院等の日)."""
+
+    model_config = ConfigDict(extra="forbid")
+    basis: Literal[tuple(BASES)]  # type: ignore[valid-type]
+    insurer: str | None = Field(None, pattern=r"^[0-9]{2}$",
+                                description="facility-in / kokuho-carryover: the other 広域連合's prefecture code")
+    facility: str = Field(min_length=1, max_length=100, description="施設名")
+    facility_kind: Literal[tuple(FACILITY_KINDS)]  # type: ignore[valid-type]
+    facility_prefecture: str = Field(pattern=r"^[0-9]{2}$", description="JIS X 0401 of the facility's address")
+    until: Day | None = Field(None, description="the day the 特例 ends, when known (退所等)")
+
+
 class NotificationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     kind: Literal[tuple(KINDS)]  # type: ignore[valid-type]
@@ -54,6 +68,7 @@ class NotificationIn(BaseModel):
     insured_elsewhere_same_day: bool = False
     certificate: str | None = Field(None, max_length=40, description="障害認定: 手帳の種類と等級")
     values: PersonValues = Field(default_factory=PersonValues)  # type: ignore[valid-type]
+    special_address: SpecialAddressIn | None = None
     applicant: Applicant
     identity_documents: list[IDENTITY_DOCUMENTS] = Field(min_length=1)  # type: ignore[valid-type]
 
@@ -76,7 +91,8 @@ def take_notification(body: NotificationIn, request: Request, principal: Clerk, 
     details = {"event_date": body.event_date.isoformat(),
                "acquisition_reason": body.acquisition_reason.value if body.acquisition_reason else None,
                "loss_reason": body.loss_reason.value if body.loss_reason else None,
-               "insured_elsewhere_same_day": body.insured_elsewhere_same_day, "certificate": body.certificate}
+               "insured_elsewhere_same_day": body.insured_elsewhere_same_day, "certificate": body.certificate,
+               "special_address": body.special_address.model_dump(mode="json") if body.special_address else None}
 
     def work() -> dict[str, Any]:
         return submit_notification(

@@ -40,6 +40,7 @@ class Acquisition(str, Enum):
     DISABILITY_CERTIFIED = "障害認定"
     MOVED_IN = "転入"
     EXCLUSION_ENDED = "適用除外該当終了"
+    SPECIAL_ADDRESS_ENDED = "住所地特例終了"  # another 広域連合's 住所地特例 ended while living here (法第52条, 第55条)
 
 
 class Loss(str, Enum):

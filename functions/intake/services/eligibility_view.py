@@ -18,7 +18,9 @@ __all__ = ["current_certificate", "eligibility_of"]
 # 住所地特例 (法第55条) and 適用除外 (法第51条) as recorded; absent fields are shown as null.
 SPECIAL_ADDRESS = {"insurer": "special_address_insurer", "facility": "special_address_facility",
                    "from": "special_address_from", "until": "special_address_until",
-                   "notified_on": "special_address_notified_on"}
+                   "notified_on": "special_address_notified_on", "basis": "special_address_basis",
+                   "facility_kind": "special_address_facility_kind",
+                   "facility_prefecture": "special_address_facility_prefecture"}
 EXCLUSION = {"public_assistance_since": "public_assistance_since",
              "public_assistance_ended_on": "public_assistance_ended_on",
              "public_assistance_suspended_from": "public_assistance_suspended_from",

@@ -28,7 +28,8 @@ from functions.intake.rules.eligibility_checks import (
     check_event_date,
 )
 from functions.intake.rules.eligibility_events import acquired as acquired_fields
-from functions.intake.rules.eligibility_events import lost
+from functions.intake.rules.eligibility_events import facts_of, lost
+from functions.intake.rules.special_address import special_address_ended, special_address_started
 from functions.intake.workflow import CERTIFICATE
 from shared.adapters.audit_log import AuditEvent
 from shared.adapters.change_requests import ChangeRequestStore
@@ -59,6 +60,8 @@ KINDS = {
     "disability-withdrawal": "障害認定申請の撤回",
     "disability-ended": "障害状態不該当届",
     "certificate-reissue": "資格確認書 再交付申請",
+    "special-address": "住所地特例届",
+    "special-address-ended": "住所地特例 終了届",
 }
 REQUIRED_VALUES = {"address-change": ("address",), "name-change": ("name", "name_kana"),
                    "mynumber-change": ("mynumber",)}
@@ -96,7 +99,25 @@ def _eligibility(kind: str, details: dict[str, Any], person: dict[str, Any], tod
             check_disability_end(day, person)
         reason = Loss.DISABILITY_WITHDRAWN if kind == "disability-withdrawal" else Loss.DISABILITY_ENDED
         return {"disability_withdrawn_on": day.isoformat(), **lost(loss_date(reason, day), reason)}
+    if kind == "special-address":
+        return _special_address(details, person, day, today)
+    if kind == "special-address-ended":
+        ended = {**person, "special_address_until": day.isoformat()}
+        return special_address_ended(person, day, facts_of(ended, resident=True))
     return {}
+
+
+def _special_address(details: dict[str, Any], person: dict[str, Any], day: date, today: date) -> dict[str, Any]:
+    """住所地特例届 (法第55条, 第55条の2; rules/special_address.py): the facility, the 特例's start and end."""
+    facts = details.get("special_address")
+    if not facts:
+        raise Invalid("a 住所地特例届 names the basis, the facility, its kind and prefecture",
+                      code="special-address-required", title="The 住所地特例 is not valid")
+    until = date.fromisoformat(facts["until"]) if facts.get("until") else None
+    return special_address_started(person, basis=facts["basis"], insurer=facts.get("insurer"),
+                                   facility=facts["facility"], facility_kind=facts["facility_kind"],
+                                   facility_prefecture=facts["facility_prefecture"], day=day, until=until,
+                                   today=today)
 
 
 def _new_card(rt: Runtime, person: dict[str, Any], values: dict[str, Any],
