@@ -12,17 +12,37 @@
   is judged on the card's 発効期日 (a July 2026 renewal is for cards from 2026-08-01, after the transition).
 - A change of 住所, 氏名 or 一部負担金の割合 changes what the card shows, so a new card is issued
   (施行規則: 記載事項に変更があったときの資格確認書の交付; domain-rules §4).
+- The city mails renewal cards only to addresses in the city. Someone whose 住所 is outside it is either no longer
+  this city's (a 県内転出 stays insured by the 広域連合 but the new city handles the person, 法第48条; a 県外転出
+  is lost, 法第53条) or kept insured here by 住所地特例 (法第55条, 第55条の2: a hospital or facility in another
+  prefecture); only the latter gets the card by mail. The others are withheld and listed with the reason.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Any, Literal
 
-__all__ = ["CARD_FIELDS", "TRANSITION_ENDS", "CertificateRule", "Document", "Reason", "card_year_start",
-           "document_for", "effective_from", "mailing_month", "needs_new_card", "receives_certificate",
-           "renewal_year_start", "valid_until"]
+from functions.intake.rules.eligibility import KUMAMOTO_PREFECTURE, Facts, special_address_insurer_on
+
+__all__ = [
+    "CARD_FIELDS",
+    "TRANSITION_ENDS",
+    "CertificateRule",
+    "Document",
+    "Reason",
+    "card_year_start",
+    "document_for",
+    "effective_from",
+    "mailing_month",
+    "needs_new_card",
+    "receives_certificate",
+    "renewal_withheld",
+    "renewal_year_start",
+    "valid_until",
+]
 
 TRANSITION_ENDS = date(2026, 7, 31)
 CertificateRule = Literal["all", "non-holders"]
@@ -78,3 +98,36 @@ def mailing_month(seventy_fifth_birthday: date) -> str:
     if month == 0:
         year, month = year - 1, 12
     return f"{year:04d}-{month:02d}"
+
+
+# A leading prefecture name (北海道, 東京都, 京都府, 大阪府, or 2–3 characters and 県) before the city's name.
+_PREFECTURE = re.compile(r"^(北海道|東京都|京都府|大阪府|.{2,3}県)")
+
+
+def _outside_city(person: Mapping[str, Any], city_name: str) -> str | None:
+    if person.get("resident_status") == "moved-out":
+        return "転出済み (住所が市外)"
+    address = _PREFECTURE.sub("", str(person.get("address") or ""))
+    if address and not address.startswith(city_name):
+        return "住所が市外"
+    return None
+
+
+def _special_address_here(person: Mapping[str, Any], on: date) -> bool:
+    def day(name: str) -> date | None:
+        return date.fromisoformat(person[name]) if person.get(name) else None
+
+    facts = Facts(birth_date=date.min, resident_in_prefecture=False,
+                  special_address_insurer=person.get("special_address_insurer"),
+                  special_address_from=day("special_address_from"),
+                  special_address_until=day("special_address_until"))
+    return special_address_insurer_on(facts, on) == KUMAMOTO_PREFECTURE
+
+
+def renewal_withheld(person: Mapping[str, Any], city_name: str, effective: date) -> str | None:
+    """Why the renewal card taking effect on `effective` is not mailed to this person (their 住所 is outside the
+    city and no 住所地特例 with this 広域連合 holds that day), or None when it is mailed."""
+    reason = _outside_city(person, city_name)
+    if reason is None or _special_address_here(person, effective):
+        return None
+    return f"{reason}、住所地特例なし"

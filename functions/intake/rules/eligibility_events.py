@@ -110,13 +110,24 @@ def _move_out(change: ResidentChange, record: dict[str, Any] | None) -> tuple[di
         return {}, None
     assert record is not None
     destination = change.other_prefecture
-    if destination == KUMAMOTO_PREFECTURE:  # 県内転出: the same 広域連合 (docs/intake.md: new city's details)
+    if destination == KUMAMOTO_PREFECTURE:  # 県内転出: the same 広域連合, still insured with the new city's details
         if _lost_by_moving(record):
-            return _restored(), "eligibility-loss-withdrawn"
-        return {}, "insured-person-changed"
+            return {**_restored(), **_within_prefecture(change)}, "eligibility-loss-withdrawn"
+        return _within_prefecture(change), "insured-person-changed"
     if special_address_insurer_on(facts_of(record), change.change_date) == KUMAMOTO_PREFECTURE:
         return {}, "insured-person-changed"  # 住所地特例 (法第55条): still insured here
     return lost(moved_out_loss_date(change.change_date, destination), Loss.MOVED_OUT), "eligibility-lost"
+
+
+def _within_prefecture(change: ResidentChange) -> dict[str, Any]:
+    """県内転出: the 広域連合 is one per prefecture (法第48条) and its area is the whole of 熊本, so moving to another
+    municipality in it is neither leaving the area (法第53条第1項: 喪失 is for 住所を有しなくなった者 of the area)
+    nor a new acquisition (法第52条第2号 is for coming into the area): the person stays insured, the insurer
+    unchanged, and the record takes the new city's address (the 住所 the 広域連合 and the new city use from now on;
+    this city's postal code and 方書 no longer apply). resident_status is `moved-out`: no longer in this register."""
+    return {"eligibility_status": "insured", "insurer": KUMAMOTO_PREFECTURE,
+            "address": change.values["moved_out_address"], "postal_code": None, "address_detail": None,
+            "resident_status": "moved-out"}
 
 
 def acquired(day: date, reason: Acquisition) -> dict[str, Any]:

@@ -6,10 +6,16 @@ segment per chunk; each chunk reads which of its certificates exist (BatchGetIte
 (BatchWriteItem) and prints the chunk's cards from the records in hand into its own files. Certificate ids are
 derived from the person and the year and the PDFs are deterministic, so a re-run, of the job or of one chunk,
 issues nothing twice and rewrites the same files.
+
+A person whose 住所 is outside the city without a 住所地特例 reason (rules.certificates.renewal_withheld) is not
+issued a card nor printed: the chunk lists them with the reason in its own report (`reports/certificate-renewal/
+<job>/<chunk>-withheld.json` in the exchange bucket, person ids and reasons only), and the job's summary gathers
+the lists.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable, Mapping
 from datetime import date
@@ -20,6 +26,7 @@ from functions.intake.rules.certificates import (
     Reason,
     effective_from,
     receives_certificate,
+    renewal_withheld,
     renewal_year_start,
     valid_until,
 )
@@ -40,7 +47,8 @@ INSURER = COUNTERPARTIES[KOUIKI_RENGO].name
 PERSONS_PER_CHUNK = 5000
 # What a certificate prints and the rule needs; the scan reads nothing else (never the sealed My Number).
 PRINT_FIELDS = ("person_id", "insured_number", "name", "name_kana", "birth_date", "sex", "address",
-                "eligibility_acquired_on", "has_myna_insurance_card", "copayment_ratio", "limit_class")
+                "eligibility_acquired_on", "has_myna_insurance_card", "copayment_ratio", "limit_class",
+                "resident_status", "special_address_insurer", "special_address_from", "special_address_until")
 
 
 def _day(value: Any) -> date | None:
@@ -110,6 +118,7 @@ class Issued(NamedTuple):
 # --- the yearly renewal ------------------------------------------------------------------------------------------
 
 KIND, QUEUE = "certificate-renewal", "certificate-renewal-chunks"
+WITHHELD_PREFIX = "reports/certificate-renewal/"
 
 
 def run_name(today: date) -> str:
@@ -136,11 +145,19 @@ class Renewal:
         year = renewal_year_start(today)  # run in July: the cards of the coming 8/1
         insured = issued = notices = 0
         cards: list[tuple[dict[str, Any], dict[str, Any]]] = []
+        withheld: list[dict[str, str]] = []
         writer = rt.batch_writer()
         for page in rt.records("persons").scan_segment(chunk.spec["segment"], chunk.spec["segments"],
                                                         "eligibility_status", "insured", PRINT_FIELDS):
             insured += len(page)
-            wanted = {f"QC-{p['person_id']}-renewal-{year.year}": p for p in page}
+            mailed = []
+            for p in page:
+                reason = renewal_withheld(p, rt.settings.city_name, year)
+                if reason:
+                    withheld.append({"person_id": p["person_id"], "reason": reason})
+                else:
+                    mailed.append(p)
+            wanted = {f"QC-{p['person_id']}-renewal-{year.year}": p for p in mailed}
             done = issue_missing(rt, writer, wanted, "renewal", today, rule, starts=dict.fromkeys(wanted, year))
             issued, cards = issued + done.count, cards + done.cards
             notices += len(wanted) - len(done.cards)  # マイナ保険証 holders: 資格情報のお知らせ instead
@@ -148,23 +165,38 @@ class Renewal:
         # Every card of the chunk is printed, those issued by an earlier attempt too: the files are the same bytes.
         files = print_cards(rt, run_name(today), sorted(cards, key=lambda pc: pc[1]["certificate_id"]),
                             file_prefix=f"{chunk.number:04d}-")
+        if withheld:
+            rt.objects("exchange").put(_withheld_key(job.job_id, chunk.number),
+                                       json.dumps(sorted(withheld, key=lambda w: w["person_id"]),
+                                                  ensure_ascii=False).encode("utf-8"), "application/json")
         return {"applied": insured, "insured": insured, "issued": issued, "information_notices": notices,
-                "files": len(files)}
+                "files": len(files), "withheld": len(withheld)}
 
     def finish(self, rt: Runtime, job: Job, succeeded: bool) -> dict[str, Any]:
         year = renewal_year_start(date.fromisoformat(job.params["today"])).year
         summary = {"year": year, "insured": job.counts.get("insured", 0),
                    "information_notices": job.counts.get("information_notices", 0),
                    "issued": job.counts.get("issued", 0), "rule": job.params["rule"],
-                   "files": job.counts.get("files", 0)}
+                   "files": job.counts.get("files", 0), "withheld": job.counts.get("withheld", 0)}
         rt.audit.append(AuditEvent("system", "batch.certificate-renewal", "success" if succeeded else "failure",
                                    target=str(summary["year"]),
                                    detail={k: str(v) for k, v in summary.items() if k != "year"} | {
                                        "job": job.job_id}))
-        return summary
+        return {**summary, "withheld_persons": _withheld(rt, job.job_id)}
 
 
 RENEWAL = Renewal()
+
+
+def _withheld_key(job_id: str, chunk: int) -> str:
+    return f"{WITHHELD_PREFIX}{job_id}/{chunk:04d}-withheld.json"
+
+
+def _withheld(rt: Runtime, job_id: str) -> list[dict[str, str]]:
+    """Every person the run withheld, with the reason, from its chunks' reports (person ids only)."""
+    store = rt.objects("exchange")
+    found = [w for stored in store.list(f"{WITHHELD_PREFIX}{job_id}/") for w in json.loads(store.get(stored.key))]
+    return sorted(found, key=lambda w: w["person_id"])
 
 
 def run_annual_renewal(rt: Runtime, today: date, progress: Callable[[Job], None] | None = None) -> dict[str, Any]:
