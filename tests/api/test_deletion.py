@@ -362,9 +362,9 @@ def test_a_run_killed_and_resumed_ends_as_an_uninterrupted_one(
     planned = chunk_targets(runtime, proposed["run_id"])
     real, calls = runs.erase_target, Counter()
 
-    def counting(rt: Runtime, target: Any, rule: Any, now: Any) -> Any:
+    def counting(rt: Runtime, target: Any, rule: Any, now: Any, prefetched: Any = None) -> Any:
         calls[(target.rule, target.ref)] += 1
-        done = real(rt, target, rule, now)
+        done = real(rt, target, rule, now, prefetched)
         if service == "erase" and sum(calls.values()) == nth:
             raise Killed("erased, then the process dies before the ledger entry")
         return done

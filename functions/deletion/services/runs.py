@@ -20,7 +20,7 @@ from typing import Any
 
 from functions.deletion.rules.certificate import NIST_CATEGORY, Certificate, backups_clear_on
 from functions.deletion.rules.retention import RetentionRule, configured_rules, rule
-from functions.deletion.services.erase import erase_target
+from functions.deletion.services.erase import erase_target, prefetch
 from functions.deletion.services.plan import Target, active_holds, plan_deletion
 from functions.deletion.workflow import DELETION_RUN, WORKFLOW
 from shared.adapters.audit_log import AuditEvent
@@ -103,6 +103,8 @@ def apply_chunk(rt: Runtime, run_id: str, chunk: dict[str, Any], held: set[str] 
     done = ledger.erased_among(run_id, list(hashed.values()))
     held = active_holds(rt) if held is None else held
     applied = kept = 0
+    persons = [t.ref for t in targets if t.kind == "person" and hashed[t] not in done and t.person_id not in held]
+    prefetched = prefetch(rt, persons)
     for target in targets:
         if hashed[target] in done:
             applied += 1
@@ -111,7 +113,7 @@ def apply_chunk(rt: Runtime, run_id: str, chunk: dict[str, Any], held: set[str] 
             kept += 1
             continue
         the_rule = rule(target.rule, current_rules())
-        result = erase_target(rt, target, the_rule, rt.clock())
+        result = erase_target(rt, target, the_rule, rt.clock(), prefetched)
         ledger.record_erased(run_id, hashed[target], {"rule": target.rule, "kind": target.kind,
                                                       "at": rt.clock().isoformat(), **result.as_dict()})
         applied += 1
