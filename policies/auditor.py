@@ -311,11 +311,35 @@ def bucket_tls_only(a: Account) -> Findings:
                 "aws:SecureTransport")).lower() == "false" for s in a.bucket_policy(b))]
 
 
+def _log_destinations(a: Account) -> set[str]:
+    """The buckets an AWS service of the account delivers into (CloudTrail, S3 server access logging, VPC flow
+    logs, AWS Config, replication): the only ones whose writes cannot come through the VPC endpoint."""
+    s3, found = a.c("s3"), set()
+    found |= {t.get("S3BucketName") for t in a.c("cloudtrail").describe_trails().get("trailList", [])}
+    for bucket in a.buckets():
+        found.add((s3.get_bucket_logging(Bucket=bucket).get("LoggingEnabled") or {}).get("TargetBucket"))
+        try:
+            rules = s3.get_bucket_replication(Bucket=bucket)["ReplicationConfiguration"].get("Rules", [])
+        except ClientError:
+            rules = []
+        found |= {r["Destination"]["Bucket"].rsplit(":", 1)[-1] for r in rules}
+    found |= {f["LogDestination"].split(":::", 1)[-1].split("/", 1)[0]
+              for f in a.c("ec2").describe_flow_logs().get("FlowLogs", []) if f.get("LogDestinationType") == "s3"}
+    try:
+        found |= {d.get("s3BucketName") for d in a.c("config").describe_delivery_channels().get("DeliveryChannels", [])}
+    except ClientError:
+        pass
+    return found - {None}
+
+
 @check("bucket_vpce_only")
 def bucket_vpce_only(a: Account) -> Findings:
+    """Every bucket denies requests from outside the VPC endpoint, except one a service of the account logs into
+    (tagged logs or replica): exempt by what it is used for, not by a tag anyone can set (issue 17)."""
     out = []
+    destinations = _log_destinations(a)
     for bucket in a.buckets():
-        if _tags(a, bucket).get("data-classification") not in ("specific-personal", "personal", "audit"):
+        if bucket in destinations and _tags(a, bucket).get("data-classification") in ("logs", "replica"):
             continue
         if not any(s.get("Effect") == "Deny" and "aws:SourceVpce" in s.get("Condition", {}).get("StringNotEquals", {})
                    for s in a.bucket_policy(bucket)):

@@ -176,6 +176,27 @@ def untagged_bucket(clients, ids):
     c(clients, "s3").delete_bucket_tagging(Bucket=ids["bucket"])
 
 
+def _without_endpoint_deny(clients, bucket):
+    s3 = c(clients, "s3")
+    document = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])
+    document["Statement"] = [st for st in document["Statement"] if st["Sid"] != "Vpce"]
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(document))
+
+
+def relabelled_open_bucket(clients, ids):
+    """A personal bucket relabelled `internal`, then opened to callers outside the endpoint."""
+    c(clients, "s3").put_bucket_tagging(Bucket=ids["bucket"], Tagging={"TagSet": [
+        {"Key": "data-classification", "Value": "internal"}]})
+    _without_endpoint_deny(clients, ids["bucket"])
+
+
+def logs_tag_on_a_store(clients, ids):
+    """Tagged `logs`, but no service of the account logs into it: the tag alone exempts nothing."""
+    c(clients, "s3").put_bucket_tagging(Bucket=ids["bucket"], Tagging={"TagSet": [
+        {"Key": "data-classification", "Value": "logs"}]})
+    _without_endpoint_deny(clients, ids["bucket"])
+
+
 def audit_deleter(clients, ids):
     c(clients, "iam").put_role_policy(RoleName=ids["role"], PolicyName="cleanup", PolicyDocument=json.dumps({
         "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["dynamodb:DeleteItem"],
@@ -211,6 +232,8 @@ VIOLATIONS: list[tuple[str, Callable, str]] = [
     ("a bucket fell back to SSE-S3", sse_s3, "aws-s3-bucket-sse-kms"),
     ("a bucket lost its TLS-only policy", no_bucket_policy, "aws-s3-bucket-tls-only"),
     ("a bucket lost its endpoint-only policy", no_bucket_policy, "aws-s3-bucket-vpce-only"),
+    ("a personal bucket relabelled internal was opened", relabelled_open_bucket, "aws-s3-bucket-vpce-only"),
+    ("a store tagged logs that nothing logs into was opened", logs_tag_on_a_store, "aws-s3-bucket-vpce-only"),
     ("versioning was suspended", versioning_suspended, "aws-s3-bucket-versioning"),
     ("access logging was removed", no_access_logs, "aws-s3-bucket-access-logging"),
     ("PITR was turned off", no_pitr, "aws-dynamodb-table-pitr"),
@@ -236,6 +259,13 @@ def test_each_violation_is_caught_by_its_control(account, statement: str, inject
     clients, ids = account
     inject(clients, ids)
     assert control in failures()
+
+
+def test_twin_the_trail_bucket_may_take_writes_from_outside_the_endpoint(account) -> None:
+    """CloudTrail delivers from outside the VPC: its bucket, tagged logs, needs no endpoint-only statement."""
+    clients, _ids = account
+    _without_endpoint_deny(clients, f"{PREFIX}-cloudtrail")
+    assert "aws-s3-bucket-vpce-only" not in failures()
 
 
 def test_an_organisation_trail_is_accepted_when_declared(account) -> None:
