@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from functions.intake.services.kouiki_import import import_kouiki_results
+from functions.intake.services.kouiki_import import file_identity, import_kouiki_results
 from shared.adapters.persons import PersonRepository
 from shared.domain.fixed_width import FileRejected
 
@@ -196,3 +196,75 @@ def test_the_clerk_works_through_the_list(api, auth, runtime) -> None:
     assert [d["discrepancy_id"] for d in resolved["discrepancies"]] == [entry["discrepancy_id"]]
     missing = api.post("/intake/discrepancies/KDnone/resolve", json={"reason": "x"}, headers=auth(CLERK))
     assert missing.status_code == 404
+
+
+# --- a new 負担割合 issues a `change` 資格確認書 (issue 12 item 7; docs/intake.md "資格確認書") ----------------------
+
+def change_cards(runtime) -> list[dict]:
+    return [c for c in runtime.records("certificates").scan_all() if c.get("reason") == "change"]
+
+
+def set_ratio(runtime, person_id: str, ratio: str, year: str) -> None:
+    record = person(runtime, person_id)
+    runtime.repository(PersonRepository).put_if_version(
+        {**record, "copayment_ratio": ratio, "copayment_year": year, "version": record["version"] + 1},
+        record["version"])
+
+
+def test_a_new_ratio_within_the_judgement_year_issues_a_change_card_from_the_file_date(runtime) -> None:
+    # 太郎 is insured (demo), 1割 for 判定年度 2026; the 広域連合's file of 2026-11-20 re-judges him 2割 一般Ⅱ
+    # (a 世帯員の異動 within the year). The card holds from the file's 作成年月日 2026-11-20 (later than the
+    # year's 8/1) to the 7/31 ending that card year; 交付年月日 the day of the import (JST 2026-11-27).
+    set_ratio(runtime, TARO, "1割", "2026")
+    content = file(TARO_2)
+    import_kouiki_results(runtime, content)
+    [card] = change_cards(runtime)
+    assert card["certificate_id"] == f"QC-{TARO}-change-{file_identity(content)[:16]}-2"  # file and record
+    assert (card["person_id"], card["issued_on"], card["valid_from"], card["valid_until"]) == \
+        (TARO, "2026-11-27", "2026-11-20", "2027-07-31")
+    assert (card["copayment_ratio"], card["limit_class"], card["insured_number"], card["print"]["copayment"]) == \
+        ("2割", "一般Ⅱ", "10000001", "2割")
+
+
+def test_a_new_judgement_year_card_holds_from_its_august_first_not_the_file_date(runtime, clock) -> None:
+    # The 割合 is judged every August for 8月〜翌年7月 (川崎町; domain-rules §5): the 2027 judgement sent on
+    # 2027-07-20 holds from 2027-08-01, and the card made on 2027-07-22 is valid from then, not from the print day.
+    clock.now = datetime(2027, 7, 22, 1, 0, tzinfo=UTC)
+    set_ratio(runtime, TARO, "2割", "2026")
+    row = data(1, "0000000001", "10000001", "20230510", "00000000", "1", "2027", "05")
+    import_kouiki_results(runtime, ("\r\n".join([header("20270720"), row, trailer(1)]) + "\r\n").encode("ascii"))
+    [card] = change_cards(runtime)
+    assert (card["issued_on"], card["valid_from"], card["valid_until"], card["copayment_ratio"]) == \
+        ("2027-07-22", "2027-08-01", "2028-07-31", "1割")
+
+
+def test_the_same_ratio_issues_no_card(runtime) -> None:
+    # the twin: 太郎 is 2割 already; the file confirms 2割 (judged for the same year): nothing a card prints changed
+    set_ratio(runtime, TARO, "2割", "2026")
+    report = import_kouiki_results(runtime, file(TARO_2))
+    assert report.status == "applied" and person(runtime, TARO)["copayment_ratio"] == "2割"
+    assert change_cards(runtime) == []
+
+
+def test_a_person_not_insured_gets_no_change_card(runtime) -> None:
+    # 次郎 is not insured yet (demo): his 割合 is recorded, no card is made for it
+    import_kouiki_results(runtime, file(data(1, "0000000004", "10000004", "20270120", "00000000", "1", "2026", "05")))
+    assert person(runtime, JIRO)["copayment_ratio"] == "1割"
+    assert change_cards(runtime) == []
+
+
+def test_a_chunk_run_again_writes_the_same_card_once(runtime) -> None:
+    from functions.intake.services.kouiki_import import KOUIKI_IMPORT
+    from shared.batch import get_job
+    from shared.batch.model import Chunk
+
+    set_ratio(runtime, TARO, "1割", "2026")
+    report = import_kouiki_results(runtime, file(TARO_2))
+    [card] = change_cards(runtime)
+    job = get_job(runtime, report.job_id)
+    taro = person(runtime, TARO)  # as if the chunk crashed after its cards, before its persons
+    runtime.repository(PersonRepository).put_if_version(
+        {**taro, "copayment_ratio": "1割", "last_kouiki_ref": None, "version": taro["version"] + 1}, taro["version"])
+    chunk = Chunk(job.job_id, 0, 0, "running", 2, {"first": 0, "last": 1}, {}, None, None, None, None, None)
+    KOUIKI_IMPORT.apply(runtime, job, chunk)
+    assert change_cards(runtime) == [card]

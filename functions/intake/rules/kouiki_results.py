@@ -14,6 +14,12 @@ What the 広域連合 decides is the city's record, never recomputed here:
   8/1–7/31) and the 限度額区分 that goes with it (令第14条, 高額療養費の所得区分 [P]): 現役並みⅠ–Ⅲ only with 3割,
   一般Ⅱ only with 2割, 一般Ⅰ and 低所得Ⅰ・Ⅱ only with 1割. A 判定年度 older than the one on record never
   overwrites it (an older file never overwrites newer data).
+- A new 負担割合 changes what the 資格確認書 prints, so an insured person whose 割合 changes gets a `change` card
+  (施行規則: 記載事項の変更; rules/certificates.needs_new_card). It holds from the 8/1 that starts its 判定年度 (the
+  割合 is judged every August for 8月〜翌年7月 from the 住民税 figures, 川崎町 (宮城) 後期高齢者医療; domain-rules
+  §5), or, for a re-judgment within the year (a 世帯員の異動 changes it mid-year, same source), from the file's
+  作成年月日: the file carries no date of its own for the change, and a card is never backdated before the day
+  the 広域連合 decided (`ratio_effective_on`).
 - 資格取得日 / 資格喪失日 are the 広域連合's decision too, but the city keeps its own view from the resident
   register and the 届書 (法第52条, 第53条; PIA-II-3-b 突合: 住基関係情報 and 住登外情報 against the 届書): when
   the two differ nothing is overwritten; the difference becomes a discrepancy a clerk works through.
@@ -29,7 +35,7 @@ from typing import Any
 from shared.domain.fixed_width import Field, FileRejected, Layout, RecordError, read_sectioned, trailer_mismatches
 
 __all__ = ["DATA", "HEADER", "LIMIT_CLASSES", "RATIOS", "RECORD_LENGTH", "TRAILER", "Discrepancy", "ResultRow",
-           "Results", "older_than_record", "read_results", "reconcile"]
+           "Results", "older_than_record", "ratio_effective_on", "read_results", "reconcile"]
 
 RECORD_LENGTH = 120
 WHAT = "広域連合 被保険者情報 file"
@@ -155,6 +161,12 @@ def older_than_record(person: Mapping[str, Any], row: ResultRow) -> bool:
     """The person's 負担割合 on record was judged for a later 年度 than the row's."""
     held = str(person.get("copayment_year") or "")
     return held.isdigit() and int(held) > row.ratio_year
+
+
+def ratio_effective_on(row: ResultRow, created_on: date) -> date:
+    """The day the row's 負担割合 holds from: the 8/1 starting its 判定年度, or the file's 作成年月日 when later
+    (a re-judgment within the year)."""
+    return max(date(row.ratio_year, 8, 1), created_on)
 
 
 def reconcile(person: Mapping[str, Any], row: ResultRow) -> tuple[dict[str, Any], list[Discrepancy]]:

@@ -12,6 +12,11 @@ same records are applied once, on the batch framework (shared/batch) under a job
 sending them again answers `already-applied`. Each chunk writes its discrepancies (ids derived from file and
 record) before its persons, and each person applied remembers the file and record (`last_kouiki_ref`), so a
 chunk run again after a crash applies nothing twice and loses no discrepancy.
+
+A row that changes an insured person's 負担割合 issues a `change` 資格確認書 (rules/certificates.needs_new_card),
+effective from the day the 割合 holds (rules/kouiki_results.ratio_effective_on), as the 住基 import does for a
+転居 or 氏名変更: under an id derived from the file and record, 交付年月日 the job's start day, written before the
+person, so a chunk run again writes the same card again.
 """
 
 from __future__ import annotations
@@ -19,13 +24,16 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from datetime import date, datetime
 from typing import Any
 
+from functions.intake.rules.certificates import needs_new_card
 from functions.intake.rules.kouiki_results import (
     DATA,
     WHAT,
     ResultRow,
     older_than_record,
+    ratio_effective_on,
     read_results,
     reconcile,
 )
@@ -34,15 +42,20 @@ from shared.adapters.change_requests import ChangeRequestStore
 from shared.adapters.persons import PersonRepository
 from shared.batch import Chunk, Job, JobState, Plan, get_job, start
 from shared.batch.local import run_job_here
+from shared.domain.calendar import date_in_japan
 from shared.domain.changes import Status
 from shared.domain.counterparties import KOUIKI_RENGO, registered
 from shared.domain.errors import Conflict
 from shared.domain.fixed_width import FileRejected, RecordError
 from shared.domain.person import validate_values
+from shared.lazy import lazy_module
 from shared.observability import count
 from shared.runtime import Runtime
 
-__all__ = ["FILE_PREFIX", "KIND", "KOUIKI_IMPORT", "KouikiReport", "discrepancy_id", "file_identity",
+# Loaded with the first change card: the issuance service brings the batch framework and printing.
+certificates = lazy_module("functions.intake.services.certificates")
+
+__all__ = ["FILE_PREFIX", "KIND", "KOUIKI_IMPORT", "KouikiReport", "change_card_id", "discrepancy_id", "file_identity",
            "import_kouiki_file", "import_kouiki_results", "is_results_key", "report_of"]
 
 KIND, QUEUE, FILE_KIND = "kouiki-results-inbound", "kouiki-results-chunks", "eligibility-results"
@@ -76,6 +89,10 @@ def file_identity(content: bytes) -> str:
 
 def discrepancy_id(file_hash: str, record: int, field: str) -> str:
     return f"KD{file_hash[:16]}-{record}-{field}"
+
+
+def change_card_id(person_id: str, file_hash: str, record: int) -> str:
+    return f"QC-{person_id}-change-{file_hash[:16]}-{record}"
 
 
 def _job_id(file_hash: str) -> str:
@@ -123,6 +140,23 @@ def _applied(rt: Runtime, person: dict[str, Any], row: ResultRow, ref: str) -> d
             "updated_at": rt.clock().isoformat()}
 
 
+def _change_card(rt: Runtime, before: dict[str, Any], after: dict[str, Any], row: ResultRow, created_on: date,
+                 file_hash: str, issued_on: date) -> dict[str, Any] | None:
+    """A new 負担割合 for an insured person: a `change` card from the day the 割合 holds."""
+    if not needs_new_card(before, {"copayment_ratio": after.get("copayment_ratio"),
+                                   "eligibility_status": after.get("eligibility_status")}):
+        return None
+    changed_on = ratio_effective_on(row, created_on)
+    return {"certificate_id": change_card_id(row.person_id, file_hash, row.record), "version": 1,
+            **certificates.certificate_values(after, "change", issued_on, changed_on, changed_on,
+                                              rt.settings.insurer_number)}
+
+
+def _issued_on(job: Job) -> date:
+    """交付年月日 of the job's change cards: the day the job started (a chunk run again makes the same card)."""
+    return date_in_japan(datetime.fromisoformat(job.started_at))
+
+
 class KouikiImport:
     """The chunks of a 被保険者情報 import, as the batch framework runs them."""
 
@@ -130,11 +164,13 @@ class KouikiImport:
 
     def apply(self, rt: Runtime, job: Job, chunk: Chunk) -> dict[str, int]:
         file_hash = job.params["file_hash"]
-        rows = read_results(rt.objects("exchange").get(job.params["key"])).rows[chunk.spec["first"]:
-                                                                                  chunk.spec["last"]]
+        results = read_results(rt.objects("exchange").get(job.params["key"]))
+        rows = results.rows[chunk.spec["first"]:chunk.spec["last"]]
+        issued_on = _issued_on(job)
         persons = {r["person_id"]: r for r in rt.batch_get("persons", [{"person_id": r.person_id} for r in rows])}
         pending = _pending(rt, set(persons))
         found: list[dict[str, Any]] = []
+        cards: list[dict[str, Any]] = []
         written: list[tuple[ResultRow, dict[str, Any]]] = []
         now = rt.clock().isoformat()
         for row in rows:
@@ -146,27 +182,38 @@ class KouikiImport:
                        "source": f"{KOUIKI_RENGO}:{file_hash[:16]}:{row.record}", "status": "open", "version": 1,
                        "created_at": now} for d in discrepancies]
             if person.get("last_kouiki_ref") != ref:
-                written.append((row, _applied(rt, person, row, ref)))
+                record = _applied(rt, person, row, ref)
+                written.append((row, record))
+                card = _change_card(rt, person, record, row, results.created_on, file_hash, issued_on)
+                if card:
+                    cards.append(card)
         writer = rt.batch_writer()
         table = rt.table_name("eligibility-discrepancies")
         known = rt.records("eligibility-discrepancies").get_many(d["discrepancy_id"] for d in found)
         for item in found:
             if item["discrepancy_id"] not in known:  # a clerk may have resolved it already: never reopened
                 writer.put(table, item)
-        writer.flush()  # discrepancies first: a person marked applied always has its discrepancies stored
+        cards_table = rt.table_name("certificates")
+        for card in cards:
+            writer.put(cards_table, card)
+        writer.flush()  # discrepancies and cards first: a person marked applied always has them stored
         persons_table = rt.table_name("persons")
         for row, record in written:
             if row.person_id in pending:
-                self._write_checked(rt, row, record, f"{file_hash[:16]}:{row.record}")
+                self._write_checked(rt, row, record, f"{file_hash[:16]}:{row.record}",
+                                    lambda before, after, r=row: _change_card(rt, before, after, r, results.created_on,
+                                                                              file_hash, issued_on))
             else:
                 writer.put(persons_table, record)
         writer.flush()
         count("KouikiResultsApplied", len(written))
-        return {"applied": len(rows), "discrepancies": len(found)}
+        return {"applied": len(rows), "discrepancies": len(found), "cards": len(cards)}
 
     @staticmethod
-    def _write_checked(rt: Runtime, row: ResultRow, record: dict[str, Any], ref: str) -> None:
-        """A person with a pending counter change: written alone with a version condition, read again on a race."""
+    def _write_checked(rt: Runtime, row: ResultRow, record: dict[str, Any], ref: str,
+                       card_of: Callable[[dict[str, Any], dict[str, Any]], dict[str, Any] | None]) -> None:
+        """A person with a pending counter change: written alone with a version condition, read again on a race
+        (and its change card made again from the person as it now stands, written before it)."""
         persons = rt.repository(PersonRepository)
         for _ in range(ATTEMPTS):
             if persons.put_if_version(record, int(record["version"]) - 1):
@@ -174,6 +221,9 @@ class KouikiImport:
             current = persons.get(row.person_id)
             assert current is not None
             record = _applied(rt, current, row, ref)
+            card = card_of(current, record)
+            if card:
+                rt.records("certificates").put(card)
         raise Conflict(f"{row.person_id} kept changing while the 広域連合's 被保険者情報 was applied")
 
     def finish(self, rt: Runtime, job: Job, succeeded: bool) -> dict[str, Any]:
