@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 from importlib import import_module
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.domain.betten1 import MappedItem, mapped_items
+from shared.domain.betten1 import Feed, MappedItem, mapped_items
 from shared.domain.person import MY_NUMBER_FIELD, PERSON_FIELDS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -109,3 +110,105 @@ def test_the_field_check_catches_a_field_the_model_lacks() -> None:
     assert unresolved_fields(bogus) == ["氏名 → person.full_name is not a field of the model",
                                         "保険料額 → levy.premium_total is not a field of the model",
                                         "保険料額 → levy.annual_premium is not a field of the model"]
+
+
+# --- 資格 items are fed by a flow (issue 12 "Done when") -------------------------------------------------------
+
+def _tree(path: str) -> ast.Module | None:
+    file = ROOT / path
+    return ast.parse(file.read_text("utf-8")) if file.is_file() else None
+
+
+def writes_key(path: str, field: str) -> bool:
+    """The module writes `field` as a key: a dict display `{"field": …}`, an assignment `x["field"] = …` or a
+    keyword `field=…`. Reading it (`x.get("field")`, `x["field"]`) or naming it in text does not count."""
+    tree = _tree(path)
+    if tree is None:
+        return False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Dict) and any(isinstance(k, ast.Constant) and k.value == field for k in node.keys):
+            return True
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) and \
+                isinstance(node.slice, ast.Constant) and node.slice.value == field:
+            return True
+        if isinstance(node, ast.keyword) and node.arg == field:
+            return True
+    return False
+
+
+def _module_path(dotted: str) -> str | None:
+    base = dotted.replace(".", "/")
+    for candidate in (f"{base}.py", f"{base}/__init__.py"):
+        if (ROOT / candidate).is_file():
+            return candidate
+    return None
+
+
+def imported_modules(path: str) -> set[str]:
+    """The repository modules `path` imports, directly or through the modules it imports (import statements)."""
+    seen: set[str] = set()
+    todo = [path]
+    while todo:
+        tree = _tree(todo.pop())
+        for node in ast.walk(tree) if tree else ():
+            names = []
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            for name in names:
+                found = _module_path(name) if name.startswith(("functions.", "shared.")) else None
+                if found and found not in seen:
+                    seen.add(found)
+                    todo.append(found)
+    return seen
+
+
+def unfed_items(mapping: list[MappedItem], section: str = "資格") -> list[str]:
+    """Every implemented item of the section names a flow that writes its field (in the flow, or in the rules
+    module the flow imports that builds the written values)."""
+    problems = []
+    for m in mapping:
+        if m.section != section or m.status != "implemented":
+            continue
+        field = m.field.partition(".")[2]
+        if not m.fed_by:
+            problems.append(f"{m.item}: no flow feeds {m.field}")
+        for feed in m.fed_by:
+            writer = feed.via or feed.flow
+            if _tree(feed.flow) is None:
+                problems.append(f"{m.item}: {feed.flow} does not exist")
+            elif not writes_key(writer, field):
+                problems.append(f"{m.item}: {writer} never writes {field}")
+            elif feed.via and feed.via not in imported_modules(feed.flow):
+                problems.append(f"{m.item}: {feed.flow} does not import {feed.via}")
+    return problems
+
+
+def test_every_eligibility_item_is_fed_by_a_flow_that_writes_it() -> None:
+    assert unfed_items(mapped_items()) == []
+    eligibility = [m for m in mapped_items() if m.section == "資格"]
+    assert len(eligibility) == 5 and all(m.status == "implemented" and m.fed_by for m in eligibility)
+    # the counts docs/intake.md gives: 資格 5 of 5 fed
+    text = (ROOT / "docs" / "intake.md").read_text("utf-8")
+    assert f"資格: {len(eligibility)} of {len(eligibility)} items fed by a flow" in text
+
+
+def test_the_feed_check_catches_a_flow_that_never_writes_the_field() -> None:
+    """Negative twins: no flow; a module that never mentions the field; one that only reads it; a rules module
+    that writes it but the flow never imports; a module that does not exist."""
+    field, s, r = "person.eligibility_lost_on", "functions/intake/services/", "functions/intake/rules/"
+
+    def item(*feeds: Feed) -> MappedItem:
+        return MappedItem("資格", "資格喪失日", field, "implemented", fed_by=feeds)
+
+    planted = [item(), item(Feed(f"{s}discrepancies.py")), item(Feed(f"{r}ryoyohi.py")),
+               item(Feed(f"{s}kouiki_import.py", f"{r}eligibility_events.py")), item(Feed(f"{s}nowhere.py"))]
+    assert unfed_items(planted) == [
+        "資格喪失日: no flow feeds person.eligibility_lost_on",
+        f"資格喪失日: {s}discrepancies.py never writes eligibility_lost_on",
+        f"資格喪失日: {r}ryoyohi.py never writes eligibility_lost_on",
+        f"資格喪失日: {s}kouiki_import.py does not import {r}eligibility_events.py",
+        f"資格喪失日: {s}nowhere.py does not exist",
+    ]
+    assert writes_key("functions/intake/rules/eligibility_events.py", "eligibility_lost_on")  # the twin that passes
