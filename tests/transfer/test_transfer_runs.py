@@ -140,7 +140,8 @@ def test_the_file_is_under_the_my_number_key_with_a_checksum_manifest(api: TestC
     width = 1 + 24 + 8 + 12 + 12 + 24 + 60 + 60 + 8 + 1 + 7 + 120 + 12
     assert {len(r) for r in records[1:3]} == {width}
     taro = records[1].decode("cp932")
-    assert taro.startswith("2eligibility-acquired    20260330P0000000001 " + TARO_NUMBER + "H0000000001 ")
+    # 異動区分: the code of the queued kind (eligibility-acquired → ELIG-ACQUIRED, docs/transfer.md "Layouts")
+    assert taro.startswith("2ELIG-ACQUIRED           20260330P0000000001 " + TARO_NUMBER + "H0000000001 ")
     assert records[3] == b"8000000002".ljust(width, b" ")
 
 

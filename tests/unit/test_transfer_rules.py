@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from functions.transfer.rules.approvals import ApprovalRefused, check_approval, validate_approval
-from functions.transfer.rules.jobs import JOBS, Column, job
-from functions.transfer.rules.layouts import encode_rows, fixed_field
+from functions.transfer.rules.jobs import JOBS, KOUIKI_EVENT_CODES, Column, job
+from functions.transfer.rules.layouts import FieldTooLong, encode_rows, fixed_field
 from functions.transfer.rules.periods import due_periods, period_of
 from shared.domain.person import InvalidChange
 
@@ -79,7 +79,9 @@ def test_fixed_fields_are_padded_in_bytes_and_gaiji_become_black_circles() -> No
     assert fixed_field(name, "熊本", "cp932") == "熊本".encode("cp932") + b"      "  # 4 bytes + 6 spaces
     assert fixed_field(name, "髙橋", "cp932") == "髙橋".encode("cp932") + b"      "  # 髙 is in CP932 (NEC 選定)
     assert fixed_field(name, "𠮷田", "cp932") == "●田".encode("cp932") + b"      "  # 𠮷 is not: 外字
-    assert fixed_field(name, "熊本市中央区", "cp932") == "熊本市中央".encode("cp932")  # cut on a character
+    with pytest.raises(FieldTooLong, match="12 bytes, longer than its 10-byte field"):
+        fixed_field(name, "熊本市中央区", "cp932")  # 12 bytes: refused, never cut to 熊本市中央
+    assert fixed_field(name, "熊本市中央", "cp932") == "熊本市中央".encode("cp932")  # the twin: exactly 10 bytes
     assert fixed_field(Column("amount", "金額", 6, "N"), 64800, "cp932") == b"064800"
     assert fixed_field(Column("amount", "金額", 6, "N"), None, "cp932") == b"      "
     with pytest.raises(ValueError):
@@ -98,3 +100,52 @@ def test_every_job_names_its_recipient_schedule_and_layout() -> None:
                                       "kouiki-ryoyohi-monthly", "shiminzei-annual"}
     assert all(j.schedule.startswith("cron(") for j in JOBS)
     assert not job("shiminzei-annual").carries_my_number  # type: ignore[union-attr]  # PIA-III-2-b
+
+
+# --- 異動区分 of the kouiki-daily file: every kind intake can queue has a code that fits --------------------------
+
+def _intake_event_kinds() -> set[str]:
+    """The eligibility and household kinds the intake workflow queues for the 広域連合, read from its modules'
+    string constants (a new kind added there shows up here), and its 届出 kinds (`notification:<kind>`)."""
+    import ast
+    from pathlib import Path
+
+    from functions.intake.services.notifications import KINDS
+
+    root = Path(__file__).resolve().parents[2] / "functions" / "intake"
+    modules = ("rules/eligibility_events.py", "rules/household_events.py", "rules/public_assistance.py",
+               "services/reaching_75.py", "services/resident_apply.py", "services/assistance_import.py")
+    found = {node.value for m in modules for node in ast.walk(ast.parse((root / m).read_text("utf-8")))
+             if isinstance(node, ast.Constant) and isinstance(node.value, str)
+             and node.value.startswith(("eligibility-", "insured-person-")) and node.value.rstrip("-") == node.value
+             and " " not in node.value}
+    return found | {f"notification:{k}" for k in KINDS}
+
+
+def test_every_kind_intake_can_queue_has_a_code_that_fits_the_column() -> None:
+    daily = job("kouiki-daily")
+    assert daily is not None
+    [event] = [c for c in daily.columns if c.field == "event"]
+    kinds = _intake_event_kinds()
+    assert {"eligibility-loss-withdrawn", "insured-person-household", "eligibility-prospect",
+            "notification:disability-application"} <= kinds
+    codes = dict(KOUIKI_EVENT_CODES)
+    assert sorted(kinds - set(codes)) == []
+    assert len(set(codes.values())) == len(codes)  # one code, one meaning
+    for kind in kinds:
+        written = fixed_field(event, kind, "cp932")
+        assert len(written) == 24 and written.rstrip(b" ").decode("ascii") == codes[kind]
+    assert fixed_field(event, "eligibility-loss-withdrawn", "cp932") == b"ELIG-LOSS-WITHDRAWN     "
+
+
+def test_a_kind_too_long_for_the_column_is_refused_not_cut() -> None:
+    """The twins: the 26-character kind in a plain 24-byte column is refused (it was cut to
+    'eligibility-loss-withdra'), and a kind the layout has no code for is refused by the coded column."""
+    plain = Column("event", "異動区分", 24)
+    assert len("eligibility-loss-withdrawn") == 26
+    with pytest.raises(FieldTooLong, match="26 bytes, longer than its 24-byte field"):
+        fixed_field(plain, "eligibility-loss-withdrawn", "cp932")
+    daily = job("kouiki-daily")
+    assert daily is not None
+    with pytest.raises(ValueError, match="no code for 'eligibility-unheard-of'"):
+        fixed_field(daily.columns[0], "eligibility-unheard-of", "cp932")

@@ -20,7 +20,8 @@ from functions.intake.rules.eligibility import seventy_fifth_birthday
 
 __all__ = ["HOUSEHOLD_KIND", "PROSPECT_KIND", "PROSPECT_MONTHS", "household_event", "is_prospect", "months_after"]
 
-HOUSEHOLD_KIND = "insured-person-household"  # the 世帯構成員 of someone of interest changed (≤ 24: the file's 異動区分)
+HOUSEHOLD_KIND = "insured-person-household"  # the 世帯構成員 of someone of interest changed
+# Each kind queued for the 広域連合 needs its 異動区分 code in the transfer layout (docs/transfer.md "Layouts").
 PROSPECT_KIND = "eligibility-prospect"  # someone about to reach 75 changed
 
 # 年齢到達予定者: the PIA names them without a period ([U]: no source gives one). This system takes those whose 75th

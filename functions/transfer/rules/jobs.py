@@ -13,7 +13,8 @@ from typing import Literal, NamedTuple
 
 from shared.domain.counterparties import KOUIKI_RENGO
 
-__all__ = ["JOBS", "MY_NUMBER", "RECIPIENTS", "SHIMINZEI_KA", "Column", "Recipient", "Source", "TransferJob", "job"]
+__all__ = ["JOBS", "KOUIKI_EVENT_CODES", "MY_NUMBER", "RECIPIENTS", "SHIMINZEI_KA", "Column", "Recipient", "Source",
+           "TransferJob", "job"]
 
 SHIMINZEI_KA = "shiminzei-ka"
 MY_NUMBER = "my_number"  # the field name an approval must name for a file to carry the 個人番号
@@ -36,12 +37,14 @@ RECIPIENTS: dict[str, Recipient] = {r.code: r for r in (
 
 class Column(NamedTuple):
     """One field of a file: its source field, its width in bytes (fixed layouts), and its type:
-    N digits right-aligned zero-filled, C text left-aligned space-filled (as in docs/file-layouts.md)."""
+    N digits right-aligned zero-filled, C text left-aligned space-filled (as in docs/file-layouts.md). A column
+    with `codes` (value → code pairs) writes the code of the value and refuses a value it has no code for."""
 
     field: str
     label: str
     width: int = 0
     kind: Literal["N", "C"] = "C"
+    codes: tuple[tuple[str, str], ...] = ()
 
 
 class Source(NamedTuple):
@@ -91,8 +94,34 @@ def _c(field: str, label: str, width: int = 0, kind: Literal["N", "C"] = "C") ->
     return Column(field, label, width, kind)
 
 
+# 異動区分 of the kouiki-daily file: the transfer-queue kind of each entry → a short stable code (docs/transfer.md
+# "Layouts"). A kind longer than the 24-byte column was cut before (eligibility-loss-withdrawn is 26 characters);
+# codes never are, and a kind without a code refuses the file rather than sending something the 広域連合 cannot
+# read. Codes are never reused for another meaning.
+KOUIKI_EVENT_CODES: tuple[tuple[str, str], ...] = (
+    ("eligibility-acquired", "ELIG-ACQUIRED"),  # 資格取得 (法第52条)
+    ("eligibility-lost", "ELIG-LOST"),  # 資格喪失 (法第53条)
+    ("eligibility-loss-withdrawn", "ELIG-LOSS-WITHDRAWN"),  # 転出取消/訂正: the loss sent before is withdrawn
+    ("eligibility-prospect", "ELIG-PROSPECT"),  # someone about to reach 75 changed (seed II-5 ③)
+    ("insured-person-changed", "PERSON-CHANGED"),  # an insured person's 住基 details changed
+    ("insured-person-household", "PERSON-HOUSEHOLD"),  # a member of an insured person's household changed
+    ("notification:acquisition", "NOTE-ACQUISITION"),  # 届出 (規則第10条, 第11条 ...), as confirmed
+    ("notification:loss", "NOTE-LOSS"),
+    ("notification:address-change", "NOTE-ADDRESS"),
+    ("notification:name-change", "NOTE-NAME"),
+    ("notification:mynumber-change", "NOTE-MYNUMBER"),
+    ("notification:disability-application", "NOTE-DISAB-APPLY"),
+    ("notification:disability-withdrawal", "NOTE-DISAB-WITHDRAW"),
+    ("notification:disability-ended", "NOTE-DISAB-ENDED"),
+    ("notification:certificate-reissue", "NOTE-CARD-REISSUE"),
+    ("notification:special-address", "NOTE-SPECIAL-ADDR"),
+    ("notification:special-address-ended", "NOTE-SPECIAL-ADDR-END"),
+    ("correction:kouiki-daily", "CORRECTION"),  # a row the 広域連合 rejected, sent again (services/acks.py)
+)
+
 PERSON_COLUMNS = (
-    _c("event", "異動区分", 24), _c("event_date", "異動日", 8, "N"), _c("person_id", "宛名番号", 12),
+    Column("event", "異動区分", 24, "C", KOUIKI_EVENT_CODES), _c("event_date", "異動日", 8, "N"),
+    _c("person_id", "宛名番号", 12),
     _c(MY_NUMBER, "個人番号", 12, "N"), _c("household_id", "世帯番号", 24), _c("name", "氏名", 60),
     _c("name_kana", "氏名カナ", 60), _c("birth_date", "生年月日", 8, "N"), _c("sex", "性別", 1, "N"),
     _c("postal_code", "郵便番号", 7, "N"), _c("address", "住所", 120), _c("resident_status", "住民区分", 12),

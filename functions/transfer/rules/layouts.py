@@ -2,8 +2,10 @@
 
 Fixed layouts (docs/transfer.md "Layouts"): a header record "1", data records "2", a trailer "8" with the count,
 CR+LF after each record, widths in bytes of the encoded text. N fields are digits right-aligned and zero-filled
-(dates as YYYYMMDD), C fields text left-aligned and space-filled, cut on a character boundary. A character the
-encoding cannot hold (外字) is sent as "●", as the 広域連合's interface does (docs/file-layouts.md §5).
+(dates as YYYYMMDD), C fields text left-aligned and space-filled. A value longer than its field is refused
+(FieldTooLong, naming the column and the widths, never the value): nothing is cut silently. A column with codes
+writes the code of the value and refuses a value without one. A character the encoding cannot hold (外字) is
+sent as "●", as the 広域連合's interface does (docs/file-layouts.md §5).
 CSV: a header line of the columns' labels, then one line per row, CR+LF, quoted where needed. Pure.
 """
 
@@ -17,10 +19,25 @@ from typing import Any
 
 from functions.transfer.rules.jobs import Column, TransferJob
 
-__all__ = ["GAIJI", "as_day", "encode_rows", "file_head", "file_tail", "fixed_field", "record_width"]
+__all__ = ["GAIJI", "FieldTooLong", "as_day", "coded", "encode_rows", "file_head", "file_tail", "fixed_field",
+           "record_width"]
 
 GAIJI = "●"
 EOL = b"\r\n"
+
+
+class FieldTooLong(ValueError):
+    """A value that does not fit its fixed-width field: the file is refused, never written with the value cut."""
+
+
+def coded(column: Column, value: Any) -> Any:
+    """The value a column writes: the code of `value` when the column has codes (refused when it has none)."""
+    if not column.codes:
+        return value
+    codes = dict(column.codes)
+    if value not in codes:
+        raise ValueError(f"{column.label} ({column.field}): no code for {value!r}; add it to the layout's codes")
+    return codes[value]
 
 
 def _text(value: Any) -> str:
@@ -45,18 +62,16 @@ def _fits(ch: str, encoding: str) -> bool:
 
 
 def fixed_field(column: Column, value: Any, encoding: str) -> bytes:
-    text = _text(value)
+    text = _text(coded(column, value))
     if column.kind == "N":
         digits = "".join(c for c in text if c.isdigit() and c.isascii())
         if len(digits) > column.width:
-            raise ValueError(f"{column.field} does not fit {column.width} digits")
+            raise FieldTooLong(f"{column.label} ({column.field}) does not fit {column.width} digits")
         return digits.rjust(column.width, "0").encode("ascii") if digits else b" " * column.width
-    out = b""
-    for ch in text:
-        encoded = _encode(ch, encoding)
-        if len(out) + len(encoded) > column.width:
-            break
-        out += encoded
+    out = _encode(text, encoding)
+    if len(out) > column.width:
+        raise FieldTooLong(f"{column.label} ({column.field}) is {len(out)} bytes, longer than its {column.width}-byte "
+                           "field: refused, never cut")
     return out + b" " * (column.width - len(out))
 
 
@@ -81,7 +96,7 @@ def _csv(job: TransferJob, rows: Iterable[Mapping[str, Any]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     for row in rows:
-        writer.writerow([_text(row.get(c.field)) for c in job.columns])
+        writer.writerow([_text(coded(c, row.get(c.field))) for c in job.columns])
     return _encode(buffer.getvalue(), job.encoding)
 
 
