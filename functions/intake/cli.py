@@ -1,5 +1,5 @@
-"""Operator commands of the intake workflow: `choju import-resident-changes`, `choju reaching-75` and, for local
-mode, `choju demo-data`."""
+"""Operator commands of the intake workflow: `choju import-resident-changes`, `choju import-kouiki-results`,
+`choju import-public-assistance`, `choju reaching-75` and, for local mode, `choju demo-data`."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from shared.domain.errors import Invalid
 from shared.runtime import Runtime
 from shared.workflow import Command
 
-__all__ = ["DEMO_DATA", "IMPORT_KOUIKI_RESULTS", "IMPORT_RESIDENT_CHANGES", "KOUIKI_DISCREPANCIES", "REACHING_75"]
+__all__ = ["DEMO_DATA", "IMPORT_KOUIKI_RESULTS", "IMPORT_PUBLIC_ASSISTANCE", "IMPORT_RESIDENT_CHANGES",
+           "KOUIKI_DISCREPANCIES", "REACHING_75"]
 
 
 def _configure_import(parser: argparse.ArgumentParser) -> None:
@@ -128,6 +129,27 @@ def _run_kouiki(args: argparse.Namespace, runtime: Callable[[], Runtime]) -> int
     return 0 if report.status in ("applied", "already-applied") else 1
 
 
+def _configure_assistance(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", type=Path, help="a 生活保護 異動 file of the 保護課 (docs/intake.md)")
+
+
+def _run_assistance(args: argparse.Namespace, runtime: Callable[[], Runtime]) -> int:
+    from functions.intake.services.assistance_import import import_public_assistance
+    from shared.domain.fixed_width import FileRejected
+
+    if not args.file.is_file():
+        raise Invalid(f"no such file: {args.file}", code="validation-failed")
+    try:
+        report = import_public_assistance(runtime(), args.file.read_bytes(), staff_id="operator-cli")
+    except FileRejected as refused:
+        print(f"refused: {refused.detail}", file=sys.stderr)
+        for error in refused.record_errors:
+            print(f"  {error}", file=sys.stderr)
+        return 1
+    print(" ".join(f"{k}={v}" for k, v in asdict(report).items() if k != "errors"))
+    return 0 if report.status in ("applied", "already-applied") else 1
+
+
 def _configure_discrepancies(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--status", choices=("open", "resolved"), default="open")
     parser.add_argument("--limit", type=int, default=100)
@@ -145,6 +167,7 @@ def _run_discrepancies(args: argparse.Namespace, runtime: Callable[[], Runtime])
 
 
 IMPORT_KOUIKI_RESULTS = Command(_configure_kouiki, _run_kouiki)
+IMPORT_PUBLIC_ASSISTANCE = Command(_configure_assistance, _run_assistance)
 KOUIKI_DISCREPANCIES = Command(_configure_discrepancies, _run_discrepancies)
 IMPORT_RESIDENT_CHANGES = Command(_configure_import, _run_import)
 REACHING_75 = Command(_configure_reaching_75, _run_reaching_75)

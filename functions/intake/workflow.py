@@ -79,6 +79,8 @@ WORKFLOW = Workflow(
                    "functions.intake.cli:IMPORT_RESIDENT_CHANGES"),
         CliCommand("import-kouiki-results", "validate and apply a 広域連合 被保険者情報 file (fixed layout)",
                    "functions.intake.cli:IMPORT_KOUIKI_RESULTS"),
+        CliCommand("import-public-assistance", "validate and apply a 生活保護 異動 file of the 保護課 (fixed layout)",
+                   "functions.intake.cli:IMPORT_PUBLIC_ASSISTANCE"),
         CliCommand("kouiki-discrepancies", "the open 突合 discrepancies between the 広域連合 and the city",
                    "functions.intake.cli:KOUIKI_DISCREPANCIES"),
         CliCommand("reaching-75", "people reaching 75 in a period; --apply queues events",

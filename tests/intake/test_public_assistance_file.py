@@ -161,3 +161,25 @@ def test_the_same_records_sent_again_with_other_line_ends_are_applied_once(runti
     assert again.status == "already-applied"
     assert queued(runtime) == [(TARO, "eligibility-lost")]
     assert person(runtime, TARO)["eligibility_lost_on"] == "2026-06-10"
+
+
+def test_the_cli_applies_a_file_and_refuses_a_bad_one(runtime, state_dir, monkeypatch, tmp_path, capsys) -> None:
+    """`choju import-public-assistance FILE`: the same import as above, from an operator's shell."""
+    from shared.cli.main import main
+    from tests.conftest import env_for
+
+    for key, value in env_for(state_dir).items():
+        monkeypatch.setenv(key, value)
+    good = tmp_path / "seikatsuhogo.dat"
+    good.write_bytes(file(data(1, "0000000001", "1", "20260610")))
+    assert main(["import-public-assistance", str(good)]) == 0
+    assert "status=applied rows=1 applied=1 events=1" in capsys.readouterr().out
+    taro = person(runtime, TARO)
+    assert (taro["eligibility_status"], taro["eligibility_lost_on"]) == ("lost", "2026-06-10")  # 法第53条第2項
+    assert main(["import-public-assistance", str(good)]) == 0  # sent again: applied once
+    assert "status=already-applied" in capsys.readouterr().out
+    bad = tmp_path / "bad.dat"  # the twin: a trailer count that does not match refuses the file, nothing applied
+    bad.write_bytes(file(data(1, "0000000003", "1", "20260610"), count=2))
+    assert main(["import-public-assistance", str(bad)]) == 1
+    assert "refused" in capsys.readouterr().err
+    assert person(runtime, ICHIRO).get("public_assistance_since") is None
