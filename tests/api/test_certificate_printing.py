@@ -144,3 +144,25 @@ def test_choju_reaching_75_apply_names_the_files_it_printed(runtime, state_dir, 
     assert "queued 2 events, issued 2 certificates" in out
     assert f"printed: s3://{runtime.bucket_name('documents')}/{key}" in out.splitlines()
     assert "宇土 春子" in text(runtime.objects("documents").get(key))
+
+
+def test_the_run_does_not_undo_a_change_made_after_the_index_was_read(august_birthdays, monkeypatch) -> None:
+    """The birth-month index is eventually consistent: the run sees 春子 as she was before a clerk changed her
+    address; it records her acquisition on the record as it is now, keeping the new address."""
+    rt = august_birthdays
+    people = rt.repository(PersonRepository)
+    stale = people.get(HARUKO)
+    moved = {**stale, "address": "熊本市中央区手取本町1-1", "version": int(stale["version"]) + 1}
+    rt.clients.client("dynamodb").put_item(TableName=rt.table_name("persons"), Item=to_item(moved))
+    real = PersonRepository.by_birth_month
+
+    def index_lagging(self: PersonRepository, month: str) -> list[dict]:
+        return [stale if p["person_id"] == HARUKO else p for p in real(self, month)]
+
+    monkeypatch.setattr(PersonRepository, "by_birth_month", index_lagging)
+    run_reaching_75(rt, *AUGUST, MADE_ON)
+    now = people.get(HARUKO)
+    assert now["address"] == "熊本市中央区手取本町1-1"  # the clerk's change survives (a whole-record write lost it)
+    assert (now["eligibility_acquired_on"], now["version"]) == ("2027-08-01", moved["version"] + 1)
+    card = rt.records("certificates").get(f"QC-{HARUKO}-2027-08-01")
+    assert card["print"]["address"] == "熊本市中央区手取本町1-1"

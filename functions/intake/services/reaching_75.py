@@ -104,6 +104,9 @@ def plan_reaching_75(first: date, last: date, today: date, started_by: str = "sy
                 started_by=started_by)
 
 
+ACQUISITION_ATTEMPTS = 3  # a person changed between the index read and the write: read again and retry
+
+
 class ReachingSeventyFive:
     """The chunks of the daily reaching-75 run: one birth month each."""
 
@@ -118,7 +121,7 @@ class ReachingSeventyFive:
         queued_before = {q["queue_id"] for q in rt.batch_get("transfer-queue", [{"queue_id": q} for q in events],
                                                              projection=("queue_id",))}
         writer, table = rt.batch_writer(), rt.table_name("transfer-queue")
-        people = _record_acquisitions(rt, writer, people)
+        people = _record_acquisitions(rt, people)
         for queue_id, (person, birthday) in events.items():
             if queue_id not in queued_before:
                 writer.put(table, TransferQueue.record(
@@ -147,19 +150,32 @@ class ReachingSeventyFive:
 REACHING_75 = ReachingSeventyFive()
 
 
-def _record_acquisitions(rt: Runtime, writer: Any, people: list[tuple[dict[str, Any], date]],
-                         ) -> list[tuple[dict[str, Any], date]]:
+def _record_acquisitions(rt: Runtime, people: list[tuple[dict[str, Any], date]]) -> list[tuple[dict[str, Any], date]]:
     """Set the status, 資格取得日 (the birthday), reason and insurer on each person, so a later 転出 or 死亡 raises
     its loss and the renewal includes them; returns the records as written, which the cards print. A person
-    already recorded so is not written again (a re-run prints the same card)."""
-    table, out = rt.table_name("persons"), []
+    already recorded so is not written again (a re-run prints the same card).
+
+    Each person is written only if still at the version the birth-month index showed: the index is eventually
+    consistent and a clerk may change the person meanwhile, so a whole-record write could undo that change. On a
+    conflict the person is read again (consistently) and the acquisition applied to what is there now."""
+    persons, out = rt.repository(PersonRepository), []
     for person, birthday in people:
         fields = acquired(birthday, Acquisition.REACHED_75)
-        if any(person.get(k) != v for k, v in fields.items()):
-            person = {**person, **fields, "version": int(person.get("version", 0)) + 1,
-                      "updated_at": rt.clock().isoformat()}
-            writer.put(table, person)
-        out.append((person, birthday))
+        current: dict[str, Any] | None = person
+        for _attempt in range(ACQUISITION_ATTEMPTS):
+            if current is None or not any(current.get(k) != v for k, v in fields.items()):
+                break  # gone meanwhile, or recorded already
+            base = int(current.get("version", 0))
+            updated = {**current, **fields, "version": base + 1, "updated_at": rt.clock().isoformat()}
+            if persons.put_if_version(updated, base):
+                current = updated
+                break
+            current = persons.get(current["person_id"])
+        else:
+            raise RuntimeError("a person kept changing while the reaching-75 run recorded the acquisition; "
+                               "the chunk is retried")
+        if current is not None:
+            out.append((current, birthday))
     return out
 
 
