@@ -380,3 +380,26 @@ def test_the_ledger_and_the_approvals_come_in_pages(api: TestClient, auth, runti
     rest = api.get("/transfer/approvals", params={"cursor": page["next_cursor"]}, headers=auth(STEWARD)).json()
     assert len(page["approvals"]) == 1 and len(rest["approvals"]) == 1 and rest["next_cursor"] is None
     assert page["approvals"][0]["approval_id"] < rest["approvals"][0]["approval_id"]
+
+
+def test_in_lambda_a_run_by_hand_starts_the_job_and_its_worker_sends_the_file(
+        api: TestClient, auth, runtime, monkeypatch) -> None:
+    """In Lambda `POST /transfer/runs` only starts the job (202): the chunks wait on the job's queue for the
+    worker the event source mapping feeds; nothing is sent until it has run them. The twin of
+    `test_a_confirmed_approval_allows_the_run`, where no worker exists and the request runs the chunks itself."""
+    from functions.transfer.services.runs import KINDS
+    from shared.batch.local import run_job_here
+
+    _queue_day(runtime)
+    approve(api, auth)
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "choju-test-transfer")
+    r = run(api, auth, "kouiki-daily", "2026-03-30")
+    assert r.status_code == 202, r.text
+    started = r.json()
+    assert (started["job"], started["state"]) == ("kouiki-daily", "running")
+    assert not list(runtime.objects("exchange").list(KEY))  # nothing sent by the request itself
+    assert [e["result"] for e in _ledger(runtime)] == []
+    job = run_job_here(runtime, KINDS["kouiki-daily"], started["job_id"])  # the worker, fed from the queue
+    assert job.state.value == "succeeded"
+    assert [e["result"] for e in _ledger(runtime)] == ["sent"]
+    assert stored(runtime, KEY)
