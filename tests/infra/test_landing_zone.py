@@ -138,8 +138,9 @@ def test_only_my_number_workflows_may_use_the_my_number_key(stack: Declared) -> 
     use = next(s for s in policy["Statement"] if s["Sid"] == "UseByMyNumberWorkflowsOnly")
     roles = sorted(arn.rsplit("/", 1)[1].split("-", 2)[2] for arn in use["Condition"]["ArnLike"]["aws:PrincipalArn"])
     # Each batch job and each chunk worker has a role of its own (IAM role names are unique per account).
-    # deletion: the keyed digests of erased ids unwrap the index secret under this key (it never decrypts a number)
-    assert roles == ["deletion", "deletion-deletion-sweep-worker", "intake", "intake-certificate-renewal",
+    # deletion: the sweep's worker alone — the keyed digests of erased ids unwrap the index secret under this key (it
+    # never decrypts a number); the API function plans and reports and takes no digest
+    assert roles == ["deletion-deletion-sweep-worker", "intake", "intake-certificate-renewal",
                      "intake-certificate-renewal-worker", "intake-kouiki-results-inbound",
                      "intake-kouiki-results-inbound-worker", "intake-reaching-75-daily",
                      "intake-reaching-75-daily-worker",
@@ -367,7 +368,7 @@ def test_only_my_number_workflows_get_the_my_number_key(stack: Declared) -> None
         elsewhere = on.replace(account, "999999999999")
         assert decide([document], key_request("kms:Decrypt", elsewhere, role, [f"alias/{prefix}-data"]),
                       resource_policy=False) != ALLOW
-    assert sorted(w for w in WORKFLOWS if "mynumber" in _needs(w).keys) == ["deletion", "intake", "transfer"]
+    assert sorted(w for w in WORKFLOWS if "mynumber" in _needs(w).keys) == ["intake", "transfer"]
 
 
 def test_every_role_has_the_japan_only_boundary(stack: Declared) -> None:
