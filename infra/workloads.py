@@ -222,11 +222,13 @@ def erase_statements(needs: Needs, settings: StackSettings, buckets: dict[str, A
 
 def version_listing_statements(needs: Needs, settings: StackSettings, buckets: dict[str, Any],
                                ) -> list[dict[str, Any]]:
-    """List the versions under the declared prefixes only (`s3:prefix`), in the bucket or its Osaka replica: keys
-    and dates, no object read and nothing erased (a deletion plan, PIA-III-7-e)."""
+    """List the keys (`buckets_list`) or versions under the declared prefixes only (`s3:prefix`), in the bucket or
+    its Osaka replica: keys and dates, no object read and nothing erased (e.g. a deletion plan, PIA-III-7-e)."""
     statements = []
-    for sid, entries, replica in (("ListVersions", needs.buckets_versions, False),
-                                  ("ListReplicaVersions", needs.replicas_versions, True)):
+    for sid, entries, replica, action in (("ListPrefixes", needs.buckets_list, False, "s3:ListBucket"),
+                                          ("ListVersions", needs.buckets_versions, False, "s3:ListBucketVersions"),
+                                          ("ListReplicaVersions", needs.replicas_versions, True,
+                                           "s3:ListBucketVersions")):
         by_bucket: dict[str, list[str]] = {}
         for entry in entries:
             bucket, _, prefix = entry.partition("/")
@@ -237,7 +239,7 @@ def version_listing_statements(needs: Needs, settings: StackSettings, buckets: d
             arn = (f"arn:aws:s3:::{STORAGE.bucket(bucket).replica_name(settings.name_prefix)}" if replica
                    else buckets[bucket])
             statements.append({"Sid": f"{sid}{bucket.title().replace('-', '')}", "Effect": "Allow",
-                               "Action": ["s3:ListBucketVersions"], "Resource": [arn],
+                               "Action": [action], "Resource": [arn],
                                "Condition": {"StringLike": {"s3:prefix": prefixes}}})
     return statements
 

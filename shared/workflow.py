@@ -48,6 +48,8 @@ class Needs(NamedTuple):
     # List the versions (keys and dates, never a body) under these prefixes, in the bucket; `replicas_versions` the
     # same in its Osaka replica (a bucket that replicates): what a deletion plan reads to find the objects due.
     buckets_versions: tuple[str, ...] = ()
+    # List the keys (ListBucket) under these prefixes only: a role that reads files it finds there and writes none.
+    buckets_list: tuple[str, ...] = ()
     replicas_versions: tuple[str, ...] = ()
     # Put objects under Object Lock and read them back, never delete (廃棄証明書).
     buckets_append: tuple[str, ...] = ()
