@@ -165,6 +165,7 @@ def role_policy(needs: Needs, settings: StackSettings, account_id: Any, tables: 
                            "Resource": [buckets[e.split("/")[0]] for e in dict.fromkeys(
                                needs.buckets_read + needs.buckets_write)]})
     statements += erase_statements(needs, settings, buckets)
+    statements += version_listing_statements(needs, settings, buckets)
     if needs.buckets_append:
         statements.append({"Sid": "PutLockedObjects", "Effect": "Allow",
                            "Action": ["s3:PutObject", "s3:PutObjectRetention", "s3:GetObject"],
@@ -217,6 +218,30 @@ def erase_statements(needs: Needs, settings: StackSettings, buckets: dict[str, A
     return [{"Sid": "EraseObjectVersions", "Effect": "Allow", "Action": ERASE_OBJECTS, "Resource": objects},
             {"Sid": "ListObjectVersions", "Effect": "Allow",
              "Action": ["s3:ListBucketVersions", "s3:GetBucketObjectLockConfiguration"], "Resource": listed}]
+
+
+def version_listing_statements(needs: Needs, settings: StackSettings, buckets: dict[str, Any],
+                               ) -> list[dict[str, Any]]:
+    """List the keys (`buckets_list`) or versions under the declared prefixes only (`s3:prefix`), in the bucket or
+    its Osaka replica: keys and dates, no object read and nothing erased (e.g. a deletion plan, PIA-III-7-e)."""
+    statements = []
+    for sid, entries, replica, action in (("ListPrefixes", needs.buckets_list, False, "s3:ListBucket"),
+                                          ("ListVersions", needs.buckets_versions, False, "s3:ListBucketVersions"),
+                                          ("ListReplicaVersions", needs.replicas_versions, True,
+                                           "s3:ListBucketVersions")):
+        by_bucket: dict[str, list[str]] = {}
+        for entry in entries:
+            bucket, _, prefix = entry.partition("/")
+            if replica and not STORAGE.bucket(bucket).replicate_to_secondary:
+                raise ValueError(f"{bucket} has no Osaka replica to list ({entry})")
+            by_bucket.setdefault(bucket, []).append(f"{prefix}*")
+        for bucket, prefixes in by_bucket.items():
+            arn = (f"arn:aws:s3:::{STORAGE.bucket(bucket).replica_name(settings.name_prefix)}" if replica
+                   else buckets[bucket])
+            statements.append({"Sid": f"{sid}{bucket.title().replace('-', '')}", "Effect": "Allow",
+                               "Action": [action], "Resource": [arn],
+                               "Condition": {"StringLike": {"s3:prefix": prefixes}}})
+    return statements
 
 
 def eraser_labels() -> list[str]:

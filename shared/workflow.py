@@ -45,6 +45,12 @@ class Needs(NamedTuple):
     # Erase every version and delete marker under these prefixes, in the bucket and its Osaka replica, honouring
     # Object Lock (never its bypass): the deletion workflow alone (PIA-III-7-e).
     buckets_erase: tuple[str, ...] = ()
+    # List the versions (keys and dates, never a body) under these prefixes, in the bucket; `replicas_versions` the
+    # same in its Osaka replica (a bucket that replicates): what a deletion plan reads to find the objects due.
+    buckets_versions: tuple[str, ...] = ()
+    # List the keys (ListBucket) under these prefixes only: a role that reads files it finds there and writes none.
+    buckets_list: tuple[str, ...] = ()
+    replicas_versions: tuple[str, ...] = ()
     # Put objects under Object Lock and read them back, never delete (廃棄証明書).
     buckets_append: tuple[str, ...] = ()
     keys: tuple[str, ...] = ("data",)

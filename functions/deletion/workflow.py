@@ -1,9 +1,10 @@
 """The deletion workflow, declared (data only): retention rules, erasure everywhere the data lives, 廃棄証明書
 (PIA-III-7-e; issue 16).
 
-Its role reaches every table that holds a person's data (to find and erase it), every version in the declared
+Only the sweep's worker erases: it reaches every table that holds a person's data, every version in the declared
 buckets and their Osaka replicas (`buckets_erase`: never Object Lock's bypass), and puts certificates under Object
-Lock without any right to delete them. It appends to the audit log like every function and never erases from it.
+Lock without any right to delete them. The API function plans (reads, lists versions), proposes and reports. Each
+appends to the audit log like every function and never erases from it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from shared.domain.person import InvalidChange
 from shared.protection.entities import EntityKind
 from shared.workflow import BatchJob, Chunks, CliCommand, Needs, Schedule, Workflow
 
-__all__ = ["DELETION_RUN", "ERASED_TABLES", "SWEEP_TRIGGER_NEEDS", "SWEEP_WORKER_NEEDS", "WORKFLOW"]
+__all__ = ["DELETION_RUN", "ERASED_TABLES", "PLANNED_OBJECTS", "PLANNED_REPLICA_OBJECTS", "PLANNED_TABLES",
+           "SWEEP_TRIGGER_NEEDS", "SWEEP_WORKER_NEEDS", "WORKFLOW"]
 
 RUN_FIELDS = frozenset({"as_of", "plan_digest", "targets", "counts", "proposed_by", "status"})
 
@@ -37,6 +39,14 @@ ERASED_TABLES = ("persons", "change-requests", "notifications", "certificates", 
                  "collection-elections", "payment-slips", "collection-ledger", "suspense-receipts", "bank-accounts",
                  "debit-registrations", "collection-decisions", "pension-notices")
 
+# What a plan reads (functions/deletion/services/plan.py): the tables the retention rules name, and the versions of
+# the objects they erase by age, in the bucket and in its Osaka replica (each copy is erased on its own).
+PLANNED_TABLES = ("persons", "levies", "instalments", "payment-slips", "collection-ledger", "overpayments",
+                  "collection-decisions", "suspense-receipts", "ryoyohi-applications", "idempotency", "sessions",
+                  "legal-holds")
+PLANNED_OBJECTS = ("exchange/", "documents/notices/")
+PLANNED_REPLICA_OBJECTS = ("documents/notices/",)  # the exchange bucket has no replica
+
 # The worker of the sweep (a chunk of an approved run's targets): erase them in every table, every version in Tokyo
 # and Osaka, write the ledger, and on the last chunk store the certificate. It serves no request (no sign-in).
 SWEEP_WORKER_NEEDS = Needs(
@@ -54,13 +64,17 @@ SWEEP_TRIGGER_NEEDS = Needs(tables_read=("deletion-runs", "deletion-ledger"), ta
 WORKFLOW = Workflow(
     name="deletion",
     summary="retention rules, erasure everywhere the data lives, 廃棄証明書 (PIA-III-7-e)",
+    # The API plans, proposes and reports; it erases nothing (the sweep worker does): it reads the stores the
+    # retention rules plan from, lists the versions of the objects they erase (keys and dates, both copies), writes
+    # the run's ledger chunks and legal holds (runs and change requests come from its change routes), and reads
+    # the certificates back. No My Number key: no route decrypts a number or takes a keyed digest.
     needs=Needs(
-        tables_read=("batch-jobs",),  # a run's sweep job: chunks done of total
-        tables_write=(*ERASED_TABLES, "deletion-runs", "deletion-ledger"),
-        buckets_erase=("documents/ryoyohi/", "documents/disclosures/", "exchange/"),
-        buckets_append=("audit/certificates/",),
-        keys=("data", "mynumber"),  # the keyed digest of erased ids (the certificate holds no id in the clear)
-        parameters=("mynumber-index-key",),
+        tables_read=(*PLANNED_TABLES, "batch-jobs"),  # batch-jobs: a run's sweep job, chunks done of total
+        tables_write=("deletion-ledger", "legal-holds"),
+        buckets_read=("audit/certificates/",),
+        buckets_versions=(*PLANNED_OBJECTS, "audit/certificates/"),
+        replicas_versions=PLANNED_REPLICA_OBJECTS,
+        keys=("data",),
     ),
     api_prefixes=("deletion",),
     batches=(

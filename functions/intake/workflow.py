@@ -24,7 +24,7 @@ from shared.workflow import (
     Workflow,
 )
 
-__all__ = ["CERTIFICATE", "RYOYOHI", "WORKFLOW"]
+__all__ = ["CERTIFICATE", "KOUIKI_RESULTS_NEEDS", "KOUIKI_RESULTS_WORKER_NEEDS", "RYOYOHI", "WORKFLOW"]
 
 
 def _certificate_check(values: dict[str, Any]) -> None:
@@ -34,6 +34,20 @@ def _certificate_check(values: dict[str, Any]) -> None:
 
 CERTIFICATE = EntityKind(name="certificate", table="certificates", validate=_certificate_check, id_prefix="QC")
 RYOYOHI = EntityKind(name="ryoyohi", table="ryoyohi-applications", validate=validate_application, id_prefix="RY")
+
+# The 広域連合's 被保険者情報 (services/kouiki_import.py) carries 被保険者番号, dates and 負担割合, never a My Number:
+# its jobs read and write person fields, discrepancies and change 資格確認書 — no My Number key, no index secret.
+KOUIKI_FILES = "exchange/inbound/kouiki-rengo/"
+# The trigger lists the files, validates each against the persons on record and starts its job.
+KOUIKI_RESULTS_NEEDS = Needs(tables_read=("persons",), tables_write=("batch-jobs", "inbound-files"),
+                             buckets_read=(KOUIKI_FILES,), buckets_list=(KOUIKI_FILES,), keys=("data",),
+                             sign_in=False)
+# The worker applies a chunk: persons (with their pending counter changes), discrepancies, change cards; the last
+# chunk records the file.
+KOUIKI_RESULTS_WORKER_NEEDS = Needs(tables_read=("change-requests",),
+                                    tables_write=("persons", "eligibility-discrepancies", "certificates", "batch-jobs",
+                                                  "inbound-files"),
+                                    buckets_read=(KOUIKI_FILES,), keys=("data",), sign_in=False)
 
 WORKFLOW = Workflow(
     name="intake",
@@ -59,9 +73,10 @@ WORKFLOW = Workflow(
         # above; its handler leaves these files to this one): validated whole, applied in chunks.
         BatchJob("kouiki-results-inbound", "functions.intake.batch:kouiki_results_files",
                  Schedule("rate(15 minutes)", "every 15 minutes"), "広域連合 被保険者情報 files as they arrive",
+                 needs=KOUIKI_RESULTS_NEEDS,
                  concurrency=2,  # a daily file of a few thousand records: two chunks at a time at most
                  chunks=Chunks("kouiki-results-chunks", "functions.intake.batch:kouiki_results_chunks",
-                               concurrency=2)),
+                               concurrency=2, needs=KOUIKI_RESULTS_WORKER_NEEDS)),
         # 05:00 JST daily: people reaching 75 next month (資格確認書 mailed the month before) and their events.
         BatchJob("reaching-75-daily", "functions.intake.batch:daily_reaching_75",
                  Schedule("cron(0 20 * * ? *)", "daily at 05:00 JST"), "people reaching 75 next month",

@@ -138,10 +138,10 @@ def test_only_my_number_workflows_may_use_the_my_number_key(stack: Declared) -> 
     use = next(s for s in policy["Statement"] if s["Sid"] == "UseByMyNumberWorkflowsOnly")
     roles = sorted(arn.rsplit("/", 1)[1].split("-", 2)[2] for arn in use["Condition"]["ArnLike"]["aws:PrincipalArn"])
     # Each batch job and each chunk worker has a role of its own (IAM role names are unique per account).
-    # deletion: the keyed digests of erased ids unwrap the index secret under this key (it never decrypts a number)
-    assert roles == ["deletion", "deletion-deletion-sweep-worker", "intake", "intake-certificate-renewal",
-                     "intake-certificate-renewal-worker", "intake-kouiki-results-inbound",
-                     "intake-kouiki-results-inbound-worker", "intake-reaching-75-daily",
+    # deletion: the sweep's worker alone — the keyed digests of erased ids unwrap the index secret under this key (it
+    # never decrypts a number); the API function plans and reports and takes no digest
+    assert roles == ["deletion-deletion-sweep-worker", "intake", "intake-certificate-renewal",
+                     "intake-certificate-renewal-worker", "intake-reaching-75-daily",
                      "intake-reaching-75-daily-worker",
                      "intake-resident-changes-inbound", "intake-resident-changes-inbound-worker", "transfer",
                      "transfer-kouiki-collection-daily", "transfer-kouiki-collection-daily-worker",
@@ -150,6 +150,50 @@ def test_only_my_number_workflows_may_use_the_my_number_key(stack: Declared) -> 
                      "transfer-kouiki-ryoyohi-monthly-worker", "transfer-shiminzei-annual",
                      "transfer-shiminzei-annual-worker"]
     assert not any("kms:Decrypt" in s["Action"] for s in policy["Statement"] if s["Sid"] == "KeyAdministration")
+    # the 広域連合's 被保険者情報 carries no My Number: its trigger and worker are not on the list, nor hold the index
+    assert not any("kouiki-results" in r for r in roles)
+
+
+def test_the_kouiki_results_job_reads_its_files_and_persons_without_the_my_number_key(stack: Declared) -> None:
+    """Asked as IAM answers it (policies/access.py): the 被保険者情報 job lists and reads only the 広域連合's inbound
+    prefix and writes persons, discrepancies and change cards, with the data key and never the My Number key or the
+    index secret; twin: the intake API role, which takes My Numbers at the counter, still has both."""
+    from policies.access import Request, grants, key_request
+
+    prefix = stack.stack.settings.name_prefix
+
+    def document(label: str) -> dict:
+        return stack.policy(stack.one("iam/rolePolicy:RolePolicy", f"workloads-{label}"))
+
+    def allowed(label: str, request: Request) -> bool:
+        return grants([document(label)], request, resource_policy=False)
+
+    intake = document("intake")
+    persons = next(str(r) for s in intake["Statement"] if s["Sid"] == "WriteTables" for r in s["Resource"]
+                   if str(r).endswith("-persons"))
+    account = persons.split(":")[4]
+    key = f"arn:aws:kms:ap-northeast-1:{account}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    exchange = f"arn:aws:s3:::{prefix}-exchange"
+    for label in ("intake-kouiki-results-inbound", "intake-kouiki-results-inbound-worker"):
+        role = f"arn:aws:iam::{account}:role/{prefix}-{label}"
+        assert not allowed(label, key_request("kms:Decrypt", key, role, [f"alias/{prefix}-mynumber"])), label
+        assert allowed(label, key_request("kms:Decrypt", key, role, [f"alias/{prefix}-data"])), label
+        assert not any("parameter" in str(r) and "mynumber" in str(r) for s in document(label)["Statement"]
+                       for r in (s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]])), label
+        assert allowed(label, Request("s3:GetObject", f"{exchange}/inbound/kouiki-rengo/hihokensha-1.dat", role))
+        assert not allowed(label, Request("s3:GetObject", f"{exchange}/inbound/juki/1.csv", role)), label
+        assert allowed(label, Request("dynamodb:GetItem", persons, role)), label
+    trigger = f"arn:aws:iam::{account}:role/{prefix}-intake-kouiki-results-inbound"
+    assert allowed("intake-kouiki-results-inbound", Request("s3:ListBucket", exchange, trigger,
+                                                            {"s3:prefix": "inbound/kouiki-rengo/"}))
+    assert not allowed("intake-kouiki-results-inbound", Request("s3:ListBucket", exchange, trigger,
+                                                                {"s3:prefix": "inbound/"}))
+    assert not allowed("intake-kouiki-results-inbound", Request("dynamodb:PutItem", persons, trigger))  # plans only
+    worker = f"arn:aws:iam::{account}:role/{prefix}-intake-kouiki-results-inbound-worker"
+    assert allowed("intake-kouiki-results-inbound-worker", Request("dynamodb:PutItem", persons, worker))
+    # twin: the counter's intake role takes My Numbers and keeps the key
+    api = f"arn:aws:iam::{account}:role/{prefix}-intake"
+    assert allowed("intake", key_request("kms:Decrypt", key, api, [f"alias/{prefix}-mynumber"]))
 
 
 # --- storage ----------------------------------------------------------------------------------------------
@@ -367,7 +411,7 @@ def test_only_my_number_workflows_get_the_my_number_key(stack: Declared) -> None
         elsewhere = on.replace(account, "999999999999")
         assert decide([document], key_request("kms:Decrypt", elsewhere, role, [f"alias/{prefix}-data"]),
                       resource_policy=False) != ALLOW
-    assert sorted(w for w in WORKFLOWS if "mynumber" in _needs(w).keys) == ["deletion", "intake", "transfer"]
+    assert sorted(w for w in WORKFLOWS if "mynumber" in _needs(w).keys) == ["intake", "transfer"]
 
 
 def test_every_role_has_the_japan_only_boundary(stack: Declared) -> None:

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from functions.assessment.rules.dates import fiscal_year_of
-from functions.assessment.rules.instalments import CANCELLED
+from functions.assessment.rules.instalments import CANCELLED, Schedule
 from functions.assessment.services.schedules import load_schedule
 from shared.adapters.levies import LevyStore
 from shared.adapters.persons import PersonRepository
@@ -25,7 +25,7 @@ from shared.notices.premium_notice import PREMIUM_DECISION, Instalment, PremiumD
 from shared.notices.printing import Notice, print_one
 from shared.runtime import Runtime
 
-__all__ = ["decision_notice", "decision_pdf", "preview", "recipient"]
+__all__ = ["decision_notice", "decision_notice_of", "decision_pdf", "preview", "recipient"]
 
 # 軽減区分 as the results file stores it (rules/results_file.py REDUCTIONS) and as the notice prints it.
 REDUCTION_LABELS = {"70%": "7割軽減", "50%": "5割軽減", "20%": "2割軽減"}
@@ -41,14 +41,25 @@ def decision_notice(rt: Runtime, person: dict[str, Any], fiscal_year: int) -> tu
     """The notice of the 年度's result of record and its 期割 with the record it prints (`levies/<person>/<key>`),
     or None if the person has no result or 期割 in the 年度."""
     person_id = person["person_id"]
-    levies = rt.repository(LevyStore)
-    levy = levies.latest(person_id, fiscal_year)
     schedule, _ = load_schedule(rt, person_id, fiscal_year)
-    if levy is None or schedule is None:
+    if schedule is None:
         return None
+    return decision_notice_of(rt, person, fiscal_year, rt.repository(LevyStore).of_year(person_id, fiscal_year),
+                              schedule)
+
+
+def decision_notice_of(rt: Runtime, person: dict[str, Any], fiscal_year: int, results: list[dict[str, Any]],
+                       schedule: Schedule) -> tuple[Notice, str] | None:
+    """The notice from what is read already: `results`, every result of record of the person's 年度 (one query:
+    the result of record is the highest 更正回数, the previous annual premium the one before it), and its 期割.
+    A print run reads its chunk's persons and 期割 with BatchGetItem and each person's results with one query."""
+    person_id = person["person_id"]
+    if not results:
+        return None
+    levy = max(results, key=lambda i: str(i["levy_key"]))  # what LevyStore.latest answers: the highest sort key
     previous = None
     if int(levy["version"]) > 0:
-        earlier = [i for i in levies.of_year(person_id, fiscal_year) if int(i["version"]) < int(levy["version"])]
+        earlier = [i for i in results if int(i["version"]) < int(levy["version"])]
         previous = int(max(earlier, key=lambda i: int(i["version"]))["annual_premium"]) if earlier else None
     reduction = REDUCTION_LABELS.get(levy.get("reduction") or "") or (
         "被扶養者軽減" if levy.get("former_dependant") else None)
