@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from shared.domain.calendar import iso_date
 from shared.domain.errors import Invalid
@@ -112,14 +113,15 @@ def _configure_kouiki(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", type=Path, help="a 被保険者情報 file of the 広域連合 (docs/intake.md)")
 
 
-def _run_kouiki(args: argparse.Namespace, runtime: Callable[[], Runtime]) -> int:
-    from functions.intake.services.kouiki_import import import_kouiki_results
+def _import_fixed_file(args: argparse.Namespace, runtime: Callable[[], Runtime],
+                       importer: Callable[..., Any]) -> int:
+    """Apply a fixed-layout counterparty file; a refused file prints every record error (exit 1)."""
     from shared.domain.fixed_width import FileRejected
 
     if not args.file.is_file():
         raise Invalid(f"no such file: {args.file}", code="validation-failed")
     try:
-        report = import_kouiki_results(runtime(), args.file.read_bytes(), staff_id="operator-cli")
+        report = importer(runtime(), args.file.read_bytes(), staff_id="operator-cli")
     except FileRejected as refused:
         print(f"refused: {refused.detail}", file=sys.stderr)
         for error in refused.record_errors:
@@ -127,6 +129,12 @@ def _run_kouiki(args: argparse.Namespace, runtime: Callable[[], Runtime]) -> int
         return 1
     print(" ".join(f"{k}={v}" for k, v in asdict(report).items() if k != "errors"))
     return 0 if report.status in ("applied", "already-applied") else 1
+
+
+def _run_kouiki(args: argparse.Namespace, runtime: Callable[[], Runtime]) -> int:
+    from functions.intake.services.kouiki_import import import_kouiki_results
+
+    return _import_fixed_file(args, runtime, import_kouiki_results)
 
 
 def _configure_assistance(parser: argparse.ArgumentParser) -> None:
@@ -135,19 +143,8 @@ def _configure_assistance(parser: argparse.ArgumentParser) -> None:
 
 def _run_assistance(args: argparse.Namespace, runtime: Callable[[], Runtime]) -> int:
     from functions.intake.services.assistance_import import import_public_assistance
-    from shared.domain.fixed_width import FileRejected
 
-    if not args.file.is_file():
-        raise Invalid(f"no such file: {args.file}", code="validation-failed")
-    try:
-        report = import_public_assistance(runtime(), args.file.read_bytes(), staff_id="operator-cli")
-    except FileRejected as refused:
-        print(f"refused: {refused.detail}", file=sys.stderr)
-        for error in refused.record_errors:
-            print(f"  {error}", file=sys.stderr)
-        return 1
-    print(" ".join(f"{k}={v}" for k, v in asdict(report).items() if k != "errors"))
-    return 0 if report.status in ("applied", "already-applied") else 1
+    return _import_fixed_file(args, runtime, import_public_assistance)
 
 
 def _configure_discrepancies(parser: argparse.ArgumentParser) -> None:
