@@ -86,3 +86,20 @@ def test_more_persons_than_a_group_make_one_scan_per_group(runtime: Runtime, sca
     prefetch(runtime, persons)
     for table in SCANNED:
         assert scans[runtime.table_name(table)] == 2, table
+
+
+def test_a_run_chunk_prefetches_for_all_its_persons(runtime: Runtime, scans: Counter[str]) -> None:
+    """`apply_chunk` (what the sweep worker runs) reads each unindexed table once for its three persons: with the
+    per-person path (no prefetch) it would scan each three times and still erase the same — only this count
+    tells the two apart."""
+    from dataclasses import asdict
+
+    from functions.deletion.services.runs import apply_chunk
+
+    _plant(runtime)
+    targets = [asdict(Target("levy-records", "person", "persons", p, "2099-01-01", p)) for p in PERSONS]
+    counts = apply_chunk(runtime, "RUN-prefetch", {"number": 1, "targets": targets}, held=set())
+    assert counts == {"applied": 3, "held": 0}
+    for table in SCANNED:
+        assert scans[runtime.table_name(table)] == 1, table
+        assert len(_items(runtime, table)) == 1, table
