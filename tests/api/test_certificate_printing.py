@@ -166,3 +166,28 @@ def test_the_run_does_not_undo_a_change_made_after_the_index_was_read(august_bir
     assert (now["eligibility_acquired_on"], now["version"]) == ("2027-08-01", moved["version"] + 1)
     card = rt.records("certificates").get(f"QC-{HARUKO}-2027-08-01")
     assert card["print"]["address"] == "熊本市中央区手取本町1-1"
+
+
+def test_a_person_who_moved_out_after_the_index_was_read_gets_no_acquisition_event_or_card(
+        august_birthdays, monkeypatch) -> None:
+    """The index still shows 春子 as a resident; meanwhile she moved out of the prefecture. Judged again on the
+    re-read she no longer reaches 75 here (法第50条: not a resident of the area), so nothing is recorded for her —
+    the events were once computed from the stale list and queued an acquisition for someone who had left."""
+    rt = august_birthdays
+    people = rt.repository(PersonRepository)
+    stale = people.get(HARUKO)
+    left = {**stale, "resident_status": "moved-out", "version": int(stale["version"]) + 1}
+    rt.clients.client("dynamodb").put_item(TableName=rt.table_name("persons"), Item=to_item(left))
+    real = PersonRepository.by_birth_month
+
+    def index_lagging(self: PersonRepository, month: str) -> list[dict]:
+        return [stale if p["person_id"] == HARUKO else p for p in real(self, month)]
+
+    monkeypatch.setattr(PersonRepository, "by_birth_month", index_lagging)
+    summary = run_reaching_75(rt, *AUGUST, MADE_ON)
+    assert people.get(HARUKO)["version"] == left["version"]  # not written
+    assert not people.get(HARUKO).get("eligibility_acquired_on")
+    assert rt.records("transfer-queue").get(f"R75-{HARUKO}-2027-08-01") is None
+    assert rt.records("certificates").get(f"QC-{HARUKO}-2027-08-01") is None
+    assert rt.records("transfer-queue").get(f"R75-{KEN}-2027-08-15") is not None  # the others as before
+    assert summary["people"] == 1 and summary["queued"] == 1

@@ -115,13 +115,13 @@ class ReachingSeventyFive:
     def apply(self, rt: Runtime, job: Job, chunk: Chunk) -> dict[str, int]:
         first, last = date.fromisoformat(job.params["from"]), date.fromisoformat(job.params["to"])
         today = date.fromisoformat(job.params["today"])
-        people = reaching_75_in(rt.repository(PersonRepository).by_birth_month(chunk.spec["birth_month"]), first,
-                                last)
+        seen = reaching_75_in(rt.repository(PersonRepository).by_birth_month(chunk.spec["birth_month"]), first, last)
+        # Events and cards follow what was recorded: a person changed meanwhile is judged again on the re-read.
+        people = _record_acquisitions(rt, seen, first, last)
         events = {f"R75-{p['person_id']}-{b.isoformat()}": (p, b) for p, b in people}
         queued_before = {q["queue_id"] for q in rt.batch_get("transfer-queue", [{"queue_id": q} for q in events],
                                                              projection=("queue_id",))}
         writer, table = rt.batch_writer(), rt.table_name("transfer-queue")
-        people = _record_acquisitions(rt, people)
         for queue_id, (person, birthday) in events.items():
             if queue_id not in queued_before:
                 writer.put(table, TransferQueue.record(
@@ -150,14 +150,16 @@ class ReachingSeventyFive:
 REACHING_75 = ReachingSeventyFive()
 
 
-def _record_acquisitions(rt: Runtime, people: list[tuple[dict[str, Any], date]]) -> list[tuple[dict[str, Any], date]]:
+def _record_acquisitions(rt: Runtime, people: list[tuple[dict[str, Any], date]], first: date,
+                         last: date) -> list[tuple[dict[str, Any], date]]:
     """Set the status, 資格取得日 (the birthday), reason and insurer on each person, so a later 転出 or 死亡 raises
-    its loss and the renewal includes them; returns the records as written, which the cards print. A person
-    already recorded so is not written again (a re-run prints the same card).
+    its loss and the renewal includes them; returns the records as written, which the events and cards follow. A
+    person already recorded so is not written again (a re-run prints the same card).
 
     Each person is written only if still at the version the birth-month index showed: the index is eventually
     consistent and a clerk may change the person meanwhile, so a whole-record write could undo that change. On a
-    conflict the person is read again (consistently) and the acquisition applied to what is there now."""
+    conflict the person is read again (consistently) and judged again on what is there now: one who moved out or
+    died meanwhile, or is gone, is left out (no acquisition, no event, no card)."""
     persons, out = rt.repository(PersonRepository), []
     for person, birthday in people:
         fields = acquired(birthday, Acquisition.REACHED_75)
@@ -171,6 +173,8 @@ def _record_acquisitions(rt: Runtime, people: list[tuple[dict[str, Any], date]])
                 current = updated
                 break
             current = persons.get(current["person_id"])
+            if current is not None and not reaching_75_in([current], first, last):
+                current = None  # no longer reaches 75 here in the period (moved out, died, excluded meanwhile)
         else:
             raise RuntimeError("a person kept changing while the reaching-75 run recorded the acquisition; "
                                "the chunk is retried")
