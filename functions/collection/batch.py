@@ -1,6 +1,6 @@
 """Batch entry points of the collection workflow (jobs and triggers declared in `workflow.py`).
 
-Until the batch framework (`shared/batch`, issue 11) lands, each job runs its chunks in turn inside one
+The collection jobs are not on the batch framework (`shared/batch`) yet: each runs its chunks in turn inside one
 invocation, checkpointing after each (inbound files) or being idempotent per chunk (dunning); the chunk sizes keep
 the longest chunk far below Lambda's 15 minutes (see `make bench`). docs/collection.md says what moves onto the
 framework.
@@ -17,8 +17,8 @@ from functions.collection.services.imports import COLLECTION_COUNTERPARTIES, app
 from functions.collection.services.inbound import DONE
 from functions.collection.services.settle import settle as settle_decisions
 from functions.collection.services.store import take_all_schedules
+from shared.batch.inbound import import_each
 from shared.domain.calendar import date_in_japan
-from shared.domain.errors import DomainError
 from shared.observability import get_logger, instrumented
 from shared.runtime import Runtime, default_runtime
 
@@ -34,21 +34,16 @@ def _today(event: dict[str, Any], rt: Runtime) -> date:
 def inbound_files(event: dict[str, Any], context: Any, runtime: Runtime | None = None) -> dict[str, Any]:
     """Every collection file under inbound/ not yet applied (a file applied before answers 'already-…')."""
     rt = runtime or default_runtime()
-    results = []
-    for counterparty in COLLECTION_COUNTERPARTIES:
-        for stored in rt.objects("exchange").list(f"inbound/{counterparty}/"):
-            found = kind_of(stored.key)
-            if found is None:
-                continue
-            try:
-                run = apply_file(rt, found[0], found[1], rt.objects("exchange").get(stored.key), "system")
-                if run.status not in (f"already-{s}" for s in DONE):
-                    results.append({"key": stored.key, "status": run.status, "rows": run.rows})
-            except DomainError as refused:
-                get_logger().warning("collection file refused", extra={"key": stored.key, "reason": refused.detail})
-                results.append({"key": stored.key, "status": "refused", "reason": refused.detail})
-    get_logger().info("collection files processed", extra={"results": results})
-    return {"files": results}
+    exchange = rt.objects("exchange")
+
+    def import_one(key: str) -> dict[str, Any] | None:
+        counterparty, kind = kinds[key]
+        run = apply_file(rt, counterparty, kind, exchange.get(key), "system")
+        return None if run.status in (f"already-{s}" for s in DONE) else {"status": run.status, "rows": run.rows}
+
+    kinds = {s.key: found for c in COLLECTION_COUNTERPARTIES for s in exchange.list(f"inbound/{c}/")
+             if (found := kind_of(s.key)) is not None}
+    return {"files": import_each(kinds, import_one, "collection file")}
 
 
 @instrumented

@@ -18,12 +18,12 @@ from functions.intake.services.kouiki_import import report_of as _kouiki_report
 from functions.intake.services.reaching_75 import REACHING_75, plan_reaching_75, run_reaching_75
 from functions.intake.services.resident_import import IMPORT, import_resident_file, run_import_here
 from shared.batch import Job, start
+from shared.batch.inbound import import_each
 from shared.batch.local import run_job_here
 from shared.batch.worker import chunk_worker
 from shared.domain.calendar import date_in_japan
 from shared.domain.counterparties import COUNTERPARTIES, KOUIKI_RENGO, UnknownCounterparty
-from shared.domain.errors import DomainError
-from shared.observability import get_logger, instrumented
+from shared.observability import instrumented
 from shared.runtime import Runtime, default_runtime
 
 __all__ = ["annual_certificate_renewal", "certificate_renewal_chunks", "counterparty_of", "daily_reaching_75",
@@ -57,21 +57,16 @@ def _started(job: Job) -> dict[str, Any]:
 def on_inbound_file(event: dict[str, Any], context: Any, runtime: Runtime | None = None) -> dict[str, Any]:
     """S3 ObjectCreated under inbound/<counterparty>/: validate each file and start its import."""
     rt = runtime or default_runtime()
-    results = []
-    for record in event.get("Records", []):
-        key = unquote_plus(record["s3"]["object"]["key"])
-        if is_results_key(key):  # the 広域連合's 被保険者情報: kouiki_results_files takes it
-            continue
-        try:
-            report = import_resident_file(rt, counterparty_of(key), key)
-            if runtime is not None and report.status == "running":
-                report = run_import_here(rt, report)
-            results.append({"key": key, **{k: v for k, v in asdict(report).items() if k != "rejects"}})
-        except DomainError as refused:
-            get_logger().warning("inbound file refused", extra={"key": key, "reason": refused.detail})
-            results.append({"key": key, "status": "refused", "reason": refused.detail})
-    get_logger().info("inbound files processed", extra={"results": results})
-    return {"files": results}
+
+    def import_one(key: str) -> dict[str, Any]:
+        report = import_resident_file(rt, counterparty_of(key), key)
+        if runtime is not None and report.status == "running":
+            report = run_import_here(rt, report)
+        return {k: v for k, v in asdict(report).items() if k != "rejects"}
+
+    keys = [unquote_plus(r["s3"]["object"]["key"]) for r in event.get("Records", [])]
+    # the 広域連合's 被保険者情報: kouiki_results_files takes it
+    return {"files": import_each([k for k in keys if not is_results_key(k)], import_one, "inbound file")}
 
 
 @instrumented
@@ -79,21 +74,15 @@ def kouiki_results_files(event: dict[str, Any], context: Any, runtime: Runtime |
     """Every 被保険者情報 file under inbound/kouiki-rengo/: validated whole and its job started (a file applied
     before answers `already-applied`; a refused one is refused again, recorded and audited)."""
     rt = runtime or default_runtime()
-    results = []
-    for stored in rt.objects("exchange").list(f"inbound/{KOUIKI_RENGO}/"):
-        if not is_results_key(stored.key):
-            continue
-        try:
-            report = import_kouiki_file(rt, stored.key)
-            if runtime is not None and report.status == "running" and report.job_id:
-                report = _kouiki_report(run_job_here(rt, KOUIKI_IMPORT, report.job_id))
-            if report.status != "already-applied":
-                results.append({"key": stored.key, "status": report.status, "job_id": report.job_id})
-        except DomainError as refused:
-            get_logger().warning("kouiki file refused", extra={"key": stored.key, "reason": refused.detail})
-            results.append({"key": stored.key, "status": "refused", "reason": refused.detail})
-    get_logger().info("kouiki files processed", extra={"results": results})
-    return {"files": results}
+
+    def import_one(key: str) -> dict[str, Any] | None:
+        report = import_kouiki_file(rt, key)
+        if runtime is not None and report.status == "running" and report.job_id:
+            report = _kouiki_report(run_job_here(rt, KOUIKI_IMPORT, report.job_id))
+        return None if report.status == "already-applied" else {"status": report.status, "job_id": report.job_id}
+
+    keys = [s.key for s in rt.objects("exchange").list(f"inbound/{KOUIKI_RENGO}/") if is_results_key(s.key)]
+    return {"files": import_each(keys, import_one, "kouiki file")}
 
 
 @instrumented
