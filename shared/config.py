@@ -63,10 +63,18 @@ class Settings(BaseSettings):
     issuing_department: Annotated[str, Field(min_length=1, max_length=40)] = "国保年金課"
     notice_contact: Annotated[str | None, Field(max_length=40)] = None
     insurer_number: Annotated[str | None, Field(pattern=r"^39[0-9]{6}$")] = None
+    # Who runs the chunks of a job an API request starts: its queue's worker function (AWS: the request answers
+    # 202) or the request itself (local mode, where no worker exists). Unset: the mode decides.
+    chunks_here: bool | None = None
 
     @property
     def is_local(self) -> bool:
         return self.mode == "local"
+
+    @property
+    def runs_chunks_here(self) -> bool:
+        """True when no worker function takes a job's chunks from its queue, so whoever starts a job runs them."""
+        return self.is_local if self.chunks_here is None else self.chunks_here
 
     @model_validator(mode="after")
     def _key_set_source(self) -> Settings:

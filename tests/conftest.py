@@ -52,6 +52,7 @@ def env_for(state_dir: Path, **overrides: str) -> dict[str, str]:
         "CHOJU_JWKS": str(state_dir / "jwks.json"),
         "CHOJU_TOKEN_ISSUER": LOCAL_ISSUER,
         "CHOJU_TOKEN_AUDIENCE": LOCAL_AUDIENCE,
+        "CHOJU_CHUNKS_HERE": "true",  # AWS mode against moto: no worker function takes the chunks from a queue
     }
     env.update(overrides)
     return env

@@ -7,7 +7,6 @@ second person). Refusals are problem+json with the failed check's code; nothing 
 
 from __future__ import annotations
 
-import os
 from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any, Literal
 
@@ -70,11 +69,6 @@ class RunIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     job: JobName  # type: ignore[valid-type]
     date: Day = Field(description="a day of the period to send (JST)")
-
-
-def _in_lambda() -> bool:
-    """In Lambda the job's worker is fed by its queue; elsewhere (local mode, tests) no one else would run it."""
-    return bool(os.environ.get("AWS_LAMBDA_FUNCTION_NAME"))
 
 
 def _job(name: str) -> TransferJob:
@@ -150,7 +144,7 @@ def run(body: RunIn, principal: Steward, runtime: RuntimeDep, response: Response
     worker takes its chunks from the queue: the answer is 202 with the job id (`GET /jobs/{id}`, the ledger);
     elsewhere (local mode) the chunks run in this process and the answer is the outcome."""
     job, today = _job(body.job), date_in_japan(runtime.clock())
-    if not _in_lambda():
+    if runtime.settings.runs_chunks_here:
         return run_by_hand(runtime, job, body.date, today, principal.staff.staff_id, principal.request_id).as_dict()
     started = start_by_hand(runtime, job, body.date, today, principal.staff.staff_id, principal.request_id)
     response.status_code = 202

@@ -48,3 +48,12 @@ def test_idle_timeout_must_be_a_sane_number_of_minutes(value: str) -> None:
 def test_unknown_mode_is_refused() -> None:
     with pytest.raises(ConfigError, match="CHOJU_MODE"):
         load_settings({**BASE, "CHOJU_MODE": "cloud"})
+
+
+def test_in_aws_a_job_started_by_a_request_is_left_to_its_worker_and_locally_it_runs_in_the_request() -> None:
+    """The default follows the mode: a Lambda API function must never run a long job in the request (its worker
+    takes the chunks from the queue); local mode has no worker. An explicit setting wins either way."""
+    assert load_settings(BASE).runs_chunks_here is False
+    assert load_settings({**BASE, "CHOJU_MODE": "local"}).runs_chunks_here is True
+    assert load_settings({**BASE, "CHOJU_CHUNKS_HERE": "true"}).runs_chunks_here is True
+    assert load_settings({**BASE, "CHOJU_MODE": "local", "CHOJU_CHUNKS_HERE": "false"}).runs_chunks_here is False
