@@ -146,20 +146,27 @@ def test_choju_reaching_75_apply_names_the_files_it_printed(runtime, state_dir, 
     assert "宇土 春子" in text(runtime.objects("documents").get(key))
 
 
+def _changed_behind_the_index(rt, monkeypatch, person_id: str, **change: str) -> dict:
+    """Store `change` on the person (a clerk's, a new version) while the birth-month index, eventually
+    consistent, still shows the person as before; returns the record as now stored."""
+    stale = rt.repository(PersonRepository).get(person_id)
+    changed = {**stale, **change, "version": int(stale["version"]) + 1}
+    rt.clients.client("dynamodb").put_item(TableName=rt.table_name("persons"), Item=to_item(changed))
+    real = PersonRepository.by_birth_month
+
+    def index_lagging(self: PersonRepository, month: str) -> list[dict]:
+        return [stale if p["person_id"] == person_id else p for p in real(self, month)]
+
+    monkeypatch.setattr(PersonRepository, "by_birth_month", index_lagging)
+    return changed
+
+
 def test_the_run_does_not_undo_a_change_made_after_the_index_was_read(august_birthdays, monkeypatch) -> None:
     """The birth-month index is eventually consistent: the run sees 春子 as she was before a clerk changed her
     address; it records her acquisition on the record as it is now, keeping the new address."""
     rt = august_birthdays
     people = rt.repository(PersonRepository)
-    stale = people.get(HARUKO)
-    moved = {**stale, "address": "熊本市中央区手取本町1-1", "version": int(stale["version"]) + 1}
-    rt.clients.client("dynamodb").put_item(TableName=rt.table_name("persons"), Item=to_item(moved))
-    real = PersonRepository.by_birth_month
-
-    def index_lagging(self: PersonRepository, month: str) -> list[dict]:
-        return [stale if p["person_id"] == HARUKO else p for p in real(self, month)]
-
-    monkeypatch.setattr(PersonRepository, "by_birth_month", index_lagging)
+    moved = _changed_behind_the_index(rt, monkeypatch, HARUKO, address="熊本市中央区手取本町1-1")
     run_reaching_75(rt, *AUGUST, MADE_ON)
     now = people.get(HARUKO)
     assert now["address"] == "熊本市中央区手取本町1-1"  # the clerk's change survives (a whole-record write lost it)
@@ -175,15 +182,7 @@ def test_a_person_who_moved_out_after_the_index_was_read_gets_no_acquisition_eve
     the events were once computed from the stale list and queued an acquisition for someone who had left."""
     rt = august_birthdays
     people = rt.repository(PersonRepository)
-    stale = people.get(HARUKO)
-    left = {**stale, "resident_status": "moved-out", "version": int(stale["version"]) + 1}
-    rt.clients.client("dynamodb").put_item(TableName=rt.table_name("persons"), Item=to_item(left))
-    real = PersonRepository.by_birth_month
-
-    def index_lagging(self: PersonRepository, month: str) -> list[dict]:
-        return [stale if p["person_id"] == HARUKO else p for p in real(self, month)]
-
-    monkeypatch.setattr(PersonRepository, "by_birth_month", index_lagging)
+    left = _changed_behind_the_index(rt, monkeypatch, HARUKO, resident_status="moved-out")
     summary = run_reaching_75(rt, *AUGUST, MADE_ON)
     assert people.get(HARUKO)["version"] == left["version"]  # not written
     assert not people.get(HARUKO).get("eligibility_acquired_on")
