@@ -1,0 +1,134 @@
+"""Local mode's changes to moto (shared/local/moto_speedups.py) answer every request as moto itself does.
+
+Each test runs the same requests twice — with the speedups and without — and compares the answers. The requests
+exercise what could go stale: items put, replaced, updated in place (a household change), deleted, written in a
+transaction, and read by Query (table key, index key, a value no item has) and by Scan (whole and segmented,
+paged) between the writes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from shared.local.moto_speedups import install
+
+Client = Any
+
+
+def _table(client: Client) -> None:
+    client.create_table(
+        TableName="persons", BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": "person_id", "AttributeType": "S"},
+                              {"AttributeName": "household_id", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "person_id", "KeyType": "HASH"}],
+        GlobalSecondaryIndexes=[{"IndexName": "by-household", "Projection": {"ProjectionType": "ALL"},
+                                 "KeySchema": [{"AttributeName": "household_id", "KeyType": "HASH"}]}])
+    client.create_table(
+        TableName="events", BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": "person_id", "AttributeType": "S"},
+                              {"AttributeName": "at", "AttributeType": "N"}],
+        KeySchema=[{"AttributeName": "person_id", "KeyType": "HASH"}, {"AttributeName": "at", "KeyType": "RANGE"}])
+
+
+def _person(n: int, household: int | None) -> dict[str, Any]:
+    item: dict[str, Any] = {"person_id": {"S": f"P{n:04d}"}, "name": {"S": f"name {n}"}}
+    if household is not None:
+        item["household_id"] = {"S": f"H{household:03d}"}
+    return item
+
+
+def _household(client: Client, household: str) -> list[str]:
+    found = client.query(TableName="persons", IndexName="by-household",
+                         KeyConditionExpression="household_id = :h",
+                         ExpressionAttributeValues={":h": {"S": household}})["Items"]
+    return [i["person_id"]["S"] for i in found]
+
+
+def _scan_pages(client: Client, **segment: int) -> list[list[str]]:
+    pages, start = [], None
+    while True:
+        extra = {"ExclusiveStartKey": start} if start else {}
+        page = client.scan(TableName="persons", Limit=7, **segment, **extra)
+        pages.append([i["person_id"]["S"] for i in page["Items"]])
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            return pages
+
+
+def _story(client: Client) -> list[Any]:
+    """Writes and reads interleaved; returns every answer in order."""
+    _table(client)
+    answers: list[Any] = []
+    for n in range(60):
+        client.put_item(TableName="persons", Item=_person(n, n % 9 if n % 5 else None))
+    answers += [_household(client, "H001"), _household(client, "H008"), _household(client, "H404")]
+    answers.append(_scan_pages(client))
+    # replaced with another household, updated in place into one, deleted
+    client.put_item(TableName="persons", Item=_person(10, 1))
+    client.update_item(TableName="persons", Key={"person_id": {"S": "P0019"}},
+                       UpdateExpression="SET household_id = :h", ExpressionAttributeValues={":h": {"S": "H001"}})
+    client.update_item(TableName="persons", Key={"person_id": {"S": "P0020"}}, UpdateExpression="REMOVE household_id")
+    answers.append(_scan_pages(client))
+    client.delete_item(TableName="persons", Key={"person_id": {"S": "P0028"}})
+    answers.append(_scan_pages(client))  # straight after the delete: the order kept since is stale
+    client.update_item(TableName="persons", Key={"person_id": {"S": "P0900"}},  # UpdateItem creating an item
+                       UpdateExpression="SET household_id = :h", ExpressionAttributeValues={":h": {"S": "H001"}})
+    answers += [_household(client, "H001"), _household(client, "H002"), _household(client, "H000")]
+    answers.append(_scan_pages(client))
+    answers.append(_scan_pages(client, Segment=1, TotalSegments=3))
+    # a transaction that fails leaves everything as it was; one that succeeds is seen
+    with pytest.raises(client.exceptions.TransactionCanceledException):
+        client.transact_write_items(TransactItems=[
+            {"Put": {"TableName": "persons", "Item": _person(500, 1)}},
+            {"Put": {"TableName": "persons", "Item": _person(1, 3),
+                     "ConditionExpression": "attribute_not_exists(person_id)"}}])
+    answers += [_household(client, "H001"), _scan_pages(client)]
+    client.transact_write_items(TransactItems=[{"Put": {"TableName": "persons", "Item": _person(501, 1)}}])
+    answers += [_household(client, "H001"), _scan_pages(client)]
+    # a table with a sort key: Query on the table's own key, forwards and backwards
+    for n in range(12):
+        client.put_item(TableName="events", Item={"person_id": {"S": f"P{n % 3}"}, "at": {"N": str(100 - n)}})
+    for forward in (True, False):
+        found = client.query(TableName="events", KeyConditionExpression="person_id = :p AND #at > :t",
+                             ExpressionAttributeNames={"#at": "at"}, ScanIndexForward=forward,
+                             ExpressionAttributeValues={":p": {"S": "P1"}, ":t": {"N": "90"}})["Items"]
+        answers.append([i["at"]["N"] for i in found])
+    client.delete_item(TableName="events", Key={"person_id": {"S": "P1"}, "at": {"N": "99"}})
+    answers.append([i["at"]["N"] for i in client.query(
+        TableName="events", KeyConditionExpression="person_id = :p",
+        ExpressionAttributeValues={":p": {"S": "P1"}})["Items"]])
+    return answers
+
+
+def _run(story: Callable[[Client], list[Any]], speedups: bool) -> list[Any]:
+    with mock_aws():
+        undo = install() if speedups else None
+        try:
+            return story(boto3.client("dynamodb", region_name="ap-northeast-1"))
+        finally:
+            if undo:
+                undo()
+
+
+def test_reads_answer_as_moto_does_between_every_kind_of_write() -> None:
+    plain = _run(_story, speedups=False)
+    assert _run(_story, speedups=True) == plain
+    # the story is not vacuous: the in-place update and the replacement moved people into H001
+    assert {"P0010", "P0019", "P0900", "P0501"} <= set(plain[-5]) and "P0500" not in plain[-5]
+
+
+def test_negative_twin_a_lookup_that_misses_an_update_is_caught(monkeypatch) -> None:
+    """If an in-place UpdateItem were not noted, the household Query would miss P0019: the comparison fails."""
+    import shared.local.moto_speedups as speedups
+
+    plain = _run(_story, speedups=False)
+    real = speedups._noting_update
+    monkeypatch.setattr(speedups, "_noting_update", lambda original: original)
+    try:
+        assert _run(_story, speedups=True) != plain
+    finally:
+        monkeypatch.setattr(speedups, "_noting_update", real)
