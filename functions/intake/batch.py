@@ -12,6 +12,8 @@ from datetime import date, timedelta
 from typing import Any
 from urllib.parse import unquote_plus
 
+from functions.intake.services.assistance_import import COUNTERPARTY as ASSISTANCE
+from functions.intake.services.assistance_import import import_public_assistance
 from functions.intake.services.certificates import RENEWAL, plan_renewal, run_annual_renewal
 from functions.intake.services.kouiki_import import KOUIKI_IMPORT, import_kouiki_file, is_results_key
 from functions.intake.services.kouiki_import import report_of as _kouiki_report
@@ -55,11 +57,16 @@ def _started(job: Job) -> dict[str, Any]:
 
 @instrumented
 def on_inbound_file(event: dict[str, Any], context: Any, runtime: Runtime | None = None) -> dict[str, Any]:
-    """S3 ObjectCreated under inbound/<counterparty>/: validate each file and start its import."""
+    """S3 ObjectCreated under inbound/<counterparty>/: validate each file and start its import (住基異動 files on
+    the batch framework; the 福祉 department's 生活保護 file applied here)."""
     rt = runtime or default_runtime()
 
     def import_one(key: str) -> dict[str, Any]:
-        report = import_resident_file(rt, counterparty_of(key), key)
+        counterparty = counterparty_of(key)
+        if counterparty == ASSISTANCE:  # the 福祉 department's 生活保護 file: small, applied in this invocation
+            applied = import_public_assistance(rt, rt.objects("exchange").get(key), stored=True)
+            return {k: v for k, v in asdict(applied).items() if k != "errors"}
+        report = import_resident_file(rt, counterparty, key)
         if runtime is not None and report.status == "running":
             report = run_import_here(rt, report)
         return {k: v for k, v in asdict(report).items() if k != "rejects"}

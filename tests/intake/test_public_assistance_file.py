@@ -183,3 +183,38 @@ def test_the_cli_applies_a_file_and_refuses_a_bad_one(runtime, state_dir, monkey
     assert main(["import-public-assistance", str(bad)]) == 1
     assert "refused" in capsys.readouterr().err
     assert person(runtime, ICHIRO).get("public_assistance_since") is None
+
+
+def _s3_event(key: str) -> dict[str, Any]:
+    return {"Records": [{"s3": {"bucket": {"name": "exchange"}, "object": {"key": key}}}]}
+
+
+def test_a_file_the_welfare_department_drops_into_its_inbound_folder_is_applied_once(runtime) -> None:
+    """In AWS the 保護課 puts its file under inbound/fukushi-hogo/ and the bucket's notification runs
+    on_inbound_file: it used to hand the file to the 住基 import, which refused it (fukushi-hogo may not send
+    住基異動), so the file was never applied. The import stores nothing again (its own notification would loop)."""
+    from functions.intake.batch import on_inbound_file
+
+    key = "inbound/fukushi-hogo/hogo-20260601.dat"
+    runtime.objects("exchange").put(key, file(data(1, "0000000001", "1", "20260610")), "application/octet-stream")
+    result = on_inbound_file(_s3_event(key), None, runtime=runtime)
+    assert result["files"] == [{"key": key, "file_hash": result["files"][0]["file_hash"], "status": "applied",
+                                "rows": 1, "applied": 1, "events": 1}]
+    taro = person(runtime, TARO)
+    assert (taro["eligibility_status"], taro["eligibility_lost_on"]) == ("lost", "2026-06-10")  # 法第53条第2項
+    assert [s.key for s in runtime.objects("exchange").list("inbound/fukushi-hogo/")] == [key]  # not stored again
+    again = on_inbound_file(_s3_event(key), None, runtime=runtime)  # S3 delivers an event more than once
+    assert again["files"][0]["status"] == "already-applied"
+    assert queued(runtime) == [(TARO, "eligibility-lost")]
+
+
+def test_a_bad_welfare_file_from_s3_is_refused_with_its_records_and_others_still_run(runtime) -> None:
+    from functions.intake.batch import on_inbound_file
+
+    bad, good = "inbound/fukushi-hogo/hogo-bad.dat", "inbound/fukushi-hogo/hogo-good.dat"
+    runtime.objects("exchange").put(bad, file(data(1, "0000000001", "9", "20260610")), "application/octet-stream")
+    runtime.objects("exchange").put(good, file(data(1, "0000000001", "1", "20260610")), "application/octet-stream")
+    event = {"Records": _s3_event(bad)["Records"] + _s3_event(good)["Records"]}
+    results = on_inbound_file(event, None, runtime=runtime)["files"]
+    assert [(r["key"], r["status"]) for r in results] == [(bad, "refused"), (good, "applied")]
+    assert "record 2" in results[0]["reason"] or "レコード" in results[0]["reason"], results[0]["reason"]

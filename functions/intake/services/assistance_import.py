@@ -123,13 +123,17 @@ def _audit(rt: Runtime, staff_id: str, report: AssistanceReport) -> None:
                                        "events": str(report.events), "errors": str(len(report.errors or []))}))
 
 
-def import_public_assistance(rt: Runtime, content: bytes, staff_id: str = "system") -> AssistanceReport:
-    """Store the file under inbound/fukushi-hogo/, validate it whole and apply it; a file that breaks a rule is
-    recorded, audited and raised (FileRejected) with nothing applied."""
+def import_public_assistance(rt: Runtime, content: bytes, staff_id: str = "system",
+                             stored: bool = False) -> AssistanceReport:
+    """Validate the file whole and apply it; a file that breaks a rule is recorded, audited and raised
+    (FileRejected) with nothing applied. A file given by hand (the CLI) is first stored under
+    inbound/fukushi-hogo/; one that arrived there (`stored`, the S3 trigger) is not written again — its own
+    notification would start the import once more."""
     registered(COUNTERPARTY, FILE_KIND)
     file_hash = file_identity(content)
-    rt.objects("exchange").put(f"inbound/{COUNTERPARTY}/{FILE_PREFIX}-{file_hash[:16]}.dat", content,
-                               "application/octet-stream")
+    if not stored:
+        rt.objects("exchange").put(f"inbound/{COUNTERPARTY}/{FILE_PREFIX}-{file_hash[:16]}.dat", content,
+                                   "application/octet-stream")
     known = rt.records("inbound-files").get(file_hash)
     if known is not None and known.get("status") == "applied":
         report = AssistanceReport(file_hash, "already-applied", int(known.get("rows", 0)))
