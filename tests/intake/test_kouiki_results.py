@@ -268,3 +268,27 @@ def test_a_chunk_run_again_writes_the_same_card_once(runtime) -> None:
     chunk = Chunk(job.job_id, 0, 0, "running", 2, {"first": 0, "last": 1}, {}, None, None, None, None, None)
     KOUIKI_IMPORT.apply(runtime, job, chunk)
     assert change_cards(runtime) == [card]
+
+
+def test_the_first_insured_number_replaces_the_card_made_without_it(runtime) -> None:
+    # 次郎 reaches 75 on 2027-01-20; the reaching-75 run made his card before the 広域連合 assigned a number, so it
+    # printed none. His 割合 (1割, 判定年度 2026) is already known; the file of 2026-11-20 brings 10000004 and the
+    # same 1割: the card now prints the number. 発効期日: the 資格取得日 2027-01-20 (later than the file's
+    # 2026-11-20 and the year's 8/1, rules.certificates.effective_from); 有効期限 2027-07-31.
+    reached_75(runtime, JIRO, "2027-01-20")
+    set_ratio(runtime, JIRO, "1割", "2026")
+    import_kouiki_results(runtime, file(data(1, "0000000004", "10000004", "20270120", "00000000", "1", "2026", "05")))
+    [card] = change_cards(runtime)
+    assert (card["person_id"], card["insured_number"], card["print"]["insured_number"]) == \
+        (JIRO, "10000004", "10000004")
+    assert (card["valid_from"], card["valid_until"], card["copayment_ratio"]) == ("2027-01-20", "2027-07-31", "1割")
+
+
+def test_a_new_insured_number_with_the_same_ratio_issues_a_card_from_the_file_date(runtime) -> None:
+    # 太郎 (demo 10000001, 2割 for 2026 here) is renumbered 10000099 by the file of 2026-11-20 with the same 2割:
+    # the card holds from 2026-11-20 (the 8/1 of 判定年度 2026 has passed) to 2027-07-31.
+    set_ratio(runtime, TARO, "2割", "2026")
+    import_kouiki_results(runtime, file(data(1, "0000000001", "10000099", "20230510", "00000000", "2", "2026", "04")))
+    [card] = change_cards(runtime)
+    assert (card["insured_number"], card["valid_from"], card["valid_until"]) == ("10000099", "2026-11-20",
+                                                                                 "2027-07-31")

@@ -48,8 +48,9 @@ TRANSITION_ENDS = date(2026, 7, 31)
 CertificateRule = Literal["all", "non-holders"]
 Reason = Literal["new", "renewal", "reissue", "change"]
 Document = Literal["資格確認書", "資格情報のお知らせ"]
-# What the card prints that the insured person can change: a change to any of them issues a new card.
-CARD_FIELDS = ("address", "name", "name_kana", "copayment_ratio")
+# What the card prints that can change for an insured person: a change to any of them issues a new card (a card
+# made at the 75th birthday before the 広域連合 assigned the 被保険者番号 is replaced by one that prints it).
+CARD_FIELDS = ("address", "name", "name_kana", "copayment_ratio", "insured_number")
 
 
 def card_year_start(on: date) -> date:
@@ -87,7 +88,7 @@ def document_for(effective: date, has_myna_insurance_card: bool, rule: Certifica
 
 
 def needs_new_card(before: Mapping[str, Any], after: Mapping[str, Any]) -> bool:
-    """An insured person whose 住所, 氏名 or 負担割合 changes gets a new card."""
+    """An insured person whose 住所, 氏名, 負担割合 or 被保険者番号 changes gets a new card."""
     insured = (after.get("eligibility_status") or before.get("eligibility_status")) == "insured"
     return insured and any(f in after and after[f] != before.get(f) for f in CARD_FIELDS)
 

@@ -13,7 +13,8 @@ sending them again answers `already-applied`. Each chunk writes its discrepancie
 record) before its persons, and each person applied remembers the file and record (`last_kouiki_ref`), so a
 chunk run again after a crash applies nothing twice and loses no discrepancy.
 
-A row that changes an insured person's 負担割合 issues a `change` 資格確認書 (rules/certificates.needs_new_card),
+A row that changes an insured person's 負担割合 or 被保険者番号 (the first one, assigned after a card was made at the
+75th birthday without it) issues a `change` 資格確認書 (rules/certificates.needs_new_card),
 effective from the day the 割合 holds (rules/kouiki_results.ratio_effective_on), as the 住基 import does for a
 転居 or 氏名変更: under an id derived from the file and record, 交付年月日 the job's start day, written before the
 person, so a chunk run again writes the same card again.
@@ -142,8 +143,10 @@ def _applied(rt: Runtime, person: dict[str, Any], row: ResultRow, ref: str) -> d
 
 def _change_card(rt: Runtime, before: dict[str, Any], after: dict[str, Any], row: ResultRow, created_on: date,
                  file_hash: str, issued_on: date) -> dict[str, Any] | None:
-    """A new 負担割合 for an insured person: a `change` card from the day the 割合 holds."""
+    """A new 負担割合 or 被保険者番号 for an insured person: a `change` card from the day the 割合 holds (for a new
+    number with the same 割合, the file's date: the 8/1 of its 判定年度 has passed)."""
     if not needs_new_card(before, {"copayment_ratio": after.get("copayment_ratio"),
+                                   "insured_number": after.get("insured_number"),
                                    "eligibility_status": after.get("eligibility_status")}):
         return None
     changed_on = ratio_effective_on(row, created_on)
