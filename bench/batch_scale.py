@@ -120,8 +120,15 @@ def _measured(rt: Any, rows: int) -> Iterator[dict[str, Any]]:
 def _progress(label: str) -> Callable[[Any], None]:
     from shared.batch.progress import ProgressBar
 
-    bar = ProgressBar(sys.stderr)
-    return lambda job: bar(job) if job.chunks_done % 10 == 0 or job.finished else None
+    bar, shown = ProgressBar(sys.stderr), [0]
+
+    def show(job: Any) -> None:
+        # every tenth chunk: with several workers this one may see 19 then 21 done, so not `% 10 == 0`
+        if job.chunks_done >= shown[0] + 10 or job.finished:
+            shown[0] = job.chunks_done - job.chunks_done % 10
+            bar(job)
+
+    return show
 
 
 def _worker(endpoint: str, state: str, prefix: str, kind_path: str, job_id: str, show: bool) -> dict[str, Any]:
