@@ -15,6 +15,10 @@ what any request returns. `tests/local/test_moto_speedups.py` compares every cha
    A Query with one hash-key equality now starts from the items that can match: those stored under that key,
    or for an index those whose attribute had that value when written (kept up to date by every put and update;
    moto's own loop still checks each candidate, so an item moved or deleted since drops out as before).
+5. Segmented Scan: moto answers each page of segment s of n by walking the table from its first item, hashing
+   every item's key to find its segment, up to the page's start key — the renewal's 405 pages over 337,135
+   persons walked the table 405 times. The items of each segment, in key order, are now kept until the table's
+   next write, and a page starts from the first of its segment's items after the start key (found by bisection).
 """
 
 from __future__ import annotations
@@ -70,6 +74,8 @@ class _Kept:
 
     writes: int = 0  # a generation: changes on every write
     order: tuple[int, list[Any]] | None = None  # (generation, items in key order)
+    # total segments -> (generation, per segment: (sort keys, items) in key order)
+    segments: dict[int, tuple[int, list[tuple[list[Any], list[Any]]]]] = field(default_factory=dict)
     lookups: dict[str, dict[tuple[str, str], set[tuple[Any, Any]]]] = field(default_factory=dict)
 
 
@@ -98,6 +104,61 @@ def _all_items_by_key(self: Any) -> list[Any]:
         items.sort(key=lambda x: x.hash_key.cast_value)
     kept.order = (generation, items)
     return list(items)
+
+
+def _sort_key(table: Any, item: Any) -> Any:
+    """The key _all_items_by_key orders by."""
+    if table.range_key_attr:
+        return (item.hash_key.cast_value, item.range_key.cast_value)
+    return item.hash_key.cast_value
+
+
+def _segment_lists(table: Any, total: int) -> list[tuple[list[Any], list[Any]]]:
+    """Each segment's (sort keys, items) in key order, by moto's own rule (the first byte of the MD5 of the hash
+    key's value, modulo the number of segments), kept until the table's next write."""
+    from moto.utilities.utils import md5_hash
+
+    kept = _kept(table)
+    generation = kept.writes
+    found = kept.segments.get(total)
+    if found is not None and found[0] == generation:
+        return found[1]
+    lists: list[tuple[list[Any], list[Any]]] = [([], []) for _ in range(total)]
+    for item in _all_items_by_key(table):
+        keys, items = lists[md5_hash(item.hash_key.value.encode("utf8")).digest()[0] % total]
+        keys.append(_sort_key(table, item))
+        items.append(item)
+    kept.segments[total] = (generation, lists)
+    return lists
+
+
+def _fast_scan(original: Callable[..., Any]) -> Callable[..., Any]:
+    """A segmented Scan of the table (not an index) starts from its segment's items after the start key."""
+    import bisect
+
+    from moto.dynamodb.models.dynamo_type import DynamoType
+
+    signature = inspect.signature(original)
+
+    def scan(self: Any, *args: Any, **kwargs: Any) -> Any:
+        given = signature.bind(self, *args, **kwargs).arguments
+        segment, total = given.get("segments", (None, None))
+        if given.get("index_name") or total is None:
+            return original(self, *args, **kwargs)
+        keys, items = _segment_lists(self, total)[segment]
+        start = given.get("exclusive_start_key")
+        if start:
+            hash_value = DynamoType(start[self.hash_key_attr]).cast_value
+            after = (hash_value, DynamoType(start[self.range_key_attr]).cast_value) if self.range_key_attr \
+                else hash_value
+            items = items[bisect.bisect_right(keys, after):]
+        _scope.only = (self, items)
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            _scope.only = None
+
+    return scan
 
 
 def _scalar(value: Any) -> tuple[str, str] | None:
@@ -224,12 +285,13 @@ def install() -> Callable[[], None]:
 
     saved = (WSGIRequestHandler.disable_nagle_algorithm, WSGIRequestHandler.protocol_version,
              DynamoHandler.__dict__.get("serialized"), Table.all_items, Table.query, Table.put_item,
-             Table.delete_item, DynamoDBBackend.update_item)
+             Table.delete_item, DynamoDBBackend.update_item, Table.scan)
     WSGIRequestHandler.disable_nagle_algorithm = True
     WSGIRequestHandler.protocol_version = "HTTP/1.1"
     DynamoHandler.serialized = _fast_reads(DynamoHandler.serialized)  # type: ignore[method-assign]
     Table.all_items = _all_items_by_key  # type: ignore[method-assign]
     Table.query = _fast_query(Table.query)  # type: ignore[method-assign]
+    Table.scan = _fast_scan(Table.scan)  # type: ignore[method-assign]
     Table.put_item = _noting_put(Table.put_item)  # type: ignore[method-assign]
     Table.delete_item = _noting_delete(Table.delete_item)  # type: ignore[method-assign]
     DynamoDBBackend.update_item = _noting_update(DynamoDBBackend.update_item)  # type: ignore[method-assign]
@@ -241,6 +303,6 @@ def install() -> Callable[[], None]:
         else:
             DynamoHandler.serialized = saved[2]  # type: ignore[method-assign]
         Table.all_items, Table.query, Table.put_item, Table.delete_item = saved[3:7]  # type: ignore[method-assign]
-        DynamoDBBackend.update_item = saved[7]  # type: ignore[method-assign]
+        DynamoDBBackend.update_item, Table.scan = saved[7], saved[8]  # type: ignore[method-assign]
 
     return undo
