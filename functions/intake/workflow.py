@@ -24,7 +24,8 @@ from shared.workflow import (
     Workflow,
 )
 
-__all__ = ["CERTIFICATE", "KOUIKI_RESULTS_NEEDS", "KOUIKI_RESULTS_WORKER_NEEDS", "RYOYOHI", "WORKFLOW"]
+__all__ = ["CARD_RUN_NEEDS", "CERTIFICATE", "KOUIKI_RESULTS_NEEDS", "KOUIKI_RESULTS_WORKER_NEEDS", "NEEDS", "RYOYOHI",
+           "WORKFLOW"]
 
 
 def _certificate_check(values: dict[str, Any]) -> None:
@@ -49,20 +50,27 @@ KOUIKI_RESULTS_WORKER_NEEDS = Needs(tables_read=("change-requests",),
                                                   "inbound-files"),
                                     buckets_read=(KOUIKI_FILES,), keys=("data",), sign_in=False)
 
+NEEDS = Needs(
+    tables_read=("audit-log",),  # a person's access history for disclosure requests (PIA-IV-1)
+    tables_write=("persons", "subject-requests", "transfer-queue", "notifications", "certificates",
+                  "ryoyohi-applications", "inbound-files", "idempotency", "batch-jobs", "eligibility-discrepancies"),
+    buckets_read=("exchange/inbound/",),
+    buckets_write=("documents/ryoyohi/", "documents/disclosures/", "documents/notices/certificate/",
+                   "exchange/reports/"),
+    keys=("data", "mynumber"),
+    parameters=("mynumber-index-key",),
+)
+# The 資格確認書 runs (the yearly renewal and the daily reaching-75; trigger and worker alike) never encrypt, decrypt
+# or index a My Number: the renewal scans with a projection that leaves the sealed number out, reaching-75 rewrites
+# whole records and carries the ciphertext along unread (their recorded calls: tests/infra/test_roles_cover_calls.py).
+# So their roles have neither the My Number key nor the blind index's secret (and, as needs of their own, not the
+# change routes' change-requests either: only the API function proposes changes).
+CARD_RUN_NEEDS = NEEDS._replace(keys=("data",), parameters=())
+
 WORKFLOW = Workflow(
     name="intake",
     summary="届出, eligibility, 資格確認書 and 療養費 at the counter; 住基異動 imports",
-    needs=Needs(
-        tables_read=("audit-log",),  # a person's access history for disclosure requests (PIA-IV-1)
-        tables_write=("persons", "subject-requests", "transfer-queue", "notifications", "certificates",
-                      "ryoyohi-applications", "inbound-files", "idempotency", "batch-jobs",
-                      "eligibility-discrepancies"),
-        buckets_read=("exchange/inbound/",),
-        buckets_write=("documents/ryoyohi/", "documents/disclosures/", "documents/notices/certificate/",
-                       "exchange/reports/"),
-        keys=("data", "mynumber"),
-        parameters=("mynumber-index-key",),
-    ),
+    needs=NEEDS,
     api_prefixes=("intake",),
     batches=(
         BatchJob("resident-changes-inbound", "functions.intake.batch:on_inbound_file",
@@ -80,10 +88,12 @@ WORKFLOW = Workflow(
         # 05:00 JST daily: people reaching 75 next month (資格確認書 mailed the month before) and their events.
         BatchJob("reaching-75-daily", "functions.intake.batch:daily_reaching_75",
                  Schedule("cron(0 20 * * ? *)", "daily at 05:00 JST"), "people reaching 75 next month",
+                 needs=CARD_RUN_NEEDS,
                  chunks=Chunks("reaching-75-chunks", "functions.intake.batch:reaching_75_chunks", concurrency=2)),
         # 7/10 05:00 JST (7/9 20:00 UTC): the 資格確認書 of the coming 8/1, mailed in July to arrive before it.
         BatchJob("certificate-renewal", "functions.intake.batch:annual_certificate_renewal",
                  Schedule("cron(0 20 9 7 ? *)", "every 7/10 at 05:00 JST"), "the yearly 資格確認書 renewal",
+                 needs=CARD_RUN_NEEDS,
                  chunks=Chunks("certificate-renewal-chunks", "functions.intake.batch:certificate_renewal_chunks",
                                concurrency=10)),
     ),

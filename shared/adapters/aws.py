@@ -3,14 +3,17 @@
 Clients are created lazily and cached, so a Lambda cold start pays only for the services a request uses.
 Every client is pinned to a Japanese region (PIA-II-6-a) and, in local mode, to the embedded endpoint.
 Every API call a client makes is counted here by service and operation, so a benchmark or a test can say how
-many DynamoDB or KMS requests a piece of work cost without wrapping the adapters.
+many DynamoDB or KMS requests a piece of work cost without wrapping the adapters; while `recording()` is on, each
+call is also kept with its parameters, so a test can ask IAM's questions about exactly the calls the code made.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import Counter
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, NamedTuple
 
 import boto3
 from botocore.config import Config
@@ -40,6 +43,16 @@ def _shared_session() -> boto3.session.Session:
         return _session
 
 
+class Call(NamedTuple):
+    """One API call as the code made it: what IAM is asked to authorise (service and operation as botocore names
+    them, e.g. "dynamodb" and "BatchWriteItem"; the call's parameters; the region of the client that made it)."""
+
+    service: str
+    operation: str
+    params: dict[str, Any]
+    region: str
+
+
 class AwsClients:
     """Lazily created, cached boto3 clients for one region and (optionally) one endpoint."""
 
@@ -50,6 +63,7 @@ class AwsClients:
         self._clients: dict[tuple[str, ...], Any] = {}
         self._lock = threading.Lock()
         self._calls: Counter[tuple[str, str]] = Counter()
+        self._recordings: list[list[Call]] = []
 
     @staticmethod
     def _guard(region: str) -> None:
@@ -71,11 +85,34 @@ class AwsClients:
                     created = session.client(service, region_name=region, endpoint_url=self.endpoint_url,
                                              config=_QUICK if quick else _RETRIES)
                 created.meta.events.register("before-call", self._count, unique_id="choju-call-counter")
+                created.meta.events.register("before-parameter-build", self._record,
+                                             unique_id="choju-call-recorder")
                 self._clients[key] = created
             return self._clients[key]
 
     def _count(self, model: Any, **_: Any) -> None:
         self._calls[(model.service_model.service_name, model.name)] += 1
+
+    def _record(self, model: Any, params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+        if self._recordings:  # the parameters as the caller gave them, before botocore serialises them
+            call = Call(model.service_model.service_name, model.name, dict(params),
+                        str(context.get("client_region") or self.region))
+            for recording in list(self._recordings):
+                recording.append(call)
+
+    @contextmanager
+    def recording(self) -> Iterator[list[Call]]:
+        """Every call made through this factory's clients while the block runs, in order, with its parameters:
+        moto authorises everything, so this is what a test translates into IAM requests to check a role against
+        (tests/infra/test_roles_cover_calls.py). Recordings may nest; each gets every call of its block."""
+        calls: list[Call] = []
+        with self._lock:
+            self._recordings.append(calls)
+        try:
+            yield calls
+        finally:
+            with self._lock:  # by identity: two recordings that saw the same calls are equal lists
+                self._recordings = [r for r in self._recordings if r is not calls]
 
     def calls(self, service: str) -> Counter[str]:
         """API calls made so far through this factory's clients of `service`, by operation (all regions)."""

@@ -140,9 +140,9 @@ def test_only_my_number_workflows_may_use_the_my_number_key(stack: Declared) -> 
     # Each batch job and each chunk worker has a role of its own (IAM role names are unique per account).
     # deletion: the sweep's worker alone — the keyed digests of erased ids unwrap the index secret under this key (it
     # never decrypts a number); the API function plans and reports and takes no digest
-    assert roles == ["deletion-deletion-sweep-worker", "intake", "intake-certificate-renewal",
-                     "intake-certificate-renewal-worker", "intake-reaching-75-daily",
-                     "intake-reaching-75-daily-worker",
+    # intake: the API (counter), the 住基 import (seals numbers); not the 資格確認書 runs — the renewal and reaching-75
+    # never seal, read or index a number (their recorded calls: tests/infra/test_roles_cover_calls.py)
+    assert roles == ["deletion-deletion-sweep-worker", "intake",
                      "intake-resident-changes-inbound", "intake-resident-changes-inbound-worker", "transfer",
                      "transfer-kouiki-collection-daily", "transfer-kouiki-collection-daily-worker",
                      "transfer-kouiki-daily", "transfer-kouiki-daily-worker", "transfer-kouiki-income-monthly",
@@ -152,6 +152,7 @@ def test_only_my_number_workflows_may_use_the_my_number_key(stack: Declared) -> 
     assert not any("kms:Decrypt" in s["Action"] for s in policy["Statement"] if s["Sid"] == "KeyAdministration")
     # the 広域連合's 被保険者情報 carries no My Number: its trigger and worker are not on the list, nor hold the index
     assert not any("kouiki-results" in r for r in roles)
+    assert not any("reaching-75" in r or "certificate-renewal" in r for r in roles)
 
 
 def test_the_kouiki_results_job_reads_its_files_and_persons_without_the_my_number_key(stack: Declared) -> None:
@@ -194,6 +195,38 @@ def test_the_kouiki_results_job_reads_its_files_and_persons_without_the_my_numbe
     # twin: the counter's intake role takes My Numbers and keeps the key
     api = f"arn:aws:iam::{account}:role/{prefix}-intake"
     assert allowed("intake", key_request("kms:Decrypt", key, api, [f"alias/{prefix}-mynumber"]))
+
+
+def test_the_certificate_runs_use_the_data_key_but_neither_the_my_number_key_nor_the_index_secret(
+        stack: Declared) -> None:
+    """The renewal and reaching-75 (trigger and worker) print cards from records without ever sealing, reading or
+    indexing a number (tests/infra/test_roles_cover_calls.py records their calls); twin: the 住基 import's worker,
+    which seals the numbers the register sends, keeps both."""
+    from policies.access import grants, key_request
+
+    prefix = stack.stack.settings.name_prefix
+
+    def document(label: str) -> dict:
+        return stack.policy(stack.one("iam/rolePolicy:RolePolicy", f"workloads-{label}"))
+
+    account = document("intake")["Statement"][0]["Resource"][0].split(":")[4]
+    key = f"arn:aws:kms:ap-northeast-1:{account}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
+    def decrypts(label: str, alias: str) -> bool:
+        role = f"arn:aws:iam::{account}:role/{prefix}-{label}"
+        return grants([document(label)], key_request("kms:Decrypt", key, role, [f"alias/{prefix}-{alias}"]),
+                      resource_policy=False)
+
+    def reads_index_secret(label: str) -> bool:
+        return any("mynumber-index-key" in str(r) for s in document(label)["Statement"]
+                   for r in (s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]]))
+
+    for label in ("intake-certificate-renewal", "intake-certificate-renewal-worker", "intake-reaching-75-daily",
+                  "intake-reaching-75-daily-worker"):
+        assert decrypts(label, "data") and not decrypts(label, "mynumber"), label
+        assert not reads_index_secret(label), label
+    assert decrypts("intake-resident-changes-inbound-worker", "mynumber")
+    assert reads_index_secret("intake-resident-changes-inbound-worker")
 
 
 # --- storage ----------------------------------------------------------------------------------------------

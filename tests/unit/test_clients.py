@@ -4,8 +4,9 @@ import ast
 from pathlib import Path
 
 import pytest
+from botocore.stub import Stubber
 
-from shared.adapters.aws import AwsClients, RegionNotAllowed
+from shared.adapters.aws import AwsClients, Call, RegionNotAllowed
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -33,6 +34,35 @@ def test_a_client_outside_japan_is_refused(region: str) -> None:
 def test_the_endpoint_url_is_used_in_local_mode() -> None:
     client = AwsClients("ap-northeast-1", "http://127.0.0.1:5999").client("s3")
     assert client.meta.endpoint_url == "http://127.0.0.1:5999"
+
+
+def test_a_recording_keeps_each_call_with_its_parameters_and_region() -> None:
+    """What tests/infra/test_roles_cover_calls.py translates into IAM requests: the calls of the block, no others."""
+    clients = AwsClients("ap-northeast-1")
+    sqs = clients.client("sqs", "ap-northeast-3")
+    with Stubber(sqs) as stub:
+        for name in ("before", "inside", "nested", "after"):
+            stub.add_response("get_queue_url", {"QueueUrl": f"https://q/{name}"}, {"QueueName": name})
+        sqs.get_queue_url(QueueName="before")
+        with clients.recording() as outer:
+            sqs.get_queue_url(QueueName="inside")
+            with clients.recording() as inner:
+                sqs.get_queue_url(QueueName="nested")
+        sqs.get_queue_url(QueueName="after")
+    assert outer == [Call("sqs", "GetQueueUrl", {"QueueName": "inside"}, "ap-northeast-3"),
+                     Call("sqs", "GetQueueUrl", {"QueueName": "nested"}, "ap-northeast-3")]
+    assert inner == [Call("sqs", "GetQueueUrl", {"QueueName": "nested"}, "ap-northeast-3")]
+
+
+def test_negative_twin_a_closed_recording_keeps_nothing_more() -> None:
+    clients = AwsClients("ap-northeast-1")
+    sqs = clients.client("sqs")
+    with clients.recording() as closed:
+        pass
+    with Stubber(sqs) as stub:
+        stub.add_response("get_queue_url", {"QueueUrl": "https://q/a"}, {"QueueName": "a"})
+        sqs.get_queue_url(QueueName="a")
+    assert closed == [] and clients._recordings == []
 
 
 def _creates_clients(path: Path) -> bool:
