@@ -156,6 +156,22 @@ def test_the_resident_import_trigger_and_worker_are_granted_every_call(functions
                                                                                             RESIDENT_WORKER)
 
 
+def test_the_resident_import_trigger_is_granted_every_call_of_a_welfare_file_it_applies(
+        functions: Functions, deployed: list[Roles]) -> None:
+    """The 保護課's 生活保護 file arrives under inbound/fukushi-hogo/ and the same trigger applies it in its own
+    invocation (persons read and written with a version condition, events queued, the file recorded)."""
+    from tests.intake.test_public_assistance_file import data, file
+
+    key = "inbound/fukushi-hogo/hogo-20260601.dat"
+    functions.runtime.objects("exchange").put(key, file(data(1, "0000000001", "1", "20260610")),
+                                              "application/octet-stream")
+    applied = functions.trigger(RESIDENT, intake_batch.on_inbound_file,
+                                {"Records": [{"s3": {"object": {"key": key}}}]})["files"][0]
+    assert applied["status"] == "applied", applied
+    verdicts = granted_everything(functions, deployed, {RESIDENT})
+    assert {"s3:GetObject", "dynamodb:PutItem", "dynamodb:BatchWriteItem"} <= actions(verdicts, RESIDENT)
+
+
 RENEWAL, RENEWAL_WORKER = "intake-certificate-renewal", "intake-certificate-renewal-worker"
 
 
