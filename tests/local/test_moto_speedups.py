@@ -7,6 +7,7 @@ paged) between the writes."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -17,18 +18,22 @@ from moto import mock_aws
 from shared.local.moto_speedups import install
 
 Client = Any
+# Fresh table names for every run: under the whole suite another mock may already be active, and moto then keeps
+# its state across `mock_aws()` blocks.
+TABLES: dict[str, str] = {}
+_RUNS = itertools.count()
 
 
 def _table(client: Client) -> None:
     client.create_table(
-        TableName="persons", BillingMode="PAY_PER_REQUEST",
+        TableName=TABLES["persons"], BillingMode="PAY_PER_REQUEST",
         AttributeDefinitions=[{"AttributeName": "person_id", "AttributeType": "S"},
                               {"AttributeName": "household_id", "AttributeType": "S"}],
         KeySchema=[{"AttributeName": "person_id", "KeyType": "HASH"}],
         GlobalSecondaryIndexes=[{"IndexName": "by-household", "Projection": {"ProjectionType": "ALL"},
                                  "KeySchema": [{"AttributeName": "household_id", "KeyType": "HASH"}]}])
     client.create_table(
-        TableName="events", BillingMode="PAY_PER_REQUEST",
+        TableName=TABLES["events"], BillingMode="PAY_PER_REQUEST",
         AttributeDefinitions=[{"AttributeName": "person_id", "AttributeType": "S"},
                               {"AttributeName": "at", "AttributeType": "N"}],
         KeySchema=[{"AttributeName": "person_id", "KeyType": "HASH"}, {"AttributeName": "at", "KeyType": "RANGE"}])
@@ -42,7 +47,7 @@ def _person(n: int, household: int | None) -> dict[str, Any]:
 
 
 def _household(client: Client, household: str) -> list[str]:
-    found = client.query(TableName="persons", IndexName="by-household",
+    found = client.query(TableName=TABLES["persons"], IndexName="by-household",
                          KeyConditionExpression="household_id = :h",
                          ExpressionAttributeValues={":h": {"S": household}})["Items"]
     return [i["person_id"]["S"] for i in found]
@@ -54,7 +59,7 @@ def _scan_pages(client: Client, between: Callable[[], None] | None = None, **seg
     start = None
     while True:
         extra = {"ExclusiveStartKey": start} if start else {}
-        page = client.scan(TableName="persons", Limit=7, **segment, **extra)
+        page = client.scan(TableName=TABLES["persons"], Limit=7, **segment, **extra)
         pages.append(([i["person_id"]["S"] for i in page["Items"]], page["Count"], page["ScannedCount"]))
         start = page.get("LastEvaluatedKey")
         if not start:
@@ -68,18 +73,19 @@ def _story(client: Client) -> list[Any]:
     _table(client)
     answers: list[Any] = []
     for n in range(60):
-        client.put_item(TableName="persons", Item=_person(n, n % 9 if n % 5 else None))
+        client.put_item(TableName=TABLES["persons"], Item=_person(n, n % 9 if n % 5 else None))
     answers += [_household(client, "H001"), _household(client, "H008"), _household(client, "H404")]
     answers.append(_scan_pages(client))
     # replaced with another household, updated in place into one, deleted
-    client.put_item(TableName="persons", Item=_person(10, 1))
-    client.update_item(TableName="persons", Key={"person_id": {"S": "P0019"}},
+    client.put_item(TableName=TABLES["persons"], Item=_person(10, 1))
+    client.update_item(TableName=TABLES["persons"], Key={"person_id": {"S": "P0019"}},
                        UpdateExpression="SET household_id = :h", ExpressionAttributeValues={":h": {"S": "H001"}})
-    client.update_item(TableName="persons", Key={"person_id": {"S": "P0020"}}, UpdateExpression="REMOVE household_id")
+    client.update_item(TableName=TABLES["persons"], Key={"person_id": {"S": "P0020"}},
+                       UpdateExpression="REMOVE household_id")
     answers.append(_scan_pages(client))
-    client.delete_item(TableName="persons", Key={"person_id": {"S": "P0028"}})
+    client.delete_item(TableName=TABLES["persons"], Key={"person_id": {"S": "P0028"}})
     answers.append(_scan_pages(client))  # straight after the delete: the order kept since is stale
-    client.update_item(TableName="persons", Key={"person_id": {"S": "P0900"}},  # UpdateItem creating an item
+    client.update_item(TableName=TABLES["persons"], Key={"person_id": {"S": "P0900"}},  # UpdateItem creating an item
                        UpdateExpression="SET household_id = :h", ExpressionAttributeValues={":h": {"S": "H001"}})
     answers += [_household(client, "H001"), _household(client, "H002"), _household(client, "H000")]
     answers.append(_scan_pages(client))
@@ -88,11 +94,11 @@ def _story(client: Client) -> list[Any]:
     # a write while a segmented scan pages through: later pages see it as moto's do
     def add_late_keys() -> None:  # keys after every page's start: later pages of any segment must show them
         for n in range(990, 1000):
-            client.put_item(TableName="persons", Item=_person(n, 4))
+            client.put_item(TableName=TABLES["persons"], Item=_person(n, 4))
 
     def delete_late_keys() -> None:
         for n in range(50, 58):
-            client.delete_item(TableName="persons", Key={"person_id": {"S": f"P{n:04d}"}})
+            client.delete_item(TableName=TABLES["persons"], Key={"person_id": {"S": f"P{n:04d}"}})
 
     answers += [_scan_pages(client, add_late_keys, Segment=n, TotalSegments=3) for n in (2,)]
     answers += [_scan_pages(client, delete_late_keys, Segment=n, TotalSegments=3) for n in (0,)]
@@ -100,23 +106,23 @@ def _story(client: Client) -> list[Any]:
     # a transaction that fails leaves everything as it was; one that succeeds is seen
     with pytest.raises(client.exceptions.TransactionCanceledException):
         client.transact_write_items(TransactItems=[
-            {"Put": {"TableName": "persons", "Item": _person(500, 1)}},
-            {"Put": {"TableName": "persons", "Item": _person(1, 3),
+            {"Put": {"TableName": TABLES["persons"], "Item": _person(500, 1)}},
+            {"Put": {"TableName": TABLES["persons"], "Item": _person(1, 3),
                      "ConditionExpression": "attribute_not_exists(person_id)"}}])
     answers += [_household(client, "H001"), _scan_pages(client)]
-    client.transact_write_items(TransactItems=[{"Put": {"TableName": "persons", "Item": _person(501, 1)}}])
+    client.transact_write_items(TransactItems=[{"Put": {"TableName": TABLES["persons"], "Item": _person(501, 1)}}])
     answers += [_household(client, "H001"), _scan_pages(client)]
     # a table with a sort key: Query on the table's own key, forwards and backwards
     for n in range(12):
-        client.put_item(TableName="events", Item={"person_id": {"S": f"P{n % 3}"}, "at": {"N": str(100 - n)}})
+        client.put_item(TableName=TABLES["events"], Item={"person_id": {"S": f"P{n % 3}"}, "at": {"N": str(100 - n)}})
     for forward in (True, False):
-        found = client.query(TableName="events", KeyConditionExpression="person_id = :p AND #at > :t",
+        found = client.query(TableName=TABLES["events"], KeyConditionExpression="person_id = :p AND #at > :t",
                              ExpressionAttributeNames={"#at": "at"}, ScanIndexForward=forward,
                              ExpressionAttributeValues={":p": {"S": "P1"}, ":t": {"N": "90"}})["Items"]
         answers.append([i["at"]["N"] for i in found])
-    client.delete_item(TableName="events", Key={"person_id": {"S": "P1"}, "at": {"N": "99"}})
+    client.delete_item(TableName=TABLES["events"], Key={"person_id": {"S": "P1"}, "at": {"N": "99"}})
     answers.append([i["at"]["N"] for i in client.query(
-        TableName="events", KeyConditionExpression="person_id = :p",
+        TableName=TABLES["events"], KeyConditionExpression="person_id = :p",
         ExpressionAttributeValues={":p": {"S": "P1"}})["Items"]])
     return answers
 
@@ -133,13 +139,19 @@ def test_negative_twin_a_page_that_starts_one_item_late_is_caught(monkeypatch) -
 
 
 def _run(story: Callable[[Client], list[Any]], speedups: bool) -> list[Any]:
+    run = next(_RUNS)
+    TABLES.update(persons=f"persons-{run}", events=f"events-{run}")
     with mock_aws():
+        client = boto3.client("dynamodb", region_name="ap-northeast-1")
         undo = install() if speedups else None
         try:
-            return story(boto3.client("dynamodb", region_name="ap-northeast-1"))
+            return story(client)
         finally:
             if undo:
                 undo()
+            for name in TABLES.values():  # leave the suite's shared account as it was
+                if name in client.list_tables()["TableNames"]:
+                    client.delete_table(TableName=name)
 
 
 def test_reads_answer_as_moto_does_between_every_kind_of_write() -> None:
