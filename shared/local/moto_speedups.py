@@ -152,13 +152,18 @@ def _fast_scan(original: Callable[..., Any]) -> Callable[..., Any]:
             after = (hash_value, DynamoType(start[self.range_key_attr]).cast_value) if self.range_key_attr \
                 else hash_value
             items = items[bisect.bisect_right(keys, after):]
-        _scope.only = (self, items)
-        try:
-            return original(self, *args, **kwargs)
-        finally:
-            _scope.only = None
+        return _answered_from(items, original, self, *args, **kwargs)
 
     return scan
+
+
+def _answered_from(candidates: list[Any], original: Callable[..., Any], table: Any, *args: Any, **kwargs: Any) -> Any:
+    """moto's own Query or Scan of `table`, walking only `candidates` where it would walk the whole table."""
+    _scope.only = (table, candidates)
+    try:
+        return original(table, *args, **kwargs)
+    finally:
+        _scope.only = None
 
 
 def _scalar(value: Any) -> tuple[str, str] | None:
@@ -173,9 +178,13 @@ def _noted(table: Any, item: Any) -> None:
     if item is None:
         return
     for attribute, by_value in list(kept.lookups.items()):
-        found = _scalar(item.attrs.get(attribute))
-        if found is not None:
-            by_value.setdefault(found, set()).add((item.hash_key, item.range_key))
+        _learn(by_value, attribute, item)
+
+
+def _learn(by_value: dict[tuple[str, str], set[tuple[Any, Any]]], attribute: str, item: Any) -> None:
+    found = _scalar(item.attrs.get(attribute))
+    if found is not None:
+        by_value.setdefault(found, set()).add((item.hash_key, item.range_key))
 
 
 def _lookup(table: Any, attribute: str) -> dict[tuple[str, str], set[tuple[Any, Any]]]:
@@ -185,9 +194,7 @@ def _lookup(table: Any, attribute: str) -> dict[tuple[str, str], set[tuple[Any, 
         by_value: dict[tuple[str, str], set[tuple[Any, Any]]] = {}
         lookups[attribute] = by_value
         for item in _stored_items(table):
-            found = _scalar(item.attrs.get(attribute))
-            if found is not None:
-                by_value.setdefault(found, set()).add((item.hash_key, item.range_key))
+            _learn(by_value, attribute, item)
     return lookups[attribute]
 
 
@@ -238,11 +245,7 @@ def _fast_query(original: Callable[..., Any]) -> Callable[..., Any]:
                                  given.get("hash_key_conditions"))
         if candidates is None:
             return original(self, *args, **kwargs)
-        _scope.only = (self, candidates)
-        try:
-            return original(self, *args, **kwargs)
-        finally:
-            _scope.only = None
+        return _answered_from(candidates, original, self, *args, **kwargs)
 
     return query
 
