@@ -88,12 +88,13 @@ class NoticeWriter:
         self._canvas.setTitle(title)
         self._canvas.setAuthor(author)
         self._canvas.setCreator("choju")
+        self._drawn: dict[tuple[Any, ...], tuple[str, ...]] = {}  # operators each string drew (Sheet)
         self.pages = 0
 
     def add(self, template: Template[D], data: D, context: Context) -> None:
         self._canvas.setPageSize((template.size.width * MM, template.size.height * MM))
         sheet = Sheet(self._canvas, template.size.width, template.size.height, template.kind,
-                      "見本" if context.sample else None)
+                      "見本" if context.sample else None, self._drawn)
         template.draw(sheet, data, context)
         sheet.finish_page()
         self.pages += 1

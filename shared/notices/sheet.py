@@ -6,7 +6,8 @@ string for a My Number before it is drawn (`guard.py`), and wraps Japanese text 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import Any, Literal
 
 from shared.notices.fonts import GOTHIC, MINCHO
@@ -18,15 +19,29 @@ MM = 72 / 25.4  # PDF points per millimetre
 Align = Literal["left", "right", "center"]
 
 
-class Sheet:
-    """One page of a canvas. `kind` names the document in a refusal; `height` is the page height in mm."""
+@lru_cache(maxsize=8192)
+def _string_width(text: str, font: str, size: float) -> float:
+    """A string's width in points; kept, since every card and notice measures the same labels again."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    def __init__(self, canvas: Any, width: float, height: float, kind: str, mark: str | None = None) -> None:
+    return float(stringWidth(text, font, size))
+
+
+class Sheet:
+    """One page of a canvas. `kind` names the document in a refusal; `height` is the page height in mm.
+
+    `drawn` is the canvas's record of the PDF operators each string drew (NoticeWriter keeps one per PDF): a run of
+    cards draws the same labels at the same places on every page, and appending the operators again gives the same
+    bytes as drawing again, at a fraction of the cost."""
+
+    def __init__(self, canvas: Any, width: float, height: float, kind: str, mark: str | None = None,
+                 drawn: dict[tuple[Any, ...], tuple[str, ...]] | None = None) -> None:
         self._c = canvas
         self.width = width
         self.height = height
         self.kind = kind
         self.mark = mark  # 見本 on every page of a preview from sample figures
+        self._drawn = {} if drawn is None else drawn
 
     def finish_page(self) -> None:
         if self.mark:
@@ -44,19 +59,30 @@ class Sheet:
     def text(self, x: float, y: float, text: str, size: float = 9, font: str = MINCHO,
              align: Align = "left") -> None:
         """`text` with its baseline at `y` mm from the top; `x` is its left, right or centre edge."""
-        check_text(text, self.kind)
         self._c.setFont(font, size)
         draw = {"left": self._c.drawString, "right": self._c.drawRightString,
                 "center": self._c.drawCentredString}[align]
-        draw(x * MM, self._y(y), text)
+        self._once(("text", self.height, x, y, text, size, font, align),
+                   lambda: draw(x * MM, self._y(y), check_text(text, self.kind)))
+
+    def _once(self, key: tuple[Any, ...], draw: Callable[[], None]) -> None:
+        """`draw()`, or the operators the same call appended to a page of this canvas before (then the string was
+        checked before too). Only calls whose operators depend on nothing but the key go through here: the font and
+        the line width are set outside."""
+        code = self._c._code  # reportlab's operators of the page being drawn
+        operators = self._drawn.get(key)
+        if operators is None:
+            start = len(code)
+            draw()
+            self._drawn[key] = tuple(code[start:])
+        else:
+            code.extend(operators)
 
     def title(self, y: float, text: str, size: float = 15) -> None:
         self.text(self.width / 2, y, text, size, GOTHIC, "center")
 
     def width_of(self, text: str, size: float, font: str = MINCHO) -> float:
-        from reportlab.pdfbase.pdfmetrics import stringWidth
-
-        return float(stringWidth(text, font, size)) / MM
+        return _string_width(text, font, size) / MM
 
     def fitting(self, text: str, width: float, size: float, font: str = MINCHO) -> float:
         """The font size at which `text` fits `width` mm: `size`, or smaller down to 60% of it (a long address
@@ -92,16 +118,19 @@ class Sheet:
         self._c.rect(x * MM, self._y(y + h), w * MM, h * MM)
 
     def rule(self, x1: float, y: float, x2: float, line_width: float = 0.5, dash: bool = False) -> None:
-        self._c.setLineWidth(line_width)
-        self._c.setDash(2, 2) if dash else self._c.setDash()
-        self._c.line(x1 * MM, self._y(y), x2 * MM, self._y(y))
-        self._c.setDash()
+        self._line(x1, y, x2, y, line_width, dash)
 
     def vrule(self, x: float, y1: float, y2: float, line_width: float = 0.5, dash: bool = False) -> None:
+        self._line(x, y1, x, y2, line_width, dash)
+
+    def _line(self, x1: float, y1: float, x2: float, y2: float, line_width: float, dash: bool) -> None:
+        def draw() -> None:
+            self._c.setDash(2, 2) if dash else self._c.setDash()
+            self._c.line(x1 * MM, self._y(y1), x2 * MM, self._y(y2))
+            self._c.setDash()
+
         self._c.setLineWidth(line_width)
-        self._c.setDash(2, 2) if dash else self._c.setDash()
-        self._c.line(x * MM, self._y(y1), x * MM, self._y(y2))
-        self._c.setDash()
+        self._once(("line", self.height, x1, y1, x2, y2, dash), draw)
 
     def table(self, x: float, y: float, widths: Sequence[float], rows: Sequence[Sequence[str]],
               header: Sequence[str] | None = None, row_height: float = 6.5, size: float = 9,
