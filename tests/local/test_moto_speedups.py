@@ -174,3 +174,66 @@ def test_negative_twin_a_lookup_that_misses_an_update_is_caught(monkeypatch) -> 
         assert _run(_story, speedups=True) != plain
     finally:
         monkeypatch.setattr(speedups, "_noting_update", real)
+
+
+def _projections(client: Client) -> list[Any]:
+    """Projected reads (Scan, segmented Scan, Query on an index, GetItem) of items holding every attribute type:
+    top-level names (some absent from some items, one through ExpressionAttributeNames), a nested path and a list
+    element."""
+    _table(client)
+    for n in range(20):
+        item = {**_person(n, n % 4), "x_age": {"N": str(70 + n)}, "x_flag": {"BOOL": n % 2 == 0},
+                "x_nested": {"M": {"a": {"S": f"x{n}"}, "b": {"N": "1.50"}}}, "x_tags": {"SS": [f"t{n}", "u"]},
+                "x_nums": {"NS": ["1", str(n + 2)]}, "x_list": {"L": [{"S": "first"}, {"N": str(n)}]},
+                "x_blob": {"B": bytes([n, 255])}, "x_nothing": {"NULL": True}}
+        if n % 3 == 0:
+            del item["name"]
+        client.put_item(TableName=TABLES["persons"], Item=item)
+    answers: list[Any] = []
+    for projection in ("person_id, #n, x_age, x_flag, x_tags, x_nums, x_blob, x_nothing, x_missing",
+                       "x_nested, x_list",
+                       "x_nested.a, #n", "x_list[1], x_age"):
+        names = {"ExpressionAttributeNames": {"#n": "name"}} if "#n" in projection else {}
+        answers.append(client.scan(TableName=TABLES["persons"], ProjectionExpression=projection, **names)["Items"])
+        answers.append(client.scan(TableName=TABLES["persons"], ProjectionExpression=projection, Segment=1,
+                                   TotalSegments=3, FilterExpression="x_age > :a",
+                                   ExpressionAttributeValues={":a": {"N": "75"}}, **names)["Items"])
+        answers.append(client.query(TableName=TABLES["persons"], IndexName="by-household",
+                                    KeyConditionExpression="household_id = :h", ProjectionExpression=projection,
+                                    ExpressionAttributeValues={":h": {"S": "H002"}}, **names)["Items"])
+        answers.append(client.get_item(TableName=TABLES["persons"], Key={"person_id": {"S": "P0004"}},
+                                       ProjectionExpression=projection, **names).get("Item"))
+    return answers
+
+
+def _sorted_sets(value: Any) -> Any:
+    """String and number sets come back in no fixed order (from moto as from DynamoDB)."""
+    if isinstance(value, dict):
+        return {k: sorted(v) if k in ("SS", "NS") else _sorted_sets(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_sorted_sets(v) for v in value]
+    return value
+
+
+def test_projected_reads_answer_as_moto_does() -> None:
+    plain = _sorted_sets(_run(_projections, speedups=False))
+    assert _sorted_sets(_run(_projections, speedups=True)) == plain
+    # not vacuous: the nested path and the list element were projected, and a name only some items have
+    assert plain[8][0]["x_nested"] == {"M": {"a": {"S": "x0"}}} and plain[12][0]["x_list"] == {"L": [{"N": "0"}]}
+    assert sum("name" in item for item in plain[0]) == 13 and "x_nothing" in plain[0][0]
+
+
+def test_negative_twin_a_nested_path_taken_for_a_name_is_caught(monkeypatch) -> None:
+    """If the projection's fast path took `x_nested.a` or `x_list[1]` for a top-level name, the items would lose
+    those attributes: caught."""
+    import shared.local.moto_speedups as speedups
+
+    plain = _sorted_sets(_run(_projections, speedups=False))
+    real = speedups._fast_project
+
+    def greedy(original: Callable[..., Any]) -> Callable[..., Any]:
+        fast = real(lambda item, paths: original(item, paths))
+        return lambda item, paths: fast(item, [[".".join(p)] for p in paths])
+
+    monkeypatch.setattr(speedups, "_fast_project", greedy)
+    assert _sorted_sets(_run(_projections, speedups=True)) != plain
