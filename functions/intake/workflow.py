@@ -60,12 +60,15 @@ NEEDS = Needs(
     keys=("data", "mynumber"),
     parameters=("mynumber-index-key",),
 )
-# The 資格確認書 runs (the yearly renewal and the daily reaching-75; trigger and worker alike) never encrypt, decrypt
-# or index a My Number: the renewal scans with a projection that leaves the sealed number out, reaching-75 rewrites
-# whole records and carries the ciphertext along unread (their recorded calls: tests/infra/test_roles_cover_calls.py).
-# So their roles have neither the My Number key nor the blind index's secret (and, as needs of their own, not the
-# change routes' change-requests either: only the API function proposes changes).
-CARD_RUN_NEEDS = NEEDS._replace(keys=("data",), parameters=())
+# The 資格確認書 runs (the yearly renewal and the daily reaching-75; trigger and worker alike) use persons, their
+# events for the 広域連合, the cards, the job and the printed cards (with the renewal's report of persons withheld),
+# and nothing else of intake's (their recorded calls: tests/infra/test_roles_cover_calls.py). They never encrypt,
+# decrypt or index a My Number: the renewal scans with a projection that leaves the sealed number out, reaching-75
+# rewrites whole records and carries the ciphertext along unread. So their roles have neither the My Number key
+# nor the blind index's secret, and serve no signed-in request.
+CARD_RUN_NEEDS = Needs(tables_write=("persons", "transfer-queue", "certificates", "batch-jobs"),
+                       buckets_write=("documents/notices/certificate/", "exchange/reports/certificate-renewal/"),
+                       keys=("data",), sign_in=False)
 
 WORKFLOW = Workflow(
     name="intake",

@@ -54,9 +54,9 @@ def test_only_auditors_routes_and_disclosures_read_the_log_and_never_by_scan(sta
     table = TABLE_ARN.format(account=account(stack), prefix=prefix(stack))
     readers = {label for label in FUNCTIONS for s in statements(stack, label)
                if on_audit_table(s, table) and "dynamodb:Query" in s["Action"]}
-    # intake's batch jobs share intake's declared needs (disclosures read a person's access history)
-    assert readers == {"platform", "intake", "intake-resident-changes-inbound", "intake-reaching-75-daily",
-                       "intake-certificate-renewal"}
+    # the 住基 job shares intake's declared needs (disclosures read a person's access history); the card runs
+    # (renewal, reaching-75) declare their own, without the log
+    assert readers == {"platform", "intake", "intake-resident-changes-inbound"}
     assert not [s for label in FUNCTIONS for s in statements(stack, label)
                 if on_audit_table(s, table) and "dynamodb:Scan" in s["Action"]]
 

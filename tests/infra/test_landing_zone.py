@@ -229,6 +229,43 @@ def test_the_certificate_runs_use_the_data_key_but_neither_the_my_number_key_nor
     assert reads_index_secret("intake-resident-changes-inbound-worker")
 
 
+
+def test_the_certificate_runs_touch_only_their_tables_and_list_only_their_prefixes(stack: Declared) -> None:
+    """Asked as IAM answers it: the card runs write persons, events, cards and their job, and no other table of
+    intake's (subject requests, 療養費, idempotency…); they list their own report prefix, not the exchange bucket's
+    inbound files nor the whole bucket. Twin: the intake API role keeps the tables the card runs lost, and it too
+    lists only under its own prefixes."""
+    from policies.access import Request, grants
+
+    prefix = stack.stack.settings.name_prefix
+
+    def document(label: str) -> dict:
+        return stack.policy(stack.one("iam/rolePolicy:RolePolicy", f"workloads-{label}"))
+
+    account = document("intake")["Statement"][0]["Resource"][0].split(":")[4]
+    exchange = f"arn:aws:s3:::{prefix}-exchange"
+
+    def allowed(label: str, action: str, resource: str, **context: str) -> bool:
+        role = f"arn:aws:iam::{account}:role/{prefix}-{label}"
+        return grants([document(label)], Request(action, resource, role, context), resource_policy=False)
+
+    def table(name: str) -> str:
+        return f"arn:aws:dynamodb:ap-northeast-1:{account}:table/{prefix}-{name}"
+
+    for label in ("intake-certificate-renewal", "intake-certificate-renewal-worker", "intake-reaching-75-daily",
+                  "intake-reaching-75-daily-worker"):
+        for name in ("persons", "transfer-queue", "certificates", "batch-jobs"):
+            assert allowed(label, "dynamodb:BatchWriteItem", table(name)), (label, name)
+        for name in ("subject-requests", "ryoyohi-applications", "idempotency", "change-requests", "notifications"):
+            assert not allowed(label, "dynamodb:PutItem", table(name)), (label, name)
+        assert allowed(label, "s3:ListBucket", exchange, **{"s3:prefix": "reports/certificate-renewal/J1/"}), label
+        assert not allowed(label, "s3:ListBucket", exchange, **{"s3:prefix": "inbound/"}), label
+        assert not allowed(label, "s3:ListBucket", exchange), label  # no prefix: the whole bucket
+    assert allowed("intake", "dynamodb:PutItem", table("subject-requests"))
+    assert allowed("intake", "s3:ListBucket", exchange, **{"s3:prefix": "inbound/juki/"})
+    assert not allowed("intake", "s3:ListBucket", exchange, **{"s3:prefix": "outbound/"})
+    assert not allowed("intake", "s3:ListBucket", exchange)
+
 # --- storage ----------------------------------------------------------------------------------------------
 
 def test_every_declared_table_is_encrypted_recoverable_and_protected(stack: Declared) -> None:
