@@ -13,11 +13,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import IO, Any
 
+from botocore.exceptions import ClientError
+
 
 @dataclass(frozen=True)
 class StoredObject:
     key: str
     size: int
+
+
+CONDITIONAL_ATTEMPTS = 3
 
 
 class ObjectStore:
@@ -33,6 +38,33 @@ class ObjectStore:
         self._s3.put_object(Bucket=self.bucket, Key=key, Body=body, ContentType=content_type,
                             ServerSideEncryption="aws:kms", SSEKMSKeyId=kms_key or self._kms_key,
                             Metadata=dict(metadata or {}))
+
+    def put_new(self, key: str, body: bytes, content_type: str, metadata: Mapping[str, str] | None = None,
+                kms_key: str | None = None) -> bool:
+        """Write only if there is no object under the key (S3's conditional write, `If-None-Match: *`); False when
+        there is one, which is left as it is. A file handed to a recipient is written once, whoever else tries."""
+        for _ in range(CONDITIONAL_ATTEMPTS):
+            try:
+                self._s3.put_object(Bucket=self.bucket, Key=key, Body=body, ContentType=content_type,
+                                    ServerSideEncryption="aws:kms", SSEKMSKeyId=kms_key or self._kms_key,
+                                    Metadata=dict(metadata or {}), IfNoneMatch="*")
+                return True
+            except ClientError as error:
+                code = error.response.get("Error", {}).get("Code")
+                if code == "PreconditionFailed":  # 412: an object is there
+                    return False
+                if code != "ConditionalRequestConflict":  # 409: a write of the same key in flight; ask again
+                    raise
+        raise RuntimeError(f"{key}: concurrent writes kept conflicting")
+
+    def metadata(self, key: str) -> dict[str, str] | None:
+        """The object's user metadata (HeadObject), or None when there is no such object."""
+        try:
+            return dict(self._s3.head_object(Bucket=self.bucket, Key=key).get("Metadata", {}))
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return None
+            raise
 
     def put_file(self, key: str, source: IO[bytes], content_type: str) -> None:
         """Upload a file of any size in parts (a 住基 file of a million rows is ~200 MB)."""

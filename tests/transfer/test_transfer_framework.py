@@ -113,9 +113,45 @@ def test_killed_mid_way_and_resumed_the_file_is_identical_and_sent_once(api: Tes
     again = run(api, auth, "kouiki-daily", "2026-03-30").json()
     assert again["result"] == "not-resent" and again["checksum"] == hashlib.sha256(body).hexdigest()
     versions = runtime.clients.client("s3").list_object_versions(Bucket=runtime.bucket_name("exchange"), Prefix=key)
-    assert len([v for v in versions.get("Versions", []) if v["Key"] == key]) == (2 if kill_at == "file" else 1)
+    assert len([v for v in versions.get("Versions", []) if v["Key"] == key]) == 1  # written once, crash or not
     sent = [e for e in runtime.repository(TransferLedger).of_job("kouiki-daily") if e["result"] == "sent"]
     assert sorted(e["period"] for e in sent) == ["2026-03-29", "2026-03-30"]
     # A kill between the audit event and the ledger entry repeats the event (never loses it).
     events = [e for e in audit_events(runtime, "transfer.sent") if e["detail"]["period"] == "2026-03-30"]
     assert len(events) == (2 if kill_at == "file" else 1)
+
+
+def test_a_file_another_run_wrote_with_other_content_is_refused_and_left_as_it_was(api: TestClient, auth,
+                                                                                  runtime) -> None:
+    """Two runs of one period overlap: the other wrote its file and has not yet recorded it in the ledger. This run
+    builds other bytes (the queue changed meanwhile): it is refused and the file the recipient may already have
+    picked up is not replaced. Twin: the same bytes there (this run's own, before a crash) go on to be sent."""
+    from functions.transfer.services.runs import file_key
+
+    queue(runtime, TARO, "eligibility-acquired", datetime(2026, 3, 30, 1), "Q-30-1", change_date="2026-03-30")
+    approve(api, auth)
+    job = job_named("kouiki-daily")
+    assert job is not None
+    key = file_key(job, "2026-03-30")
+    store = runtime.objects("exchange")
+    assert store.put_new(key, b"the other run's file", "application/octet-stream", {"sha256": "0" * 64})
+    assert not store.put_new(key, b"a second writer", "application/octet-stream")  # the condition holds
+    refused = run(api, auth, "kouiki-daily", "2026-03-30")
+    assert refused.status_code == 409 and refused.json()["code"] == "transfer-already-sent-differs", refused.json()
+    assert "other content" in refused.json()["detail"]
+    assert store.get(key) == b"the other run's file"
+    assert runtime.repository(TransferLedger).get("SENT#kouiki-daily#2026-03-30") is None
+
+
+def test_twin_the_same_bytes_already_there_are_sent(api: TestClient, auth, runtime) -> None:
+    queue(runtime, TARO, "eligibility-acquired", datetime(2026, 3, 30, 1), "Q-30-1", change_date="2026-03-30")
+    approve(api, auth)
+    first = run(api, auth, "kouiki-daily", "2026-03-30").json()
+    assert first["result"] == "sent"
+    body = stored(runtime, first["key"])["Body"].read()
+    # As if the run had crashed after its file: the ledger entry gone, the file still there.
+    ledger = runtime.clients.client("dynamodb")
+    ledger.delete_item(TableName=runtime.table_name("transfer-ledger"),
+                       Key={"entry_id": {"S": "SENT#kouiki-daily#2026-03-30"}})
+    again = run(api, auth, "kouiki-daily", "2026-03-30").json()
+    assert again["result"] == "sent" and again["checksum"] == hashlib.sha256(body).hexdigest()

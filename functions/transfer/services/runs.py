@@ -273,9 +273,17 @@ def assemble(rt: Runtime, job: TransferJob, batch: Job, param: Mapping[str, Any]
         result.result = "not-resent"
         return result
     expires = RETENTION_CLASSES["exchange"].days
-    rt.objects("exchange").put(key, body, "application/octet-stream", {
-        "job": job.name, "period": label, "approval": approval["approval_id"], "sha256": checksum,
-        "encoding": job.encoding, "expires-after-days": str(expires)}, kms_key=_kms(rt, job))
+    store = rt.objects("exchange")
+    # Written once: a file already there (this job's own before a crash, or another run's of the period) is never
+    # replaced; the same bytes go on to the ledger, other bytes are refused.
+    if not store.put_new(key, body, "application/octet-stream", {
+            "job": job.name, "period": label, "approval": approval["approval_id"], "sha256": checksum,
+            "encoding": job.encoding, "expires-after-days": str(expires)}, kms_key=_kms(rt, job)):
+        there = (store.metadata(key) or {}).get("sha256")
+        if there != checksum:
+            return _refuse(rt, job, period, label, staff, request_id,
+                           Exception("another run of the period wrote its file with other content"),
+                           "transfer-already-sent-differs", entry_id=outcome_id)
     manifest = {"file": key.rsplit("/", 1)[1], "sha256": checksum, "bytes": len(body), "rows": totals["rows"],
                 "job": job.name, "period": label, "layout": job.layout, "encoding": job.encoding,
                 "approval_id": approval["approval_id"], "created_at": batch.started_at}
@@ -289,7 +297,7 @@ def assemble(rt: Runtime, job: TransferJob, batch: Job, param: Mapping[str, Any]
                                        "omitted": str(len(totals["omitted"])), "job": batch.job_id}))
     if not ledger.record(_ledger_entry(job, label, period, SENT, at, staff, entry_id=sent_entry_id(job.name, label),
                                        **common)):
-        # Another run sent the period meanwhile (the object was rewritten with the same key): say so.
+        # Another run sent the period meanwhile (with the same bytes: the file was not written again): say so.
         return _refuse(rt, job, period, label, staff, request_id, Exception("sent meanwhile by another run"),
                        "transfer-already-sent-differs", entry_id=outcome_id)
     return result
