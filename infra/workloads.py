@@ -161,6 +161,12 @@ def role_policy(needs: Needs, settings: StackSettings, account_id: Any, tables: 
     if needs.buckets_write:
         statements.append({"Sid": "WriteObjects", "Effect": "Allow", "Action": ["s3:PutObject", "s3:DeleteObject"],
                            "Resource": object_resources(needs.buckets_write)})
+        # Unconditioned on purpose: S3 answers a read of a missing object 404 only to a caller that may list the
+        # bucket, and 403 otherwise; ObjectStore.find (a 決定通知書 run's check for its manifest, an ack file named
+        # by staff) needs the 404. A grant limited by `s3:prefix` does not count for that check.
+        statements.append({"Sid": "ListOwnPrefixes", "Effect": "Allow", "Action": ["s3:ListBucket"],
+                           "Resource": [buckets[e.split("/")[0]] for e in dict.fromkeys(
+                               needs.buckets_read + needs.buckets_write)]})
     statements += erase_statements(needs, settings, buckets)
     statements += version_listing_statements(needs, settings, buckets)
     if needs.buckets_append:
@@ -219,14 +225,10 @@ def erase_statements(needs: Needs, settings: StackSettings, buckets: dict[str, A
 
 def version_listing_statements(needs: Needs, settings: StackSettings, buckets: dict[str, Any],
                                ) -> list[dict[str, Any]]:
-    """List the keys (`buckets_list`, and a writer's own prefixes) or versions under the declared prefixes only
-    (`s3:prefix`), in the bucket or its Osaka replica: keys and dates, no object read and nothing erased (e.g. a
-    deletion plan, PIA-III-7-e)."""
+    """List the keys (`buckets_list`) or versions under the declared prefixes only (`s3:prefix`), in the bucket or
+    its Osaka replica: keys and dates, no object read and nothing erased (e.g. a deletion plan, PIA-III-7-e)."""
     statements = []
-    # A role that writes objects also lists what it reads and writes (a run's files, its reports): under those
-    # prefixes only, like `buckets_list`.
-    listed = needs.buckets_list + ((needs.buckets_read + needs.buckets_write) if needs.buckets_write else ())
-    for sid, entries, replica, action in (("ListPrefixes", tuple(dict.fromkeys(listed)), False, "s3:ListBucket"),
+    for sid, entries, replica, action in (("ListPrefixes", needs.buckets_list, False, "s3:ListBucket"),
                                           ("ListVersions", needs.buckets_versions, False, "s3:ListBucketVersions"),
                                           ("ListReplicaVersions", needs.replicas_versions, True,
                                            "s3:ListBucketVersions")):

@@ -230,11 +230,10 @@ def test_the_certificate_runs_use_the_data_key_but_neither_the_my_number_key_nor
 
 
 
-def test_the_certificate_runs_touch_only_their_tables_and_list_only_their_prefixes(stack: Declared) -> None:
+def test_the_certificate_runs_touch_only_their_tables_and_objects(stack: Declared) -> None:
     """Asked as IAM answers it: the card runs write persons, events, cards and their job, and no other table of
-    intake's (subject requests, 療養費, idempotency…); they list their own report prefix, not the exchange bucket's
-    inbound files nor the whole bucket. Twin: the intake API role keeps the tables the card runs lost, and it too
-    lists only under its own prefixes."""
+    intake's (subject requests, 療養費, idempotency…); they read and write their print and report prefixes, not the
+    exchange bucket's inbound files nor the disclosures. Twin: the intake API role keeps what the card runs lost."""
     from policies.access import Request, grants
 
     prefix = stack.stack.settings.name_prefix
@@ -243,11 +242,11 @@ def test_the_certificate_runs_touch_only_their_tables_and_list_only_their_prefix
         return stack.policy(stack.one("iam/rolePolicy:RolePolicy", f"workloads-{label}"))
 
     account = document("intake")["Statement"][0]["Resource"][0].split(":")[4]
-    exchange = f"arn:aws:s3:::{prefix}-exchange"
+    exchange, documents = f"arn:aws:s3:::{prefix}-exchange", f"arn:aws:s3:::{prefix}-documents"
 
-    def allowed(label: str, action: str, resource: str, **context: str) -> bool:
+    def allowed(label: str, action: str, resource: str) -> bool:
         role = f"arn:aws:iam::{account}:role/{prefix}-{label}"
-        return grants([document(label)], Request(action, resource, role, context), resource_policy=False)
+        return grants([document(label)], Request(action, resource, role), resource_policy=False)
 
     def table(name: str) -> str:
         return f"arn:aws:dynamodb:ap-northeast-1:{account}:table/{prefix}-{name}"
@@ -256,15 +255,18 @@ def test_the_certificate_runs_touch_only_their_tables_and_list_only_their_prefix
                   "intake-reaching-75-daily-worker"):
         for name in ("persons", "transfer-queue", "certificates", "batch-jobs"):
             assert allowed(label, "dynamodb:BatchWriteItem", table(name)), (label, name)
-        for name in ("subject-requests", "ryoyohi-applications", "idempotency", "change-requests", "notifications"):
-            assert not allowed(label, "dynamodb:PutItem", table(name)), (label, name)
-        assert allowed(label, "s3:ListBucket", exchange, **{"s3:prefix": "reports/certificate-renewal/J1/"}), label
-        assert not allowed(label, "s3:ListBucket", exchange, **{"s3:prefix": "inbound/"}), label
-        assert not allowed(label, "s3:ListBucket", exchange), label  # no prefix: the whole bucket
+        for name in ("subject-requests", "ryoyohi-applications", "idempotency", "change-requests", "notifications",
+                     "audit-log"):
+            assert not allowed(label, "dynamodb:Query", table(name)), (label, name)
+        assert allowed(label, "s3:PutObject", f"{documents}/notices/certificate/renewal-2027/0001-0000.pdf"), label
+        assert allowed(label, "s3:GetObject", f"{exchange}/reports/certificate-renewal/J1/0001-withheld.json"), label
+        assert not allowed(label, "s3:GetObject", f"{exchange}/inbound/juki/1.csv"), label
+        assert not allowed(label, "s3:PutObject", f"{documents}/disclosures/SR1.pdf"), label
     assert allowed("intake", "dynamodb:PutItem", table("subject-requests"))
-    assert allowed("intake", "s3:ListBucket", exchange, **{"s3:prefix": "inbound/juki/"})
-    assert not allowed("intake", "s3:ListBucket", exchange, **{"s3:prefix": "outbound/"})
-    assert not allowed("intake", "s3:ListBucket", exchange)
+    assert allowed("intake", "dynamodb:Query", table("audit-log"))
+    assert allowed("intake", "s3:GetObject", f"{exchange}/inbound/juki/1.csv")
+    assert allowed("intake", "s3:PutObject", f"{documents}/disclosures/SR1.pdf")
+
 
 # --- storage ----------------------------------------------------------------------------------------------
 
