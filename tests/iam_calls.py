@@ -14,6 +14,7 @@ storage declaration does not know, fails loudly: nothing is allowed unexamined.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -168,15 +169,37 @@ def _translation(service: str, *operations: str) -> Callable[[Translate], Transl
 # and its indexes"). Batch operations are authorised per table; a transaction's items each by the action of their
 # kind, ConditionCheck by dynamodb:ConditionCheckItem ("Using IAM with DynamoDB transactions"). Condition keys:
 # dynamodb:LeadingKeys (the partition key values), dynamodb:Attributes (of an item put) and dynamodb:ReturnValues,
-# which the audit log's append-only grant tests (infra/audit_log.py).
+# which the audit log's append-only grant and the sealer's update-only grant test (infra/audit_log.py). An update's
+# dynamodb:Attributes are the top-level attributes it accesses: those its update and condition expressions name
+# (through ExpressionAttributeNames or literally) and its item's key attributes, which the guide requires a policy
+# to list ("Using IAM policy conditions for fine-grained access control").
+
+_EXPRESSION_NAME = re.compile(r"(?<![\w.:#\]])(#?[A-Za-z_]\w*)\b(?!\s*\()")  # not a value, a function or a nested path
+_EXPRESSION_WORDS = frozenset({"set", "remove", "add", "delete", "and", "or", "not", "between", "in"})
+
+
+def updated_attributes(params: Mapping[str, Any]) -> list[str]:
+    """The top-level attribute names an UpdateItem (or a transaction's Update) accesses."""
+    names = params.get("ExpressionAttributeNames") or {}
+    found = set(params["Key"]) | set(params.get("AttributeUpdates") or {}) | set(params.get("Expected") or {})
+    for expression in (params.get("UpdateExpression"), params.get("ConditionExpression")):
+        for token in _EXPRESSION_NAME.findall(expression or ""):
+            if token.startswith("#"):
+                found.add(names[token])
+            elif token.lower() not in _EXPRESSION_WORDS:
+                found.add(token)
+    return sorted(found)
+
 
 def _item_context(translator: Translator, physical: str, items: list[Mapping[str, Any]], put: bool,
-                  params: Mapping[str, Any]) -> dict[str, Any]:
+                  params: Mapping[str, Any], update: bool = False) -> dict[str, Any]:
     logical, _ = translator.source.logical(physical, "table")
     key = STORAGE.table(logical).partition_key[0]
     context: dict[str, Any] = {"dynamodb:LeadingKeys": sorted({_value(i[key]) for i in items if key in i})}
     if put:
         context["dynamodb:Attributes"] = sorted({name for item in items for name in item})
+    if update:
+        context["dynamodb:Attributes"] = updated_attributes(params)
     if params.get("ReturnValues"):
         context["dynamodb:ReturnValues"] = params["ReturnValues"]
     return context
@@ -186,7 +209,7 @@ def _item_context(translator: Translator, physical: str, items: list[Mapping[str
 def _dynamodb_item(t: Translator, call: Call, principal: str) -> list[Request]:
     p = call.params
     item = p["Item"] if call.operation == "PutItem" else p["Key"]
-    context = _item_context(t, p["TableName"], [item], call.operation == "PutItem", p)
+    context = _item_context(t, p["TableName"], [item], call.operation == "PutItem", p, call.operation == "UpdateItem")
     return [t.plain(f"dynamodb:{call.operation}", t.table_arn(p["TableName"], call.region), principal, call.region,
                     context)]
 
@@ -223,7 +246,8 @@ def _dynamodb_transaction(t: Translator, call: Call, principal: str) -> list[Req
         (kind, item), = entry.items()
         body = item.get("Item") if kind == "Put" else item["Key"]
         out.append(t.plain(_TRANSACT_ACTIONS[kind], t.table_arn(item["TableName"], call.region), principal,
-                           call.region, _item_context(t, item["TableName"], [body], kind == "Put", item)))
+                           call.region, _item_context(t, item["TableName"], [body], kind == "Put", item,
+                                                      kind == "Update")))
     return out
 
 
@@ -380,9 +404,10 @@ class Roles:
                 return f"key policy of {logical}: {answer}"
         return ALLOW
 
-    def without(self, label: str, action: str | None = None, sid: str | None = None) -> Roles:
-        """The same stack with one grant taken from `label`'s role: `action` out of every statement, or the
-        statement `sid` (negative twins)."""
+    def without(self, label: str, action: str | None = None, sid: str | None = None,
+                resource: str | None = None) -> Roles:
+        """The same stack with one grant taken from `label`'s role: `action` out of every statement, the
+        statement `sid`, or `resource` (an ARN as the policy writes it) out of every statement (negative twins)."""
         document = copy.deepcopy(self.policies[label])
         kept = []
         for statement in document["Statement"]:
@@ -391,10 +416,16 @@ class Roles:
             actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
             if action is not None:
                 actions = [a for a in actions if a.lower() != action.lower()]
-            if actions:
-                kept.append({**statement, "Action": actions})
+            narrowed = {**statement, "Action": actions}
+            if resource is not None:
+                listed = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+                narrowed["Resource"] = [r for r in listed if r != resource]
+                if narrowed["Resource"] == listed:
+                    narrowed["Resource"] = statement["Resource"]
+            if actions and narrowed["Resource"]:
+                kept.append(narrowed)
         if kept == document["Statement"]:
-            raise ValueError(f"{label}'s role has no grant {action or sid} to take away")
+            raise ValueError(f"{label}'s role has no grant {action or sid or resource} to take away")
         return self.with_policy(label, {**document, "Statement": kept})
 
     def with_policy(self, label: str, document: dict[str, Any]) -> Roles:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from functions.collection.rules.ledger import OPEN, Instalment, Method
 from functions.collection.rules.payment_file import Channel, PaymentRecord, build_payment_file
@@ -17,10 +18,10 @@ def schedule_id(person: str, year: int) -> str:
     return f"{person}-{year}"
 
 
-def seed_instalment(rt: Runtime, person: str, period: int, amount: int, due: str, *, year: int = 2025,
-                    method: Method = Method.ORDINARY, status: str = OPEN, paid: int = 0) -> Instalment:
-    """Add a 期 to the person's schedule of the 年度 as assessment would (its key in assessment's naming: `Tmm`
-    特別徴収, `Nmm` 普通徴収, by the month due), then take the schedule as the daily run does (payment slips)."""
+def add_period(rt: Runtime, person: str, period: int, amount: int, due: str, *, year: int = 2025,
+               method: Method = Method.ORDINARY, status: str = OPEN, paid: int = 0) -> dict[str, Any]:
+    """Add a 期 to the person's schedule of the 年度 as assessment writes it (its key in assessment's naming: `Tmm`
+    特別徴収, `Nmm` 普通徴収, by the month due); returns the schedule. Its payment slip waits for the daily run."""
     day = date.fromisoformat(due)
     records = rt.records("instalments")
     schedule = records.get(schedule_id(person, year)) or {
@@ -36,9 +37,16 @@ def seed_instalment(rt: Runtime, person: str, period: int, amount: int, due: str
     schedule["annual_premium"] = sum(p["amount"] for p in schedule["periods"] if p["status"] == OPEN)
     schedule["version"] += 1
     records.put(schedule)
+    return schedule
+
+
+def seed_instalment(rt: Runtime, person: str, period: int, amount: int, due: str, *, year: int = 2025,
+                    method: Method = Method.ORDINARY, status: str = OPEN, paid: int = 0) -> Instalment:
+    """`add_period`, then take the schedule as the daily run does (payment slips)."""
+    schedule = add_period(rt, person, period, amount, due, year=year, method=method, status=status, paid=paid)
     take_schedules(rt, [schedule])
-    return instalments_by_number(rt, [slip_number(schedule["schedule_id"], key)])[
-        slip_number(schedule["schedule_id"], key)]
+    number = slip_number(schedule["schedule_id"], schedule["periods"][-1]["key"])
+    return instalments_by_number(rt, [number])[number]
 
 
 def payment_file(records: list[tuple[str, str, int, str]], channel: Channel = Channel.CVS_FINAL,
