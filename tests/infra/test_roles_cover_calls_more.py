@@ -31,7 +31,7 @@ from tests.collection.seed import HANAKO, TARO, add_period, fix_clock, payment_f
 from tests.iam_calls import Roles, Verdict, denied, updated_attributes
 from tests.infra import test_roles_cover_calls as covered
 from tests.infra.test_roles_cover_calls import CHECKER, Functions, actions, granted_everything, my_number_uses
-from tests.transfer.helpers import approve, queue
+from tests.transfer.helpers import approve, queue, taro_income_approved
 from tests.transfer.test_transfer_runs import COLLECTION_FIELDS, _collection_extract, _shiminzei, _yearly_extract
 
 # Fixtures shared by name (an import of the name would be redefined by every test's argument): the stacks' roles,
@@ -235,12 +235,7 @@ def collection_daily(rt: Any, api: TestClient, auth: Any) -> None:
 
 def income_monthly(rt: Any, api: TestClient, auth: Any) -> None:
     """Assessment's 所得 record of 太郎 for 令和7年度, sent with his My Number in March's file."""
-    rt.records("income-records").put({
-        "income_id": f"{TARO}-2025", "person_id": TARO, "fiscal_year": 2025, "undeclared": False,
-        "resident_tax": "non-taxable", "total_income": 800000, "taxable_base": 0, "version": 1})
-    approve(api, auth, jobs=["kouiki-income-monthly"], legal_basis="高齢者の医療の確保に関する法律第138条",
-            fields=["person_id", "my_number", "fiscal_year", "resident_tax", "taxable_base", "total_income"],
-            frequency="monthly")
+    taro_income_approved(rt, api, auth)
 
 
 def ryoyohi_monthly(rt: Any, api: TestClient, auth: Any) -> None:

@@ -49,3 +49,14 @@ def stored(runtime: Any, key: str) -> dict[str, Any]:
 
 def key_id(runtime: Any, alias_or_id: str) -> str:
     return str(runtime.clients.client("kms").describe_key(KeyId=alias_or_id)["KeyMetadata"]["KeyId"])
+
+
+def taro_income_approved(runtime: Any, api: TestClient, auth: Any) -> None:
+    """Assessment's 所得 record of 太郎 for 令和7年度 (`resident_tax` as its import stores it), and the approval of
+    the monthly income file that carries it with his My Number."""
+    runtime.records("income-records").put({
+        "income_id": f"{TARO}-2025", "person_id": TARO, "fiscal_year": 2025, "undeclared": False,
+        "resident_tax": "non-taxable", "total_income": 800000, "taxable_base": 0, "version": 1})
+    approve(api, auth, jobs=["kouiki-income-monthly"], legal_basis="高齢者の医療の確保に関する法律第138条",
+            fields=["person_id", "my_number", "fiscal_year", "resident_tax", "taxable_base", "total_income"],
+            frequency="monthly")

@@ -26,6 +26,7 @@ from tests.transfer.helpers import (
     queue,
     run,
     stored,
+    taro_income_approved,
 )
 
 TARO_NUMBER = demo_my_number("12345678901")
@@ -340,12 +341,7 @@ def test_collections_extracts_go_in_the_file_of_the_day_they_cover(api: TestClie
 
 def test_the_income_file_carries_assessments_income_records(api: TestClient, auth, runtime) -> None:
     """所得・課税情報 as assessment's import stores it (`resident_tax` taxable/non-taxable/undetermined)."""
-    runtime.records("income-records").put({
-        "income_id": f"{TARO}-2025", "person_id": TARO, "fiscal_year": 2025, "undeclared": False,
-        "resident_tax": "non-taxable", "total_income": 800000, "taxable_base": 0, "version": 1})
-    approve(api, auth, jobs=["kouiki-income-monthly"], legal_basis="高齢者の医療の確保に関する法律第138条",
-            fields=["person_id", "my_number", "fiscal_year", "resident_tax", "taxable_base", "total_income"],
-            frequency="monthly")
+    taro_income_approved(runtime, api, auth)
     result = run(api, auth, "kouiki-income-monthly", "2026-03-15").json()
     assert result["result"] == "sent" and result["rows"] == 1, result
     line = stored(runtime, result["key"])["Body"].read().decode("cp932").splitlines()[1]
