@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 
 from botocore.exceptions import ClientError
 
+from shared.adapters.objects import is_missing
 from shared.domain.audit_chain import Head
 from shared.domain.audit_verify import Digest
 
@@ -55,7 +56,7 @@ class AuditDigests:
         try:
             self._s3.head_object(Bucket=self.bucket, Key=self.key_for(head))
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            if is_missing(error):
                 return False
             raise
         return True

@@ -25,6 +25,11 @@ class StoredObject:
 CONDITIONAL_ATTEMPTS = 3
 
 
+def is_missing(error: ClientError) -> bool:
+    """Whether S3 answered that there is no such object (a HEAD says 404, a GET NoSuchKey)."""
+    return error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound")
+
+
 class ObjectStore:
     def __init__(self, client: Any, bucket: str, kms_key: str) -> None:
         self._s3 = client
@@ -62,7 +67,7 @@ class ObjectStore:
         try:
             return dict(self._s3.head_object(Bucket=self.bucket, Key=key).get("Metadata", {}))
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            if is_missing(error):
                 return None
             raise
 
