@@ -25,7 +25,7 @@ from shared.workflow import (
 )
 
 __all__ = ["CARD_RUN_NEEDS", "CERTIFICATE", "KOUIKI_RESULTS_NEEDS", "KOUIKI_RESULTS_WORKER_NEEDS", "NEEDS", "RYOYOHI",
-           "WORKFLOW"]
+           "WITHHELD_PREFIX", "WORKFLOW"]
 
 
 def _certificate_check(values: dict[str, Any]) -> None:
@@ -66,8 +66,10 @@ NEEDS = Needs(
 # decrypt or index a My Number: the renewal scans with a projection that leaves the sealed number out, reaching-75
 # rewrites whole records and carries the ciphertext along unread. So their roles have neither the My Number key
 # nor the blind index's secret, and serve no signed-in request.
+# The renewal's report of the persons it withheld, per job, in the exchange bucket (services/certificates.py).
+WITHHELD_PREFIX = "reports/certificate-renewal/"
 CARD_RUN_NEEDS = Needs(tables_write=("persons", "transfer-queue", "certificates", "batch-jobs"),
-                       buckets_write=("documents/notices/certificate/", "exchange/reports/certificate-renewal/"),
+                       buckets_write=("documents/notices/certificate/", f"exchange/{WITHHELD_PREFIX}"),
                        keys=("data",), sign_in=False)
 
 WORKFLOW = Workflow(

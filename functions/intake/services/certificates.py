@@ -31,6 +31,7 @@ from functions.intake.rules.certificates import (
     valid_until,
 )
 from functions.intake.services.certificate_print import print_cards, run_files
+from functions.intake.workflow import WITHHELD_PREFIX
 from shared.adapters.audit_log import AuditEvent
 from shared.adapters.batch_io import BatchWriter
 from shared.batch import Chunk, Job, Plan, start
@@ -118,7 +119,6 @@ class Issued(NamedTuple):
 # --- the yearly renewal ------------------------------------------------------------------------------------------
 
 KIND, QUEUE = "certificate-renewal", "certificate-renewal-chunks"
-WITHHELD_PREFIX = "reports/certificate-renewal/"
 
 
 def run_name(today: date) -> str:
