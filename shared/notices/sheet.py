@@ -60,10 +60,12 @@ class Sheet:
              align: Align = "left") -> None:
         """`text` with its baseline at `y` mm from the top; `x` is its left, right or centre edge."""
         self._c.setFont(font, size)
-        draw = {"left": self._c.drawString, "right": self._c.drawRightString,
-                "center": self._c.drawCentredString}[align]
         self._once(("text", self.height, x, y, text, size, font, align),
-                   lambda: draw(x * MM, self._y(y), check_text(text, self.kind)))
+                   lambda: self._drawer(align)(x * MM, self._y(y), check_text(text, self.kind)))
+
+    def _drawer(self, align: Align) -> Any:
+        return {"left": self._c.drawString, "right": self._c.drawRightString,
+                "center": self._c.drawCentredString}[align]
 
     def _once(self, key: tuple[Any, ...], draw: Callable[[], None]) -> None:
         """`draw()`, or the operators the same call appended to a page of this canvas before (then the string was
